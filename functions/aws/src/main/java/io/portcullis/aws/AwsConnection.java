@@ -1,0 +1,86 @@
+package io.portcullis.aws;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * How every SDK client of a function is built: region, endpoint, credentials, HTTP client and retries, in one place.
+ *
+ * <p>In Lambda no endpoint is configured and the SDK talks to AWS. Locally {@code AWS_ENDPOINT_URL} (the SDK's
+ * standard variable) points every client at the emulator; nothing else differs.
+ *
+ * @param region       the default region (the function's own)
+ * @param endpoint     an endpoint override for every service, or empty for AWS
+ * @param credentials  where credentials come from
+ * @param interceptors SDK execution interceptors added to every client (tests count calls with them)
+ */
+public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials,
+                            java.util.List<ExecutionInterceptor> interceptors) {
+
+    /** Standard variables: {@code AWS_REGION} (set by Lambda), {@code AWS_ENDPOINT_URL} (optional). */
+    public static AwsConnection fromEnvironment(Map<String, String> env) {
+        String region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
+        if (region == null || region.isBlank()) {
+            throw new IllegalStateException("AWS_REGION is not set: set it to the region this function runs in");
+        }
+        String endpoint = env.get("AWS_ENDPOINT_URL");
+        return new AwsConnection(Region.of(region),
+                endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)),
+                DefaultCredentialsProvider.builder().build(), java.util.List.of());
+    }
+
+    /** A local emulator at {@code endpoint}, with the obviously fake credentials emulators accept. */
+    public static AwsConnection emulator(URI endpoint, String region) {
+        return new AwsConnection(Region.of(region), Optional.of(endpoint),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")), java.util.List.of());
+    }
+
+    public AwsConnection withInterceptor(ExecutionInterceptor interceptor) {
+        var all = new java.util.ArrayList<>(interceptors);
+        all.add(interceptor);
+        return new AwsConnection(region, endpoint, credentials, all);
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return configure(DynamoDbClient.builder(), region).build();
+    }
+
+    public SqsClient sqs() {
+        return configure(SqsClient.builder(), region).build();
+    }
+
+    public Ec2Client ec2() {
+        return ec2(region);
+    }
+
+    public Ec2Client ec2(Region inRegion) {
+        return configure(Ec2Client.builder(), inRegion).build();
+    }
+
+    private <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region inRegion) {
+        builder.region(inRegion).credentialsProvider(credentials);
+        endpoint.ifPresent(builder::endpointOverride);
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
+                .retryStrategy(RetryMode.STANDARD);
+        interceptors.forEach(override::addExecutionInterceptor);
+        builder.overrideConfiguration(override.build());
+        if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
+            sync.httpClientBuilder(UrlConnectionHttpClient.builder());
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,93 @@
+package io.portcullis.aws;
+
+import io.portcullis.change.ResourceRef;
+import io.portcullis.network.Cidr;
+import io.portcullis.network.IngressRule;
+import io.portcullis.network.IpProtocol;
+import io.portcullis.network.PortRange;
+import io.portcullis.remediation.SecurityGroupInspector;
+import io.portcullis.remediation.SecurityGroupRemediator;
+import io.portcullis.remediation.SecurityGroupState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeSecurityGroupsResponse;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
+/**
+ * Security groups over EC2: {@code DescribeSecurityGroups} and {@code DescribeSecurityGroupRules} to read,
+ * {@code RevokeSecurityGroupIngress} by rule id to remove exactly the offending rules. One client per region, built
+ * on first use.
+ */
+public final class Ec2SecurityGroups implements SecurityGroupInspector, SecurityGroupRemediator {
+
+    private final Function<Region, Ec2Client> clientFactory;
+    private final Map<String, Ec2Client> clients = new ConcurrentHashMap<>();
+
+    public Ec2SecurityGroups(Function<Region, Ec2Client> clientFactory) {
+        this.clientFactory = clientFactory;
+    }
+
+    private Ec2Client client(ResourceRef group) {
+        return clients.computeIfAbsent(group.region(), r -> clientFactory.apply(Region.of(r)));
+    }
+
+    @Override
+    public Optional<SecurityGroupState> describe(ResourceRef group) {
+        Ec2Client ec2 = client(group);
+        DescribeSecurityGroupsResponse groups;
+        try {
+            groups = ec2.describeSecurityGroups(r -> r.groupIds(group.id()));
+        } catch (Ec2Exception e) {
+            if (e.awsErrorDetails() != null && "InvalidGroup.NotFound".equals(e.awsErrorDetails().errorCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        if (!groups.hasSecurityGroups() || groups.securityGroups().isEmpty()) {
+            return Optional.empty();
+        }
+        SecurityGroup sg = groups.securityGroups().get(0);
+        Map<String, String> tags = new LinkedHashMap<>();
+        sg.tags().forEach(t -> tags.put(t.key(), t.value()));
+        List<IngressRule> ingress = new ArrayList<>();
+        ec2.describeSecurityGroupRulesPaginator(r -> r.filters(Filter.builder().name("group-id").values(group.id()).build()))
+                .securityGroupRules().forEach(rule -> {
+                    if (!Boolean.TRUE.equals(rule.isEgress())) {
+                        toIngressRule(rule).ifPresent(ingress::add);
+                    }
+                });
+        return Optional.of(new SecurityGroupState(group, sg.groupName(), tags, ingress));
+    }
+
+    static Optional<IngressRule> toIngressRule(SecurityGroupRule rule) {
+        IpProtocol protocol = IpProtocol.parse(rule.ipProtocol());
+        PortRange ports = protocol.hasPorts() && rule.fromPort() != null && rule.toPort() != null
+                && rule.fromPort() >= 0 ? new PortRange(rule.fromPort(), rule.toPort()) : PortRange.ALL;
+        Cidr cidr = rule.cidrIpv4() != null ? Cidr.parse(rule.cidrIpv4())
+                : rule.cidrIpv6() != null ? Cidr.parse(rule.cidrIpv6()) : null;
+        String other = rule.referencedGroupInfo() != null ? rule.referencedGroupInfo().groupId() : rule.prefixListId();
+        if (cidr == null && other == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new IngressRule(rule.securityGroupRuleId(), protocol, ports, cidr, cidr == null ? other : null,
+                rule.description()));
+    }
+
+    @Override
+    public void revokeIngress(ResourceRef group, List<String> ruleIds) {
+        if (ruleIds.isEmpty()) {
+            return;
+        }
+        client(group).revokeSecurityGroupIngress(r -> r.groupId(group.id()).securityGroupRuleIds(ruleIds));
+    }
+}

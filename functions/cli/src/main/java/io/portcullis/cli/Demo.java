@@ -1,0 +1,133 @@
+package io.portcullis.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.Ec2SecurityGroups;
+import io.portcullis.change.ResourceRef;
+import io.portcullis.incident.Incident;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.local.Emulator;
+import io.portcullis.local.EventReplay;
+import io.portcullis.local.LocalRuntime;
+import io.portcullis.local.Sandbox;
+import io.portcullis.network.IngressRule;
+import io.portcullis.remediation.SecurityGroupState;
+import io.portcullis.rule.Finding;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The main job, on this machine: a console change opens SSH to the world on a production security group; the
+ * detector and remediation handlers, invoked as Lambda would, record a P1 incident and revoke that rule only.
+ */
+final class Demo {
+
+    static final String SAMPLE = "events/cloudtrail/ec2-authorize-ssh-world-console.json";
+
+    private final PrintStream out;
+
+    Demo(PrintStream out) {
+        this.out = out;
+    }
+
+    int run(RemediationMode mode, Path sampleOverride) {
+        Path root = LocalRuntime.repositoryRoot();
+        Path sample = sampleOverride != null ? sampleOverride : root.resolve(SAMPLE);
+        URI endpoint = Emulator.endpoint();
+        AwsConnection aws = AwsConnection.emulator(endpoint, Emulator.region());
+        LocalRuntime runtime = LocalRuntime.deploy(root, aws, mode);
+
+        out.println("Portcullis demo · emulator " + endpoint + " · region " + aws.region().id() + " · mode " + mode.value());
+        out.println();
+        Sandbox sandbox = Sandbox.create(runtime.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 6), "production");
+        ObjectNode event = EventReplay.applyIngress(runtime.ec2(), EventReplay.retarget(EventReplay.load(sample), sandbox.groupId()));
+        Ec2SecurityGroups groups = new Ec2SecurityGroups(r -> runtime.ec2());
+        ResourceRef group = ResourceRef.securityGroup(sandbox.groupId(), "123456789012", aws.region().id());
+        SecurityGroupState before = groups.describe(group).orElseThrow();
+
+        out.println("1. Sandbox: VPC " + sandbox.vpcId() + ", security group " + sandbox.groupId() + " \"" + sandbox.groupName()
+                + "\" tagged " + before.tags().entrySet().stream().filter(e -> !e.getKey().equals("Name"))
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        out.println("   Rules before:");
+        printRules(before.ingress());
+        out.println();
+
+        JsonNode d = event.path("detail");
+        out.println("2. The change (" + root.relativize(sample.toAbsolutePath()) + ", aimed at the sandbox)");
+        out.println("   " + d.path("eventName").asText() + " on " + sandbox.groupId() + " in account "
+                + d.path("recipientAccountId").asText() + ", " + d.path("awsRegion").asText() + ", at " + d.path("eventTime").asText());
+
+        long started = System.nanoTime();
+        JsonNode answer = runtime.invokeDetector(event);
+        int remediations = runtime.runRemediations();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        String incidentId = answer.path("incidentId").asText(null);
+        if (incidentId == null) {
+            out.println("   The detector opened no incident: " + answer);
+            return 1;
+        }
+        Incident incident = runtime.incident(incidentId).orElseThrow();
+        out.println("   by " + incident.actor().displayName() + " (" + incident.actor().principalArn() + "), MFA "
+                + (incident.actor().mfa() ? "yes" : "no") + ", from " + incident.actor().sourceIp()
+                + ", origin " + incident.origin().label());
+        out.println();
+        out.println("3. Finding");
+        for (Finding f : incident.findings()) {
+            out.println("   " + f.severity().label() + " · " + f.ruleId() + " · " + f.exposure().name().toLowerCase());
+            out.println("   " + f.explanation());
+        }
+        out.println();
+        out.println("4. Incident " + incident.incidentId());
+        out.println("   " + incident.priority() + " · " + incident.response().label() + " · protocol row "
+                + incident.decision().row() + " (" + incident.decision().rowName() + ")");
+        out.println("   status " + incident.status() + " · mode " + incident.mode().value());
+        out.println("   detected   " + orDash(incident.detectedAt()));
+        out.println("   remediated " + orDash(incident.remediatedAt()));
+        out.println("   verified   " + orDash(incident.verifiedAt()));
+        out.println();
+        out.println("5. " + (mode == RemediationMode.DRY_RUN ? "Would have revoked (dry-run: nothing changed)" : "Revoked"));
+        printRules(incident.revokedRules());
+        out.println();
+        SecurityGroupState after = groups.describe(group).orElseThrow();
+        out.println("6. Rules after");
+        printRules(after.ingress());
+        out.println();
+        out.println("Timeline");
+        incident.timeline().forEach(t -> out.println("   " + t.at() + "  " + pad(t.step(), 14) + t.actor() + ": " + t.detail()));
+        out.println();
+        out.println("Event to " + incident.status().name().toLowerCase().replace('_', ' ') + " in " + took.toMillis()
+                + " ms (" + remediations + " remediation job" + (remediations == 1 ? "" : "s") + "). Incidents table: "
+                + runtime.deployment().incidentsTable());
+        boolean harmlessKept = after.ingress().stream().anyMatch(r -> sandbox.harmlessRuleId().equals(r.ruleId()));
+        Set<String> revokedIds = incident.revokedRules().stream().map(IngressRule::ruleId).collect(Collectors.toSet());
+        boolean offendingGone = after.ingress().stream().noneMatch(r -> revokedIds.contains(r.ruleId()));
+        boolean ok = harmlessKept && (mode == RemediationMode.DRY_RUN ? !offendingGone || revokedIds.isEmpty() : offendingGone);
+        return ok ? 0 : 1;
+    }
+
+    private void printRules(List<IngressRule> rules) {
+        if (rules.isEmpty()) {
+            out.println("     (none)");
+        }
+        for (IngressRule r : rules) {
+            out.println("     " + pad(r.ruleId() == null ? "-" : r.ruleId(), 24) + pad(r.describe(), 36)
+                    + (r.description() == null ? "" : "\"" + r.description() + "\""));
+        }
+    }
+
+    private static String orDash(Object o) {
+        return o == null ? "—" : o.toString();
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s + " " : s + " ".repeat(width - s.length());
+    }
+}

@@ -1,0 +1,31 @@
+package io.portcullis.change;
+
+import io.portcullis.network.IngressRule;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One normalised change, whatever event delivered it.
+ *
+ * @param eventId      the CloudTrail event id: the key of everything downstream (redeliveries share it)
+ * @param eventName    the API call, e.g. {@code AuthorizeSecurityGroupIngress}
+ * @param eventSource  the service, e.g. {@code ec2.amazonaws.com}
+ * @param eventTime    when the call was made
+ * @param actor        who made it
+ * @param origin       console, infrastructure-as-code, CLI/SDK, AWS service or unknown
+ * @param resource     what it changed
+ * @param kind         what sort of change it requested
+ * @param rules        the security-group rules it adds or removes (empty for other kinds)
+ * @param errorCode    CloudTrail's {@code errorCode} when the call failed, else null: a failed call changed nothing
+ */
+public record Change(String eventId, String eventName, String eventSource, Instant eventTime, Actor actor,
+                     Origin origin, ResourceRef resource, ChangeKind kind, List<IngressRule> rules, String errorCode) {
+
+    public Change {
+        rules = List.copyOf(rules);
+    }
+
+    public boolean failed() {
+        return errorCode != null && !errorCode.isBlank();
+    }
+}

@@ -1,0 +1,311 @@
+package io.portcullis.change;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.network.Cidr;
+import io.portcullis.network.IngressRule;
+import io.portcullis.network.IpProtocol;
+import io.portcullis.network.PortRange;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads an EventBridge "AWS API Call via CloudTrail" event, exactly as EventBridge delivers it, into a {@link Change}.
+ * Anything it cannot read is refused with the field that is wrong; it never throws on bad input.
+ *
+ * <p>Field shapes follow the CloudTrail record format ({@code userIdentity}, {@code requestParameters.ipPermissions.items},
+ * {@code responseElements.securityGroupRuleSet.items}, {@code sessionCredentialFromConsole}).
+ */
+public final class CloudTrailEventReader {
+
+    public static final String DETAIL_TYPE = "AWS API Call via CloudTrail";
+
+    private static final Map<String, ChangeKind> SECURITY_GROUP_CALLS = Map.of(
+            "AuthorizeSecurityGroupIngress", ChangeKind.INGRESS_ADDED,
+            "RevokeSecurityGroupIngress", ChangeKind.INGRESS_REMOVED,
+            "AuthorizeSecurityGroupEgress", ChangeKind.EGRESS_CHANGED,
+            "RevokeSecurityGroupEgress", ChangeKind.EGRESS_CHANGED);
+
+    /** Events larger than this are refused before parsing; EventBridge's own limit is 256 KiB. */
+    public static final int MAX_EVENT_BYTES = 256 * 1024;
+
+    private final ObjectMapper json;
+    private final OriginClassifier origins;
+
+    public CloudTrailEventReader(ObjectMapper json, OriginClassifier origins) {
+        this.json = json;
+        this.origins = origins;
+    }
+
+    public ReadResult read(byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            return new ReadResult.Refused("an empty event", "the event has no content");
+        }
+        if (raw.length > MAX_EVENT_BYTES) {
+            return new ReadResult.Refused("an event of " + raw.length + " bytes",
+                    "the event is larger than " + MAX_EVENT_BYTES + " bytes, more than EventBridge delivers");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(raw);
+        } catch (JsonProcessingException e) {
+            return new ReadResult.Refused("an event that is not JSON",
+                    "the event is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")");
+        } catch (java.io.IOException e) {
+            return new ReadResult.Refused("an unreadable event", "the event could not be read: " + e.getMessage());
+        }
+        return read(root);
+    }
+
+    public ReadResult read(JsonNode root) {
+        String ref = describe(root);
+        try {
+            return new ReadResult.Read(toChange(root));
+        } catch (EventFormatException e) {
+            return new ReadResult.Refused(ref, e.getMessage());
+        }
+    }
+
+    /** A name for the event in messages: its CloudTrail id and call when present, else the envelope id. */
+    static String describe(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            return "an event that is not a JSON object";
+        }
+        JsonNode detail = root.path("detail");
+        String eventId = text(detail.path("eventID"));
+        String name = text(detail.path("eventName"));
+        if (eventId != null) {
+            return "event " + eventId + (name != null ? " (" + name + ")" : "");
+        }
+        String envelopeId = text(root.path("id"));
+        return envelopeId != null ? "EventBridge event " + envelopeId : "an event without an id";
+    }
+
+    private Change toChange(JsonNode root) {
+        if (!root.isObject()) {
+            throw new EventFormatException("the event is not a JSON object");
+        }
+        String detailType = text(root.path("detail-type"));
+        if (!DETAIL_TYPE.equals(detailType)) {
+            throw new EventFormatException("detail-type is " + (detailType == null ? "missing" : "'" + detailType + "'")
+                    + "; this function reads '" + DETAIL_TYPE + "' events");
+        }
+        JsonNode detail = root.path("detail");
+        if (!detail.isObject()) {
+            throw new EventFormatException("'detail' is missing or not an object");
+        }
+        String eventId = required(detail, "eventID");
+        String eventName = required(detail, "eventName");
+        String eventSource = required(detail, "eventSource");
+        Instant eventTime = instant(detail, "eventTime");
+        String account = firstNonNull(text(detail.path("recipientAccountId")), text(root.path("account")));
+        String region = firstNonNull(text(detail.path("awsRegion")), text(root.path("region")));
+        if (account == null) {
+            throw new EventFormatException("neither detail.recipientAccountId nor account is present");
+        }
+        if (region == null) {
+            throw new EventFormatException("neither detail.awsRegion nor region is present");
+        }
+        Actor actor = actor(detail);
+        Origin origin = origins.classify(actor, text(detail.path("userIdentity").path("invokedBy")),
+                "true".equalsIgnoreCase(text(detail.path("sessionCredentialFromConsole"))));
+        String errorCode = text(detail.path("errorCode"));
+
+        ChangeKind kind = "ec2.amazonaws.com".equals(eventSource)
+                ? SECURITY_GROUP_CALLS.getOrDefault(eventName, ChangeKind.OTHER) : ChangeKind.OTHER;
+        if (kind == ChangeKind.OTHER || errorCode != null) {
+            ResourceRef resource = new ResourceRef(null, null, null, account, region);
+            return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, List.of(), errorCode);
+        }
+        JsonNode request = detail.path("requestParameters");
+        if (!request.isObject()) {
+            throw new EventFormatException("detail.requestParameters is missing or not an object");
+        }
+        List<IngressRule> rules = rules(request);
+        List<JsonNode> ruleSet = items(detail.path("responseElements").path("securityGroupRuleSet"),
+                "detail.responseElements.securityGroupRuleSet");
+        String groupId = text(request.path("groupId"));
+        if (groupId == null && !ruleSet.isEmpty()) {
+            groupId = text(ruleSet.get(0).path("groupId"));
+        }
+        if (groupId == null) {
+            throw new EventFormatException("detail.requestParameters.groupId is missing");
+        }
+        rules = withRuleIds(rules, ruleSet);
+        return new Change(eventId, eventName, eventSource, eventTime, actor, origin,
+                ResourceRef.securityGroup(groupId, account, region), kind, rules, null);
+    }
+
+    private static Actor actor(JsonNode detail) {
+        JsonNode identity = detail.path("userIdentity");
+        if (!identity.isObject()) {
+            throw new EventFormatException("detail.userIdentity is missing or not an object");
+        }
+        JsonNode session = identity.path("sessionContext");
+        boolean mfa = "true".equalsIgnoreCase(text(session.path("attributes").path("mfaAuthenticated")));
+        return new Actor(text(identity.path("arn")), text(identity.path("type")),
+                text(session.path("sessionIssuer").path("arn")), mfa,
+                text(detail.path("sourceIPAddress")), text(detail.path("userAgent")));
+    }
+
+    /** Both request forms: {@code ipPermissions.items[]}, and the legacy top-level {@code cidrIp}/{@code ipProtocol}/ports. */
+    private static List<IngressRule> rules(JsonNode request) {
+        List<IngressRule> rules = new ArrayList<>();
+        List<JsonNode> permissions = items(request.path("ipPermissions"), "detail.requestParameters.ipPermissions");
+        for (int i = 0; i < permissions.size(); i++) {
+            String at = "detail.requestParameters.ipPermissions.items[" + i + "]";
+            JsonNode p = permissions.get(i);
+            IpProtocol protocol = protocol(p, at);
+            PortRange ports = ports(p, protocol, at);
+            for (JsonNode r : items(p.path("ipRanges"), at + ".ipRanges")) {
+                rules.add(new IngressRule(null, protocol, ports, cidr(r, "cidrIp", at + ".ipRanges"), null,
+                        text(r.path("description"))));
+            }
+            for (JsonNode r : items(p.path("ipv6Ranges"), at + ".ipv6Ranges")) {
+                rules.add(new IngressRule(null, protocol, ports, cidr(r, "cidrIpv6", at + ".ipv6Ranges"), null,
+                        text(r.path("description"))));
+            }
+            for (JsonNode g : items(p.path("groups"), at + ".groups")) {
+                String source = firstNonNull(text(g.path("groupId")), text(g.path("groupName")));
+                if (source != null) {
+                    rules.add(new IngressRule(null, protocol, ports, null, source, text(g.path("description"))));
+                }
+            }
+            for (JsonNode l : items(p.path("prefixListIds"), at + ".prefixListIds")) {
+                String source = text(l.path("prefixListId"));
+                if (source != null) {
+                    rules.add(new IngressRule(null, protocol, ports, null, source, text(l.path("description"))));
+                }
+            }
+        }
+        if (request.hasNonNull("cidrIp")) {
+            IpProtocol protocol = protocol(request, "detail.requestParameters");
+            rules.add(new IngressRule(null, protocol, ports(request, protocol, "detail.requestParameters"),
+                    cidr(request, "cidrIp", "detail.requestParameters"), null, null));
+        }
+        if (rules.isEmpty()) {
+            throw new EventFormatException("detail.requestParameters has no ipPermissions and no cidrIp");
+        }
+        return rules;
+    }
+
+    /** Gives each requested rule the {@code sgr-…} id EC2 returned for it, matched by permission. */
+    private static List<IngressRule> withRuleIds(List<IngressRule> rules, List<JsonNode> ruleSet) {
+        List<IngressRule> returned = new ArrayList<>();
+        for (int i = 0; i < ruleSet.size(); i++) {
+            JsonNode r = ruleSet.get(i);
+            String at = "detail.responseElements.securityGroupRuleSet.items[" + i + "]";
+            String id = text(r.path("securityGroupRuleId"));
+            if (id == null || r.path("isEgress").asBoolean(false)) {
+                continue;
+            }
+            IpProtocol protocol = protocol(r, at);
+            PortRange ports = ports(r, protocol, at);
+            Cidr cidr = r.hasNonNull("cidrIpv4") ? cidr(r, "cidrIpv4", at)
+                    : r.hasNonNull("cidrIpv6") ? cidr(r, "cidrIpv6", at) : null;
+            String other = cidr != null ? null : firstNonNull(text(r.path("referencedGroupInfo").path("groupId")),
+                    text(r.path("prefixListId")));
+            if (cidr != null || other != null) {
+                returned.add(new IngressRule(id, protocol, ports, cidr, other, null));
+            }
+        }
+        List<IngressRule> result = new ArrayList<>();
+        for (IngressRule rule : rules) {
+            String id = returned.stream().filter(rule::samePermissionAs).map(IngressRule::ruleId).findFirst().orElse(null);
+            result.add(id == null ? rule : rule.withRuleId(id));
+        }
+        return result;
+    }
+
+    private static IpProtocol protocol(JsonNode node, String at) {
+        String value = text(node.path("ipProtocol"));
+        if (value == null) {
+            throw new EventFormatException(at + ".ipProtocol is missing");
+        }
+        return IpProtocol.parse(value);
+    }
+
+    private static PortRange ports(JsonNode node, IpProtocol protocol, String at) {
+        if (!protocol.hasPorts()) {
+            return PortRange.ALL;
+        }
+        JsonNode from = node.path("fromPort");
+        JsonNode to = node.path("toPort");
+        if (!from.canConvertToInt() || !to.canConvertToInt() || !from.isIntegralNumber() || !to.isIntegralNumber()) {
+            throw new EventFormatException(at + " needs integer fromPort and toPort for protocol " + protocol.apiName());
+        }
+        try {
+            return new PortRange(from.intValue(), to.intValue());
+        } catch (IllegalArgumentException e) {
+            throw new EventFormatException(at + ": " + e.getMessage());
+        }
+    }
+
+    private static Cidr cidr(JsonNode node, String field, String at) {
+        String value = text(node.path(field));
+        if (value == null) {
+            throw new EventFormatException(at + "." + field + " is missing");
+        }
+        try {
+            return Cidr.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new EventFormatException(at + "." + field + ": " + e.getMessage());
+        }
+    }
+
+    /** CloudTrail wraps lists as {@code {"items": [...]}}; an absent or empty wrapper is an empty list. */
+    private static List<JsonNode> items(JsonNode wrapper, String at) {
+        if (wrapper.isMissingNode() || wrapper.isNull() || (wrapper.isObject() && wrapper.isEmpty())) {
+            return List.of();
+        }
+        JsonNode items = wrapper.path("items");
+        if (!wrapper.isObject() || !items.isArray()) {
+            throw new EventFormatException(at + " is not of the form {\"items\": [...]}");
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (!items.get(i).isObject()) {
+                throw new EventFormatException(at + ".items[" + i + "] is not an object");
+            }
+            out.add(items.get(i));
+        }
+        return out;
+    }
+
+    private static String required(JsonNode node, String field) {
+        String value = text(node.path(field));
+        if (value == null) {
+            throw new EventFormatException("detail." + field + " is missing or not a string");
+        }
+        return value;
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        String value = required(node, field);
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new EventFormatException("detail." + field + " '" + value + "' is not an ISO-8601 UTC time");
+        }
+    }
+
+    private static String text(JsonNode node) {
+        return node != null && node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
+    }
+
+    private static String firstNonNull(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    /** A field of the event is missing or malformed; the message names it. */
+    static final class EventFormatException extends RuntimeException {
+        EventFormatException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.portcullis.detection;
+
+import io.portcullis.change.Change;
+import io.portcullis.change.ChangeKind;
+import io.portcullis.change.CloudTrailEventReader;
+import io.portcullis.change.ReadResult;
+import io.portcullis.incident.Incident;
+import io.portcullis.incident.IncidentStatus;
+import io.portcullis.incident.IncidentStore;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.incident.TimelineEntry;
+import io.portcullis.protocol.Decision;
+import io.portcullis.protocol.Environment;
+import io.portcullis.protocol.Protocol;
+import io.portcullis.protocol.Response;
+import io.portcullis.remediation.RemediationQueue;
+import io.portcullis.remediation.SecurityGroupInspector;
+import io.portcullis.remediation.SecurityGroupState;
+import io.portcullis.rule.Finding;
+import io.portcullis.rule.RuleSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The detector's use case: read an event, judge it, record an incident once per CloudTrail event id, and send
+ * incidents the protocol marks {@code auto} to remediation.
+ */
+public final class DetectChange {
+
+    public static final String ACTOR = "portcullis-detector";
+
+    private final CloudTrailEventReader reader;
+    private final RuleSet rules;
+    private final Protocol protocol;
+    private final SecurityGroupInspector inspector;
+    private final IncidentStore incidents;
+    private final RemediationQueue queue;
+    private final Clock clock;
+    private final RemediationMode mode;
+    private final Set<String> ownRoleArns;
+
+    /**
+     * @param ownRoleArns the roles Portcullis itself acts with: their changes are never judged, so Portcullis
+     *                    cannot fight its own remediation or Undo
+     */
+    public DetectChange(CloudTrailEventReader reader, RuleSet rules, Protocol protocol, SecurityGroupInspector inspector,
+                        IncidentStore incidents, RemediationQueue queue, Clock clock, RemediationMode mode,
+                        Set<String> ownRoleArns) {
+        this.reader = reader;
+        this.rules = rules;
+        this.protocol = protocol;
+        this.inspector = inspector;
+        this.incidents = incidents;
+        this.queue = queue;
+        this.clock = clock;
+        this.mode = mode;
+        this.ownRoleArns = Set.copyOf(ownRoleArns);
+    }
+
+    public DetectionResult handle(byte[] rawEvent) {
+        ReadResult read = reader.read(rawEvent);
+        if (read instanceof ReadResult.Refused refused) {
+            return new DetectionResult.Refused(refused.eventRef(), refused.reason());
+        }
+        Change change = ((ReadResult.Read) read).change();
+        if (change.failed()) {
+            return new DetectionResult.Ignored(change.eventId(),
+                    "the call failed with " + change.errorCode() + ", so it changed nothing");
+        }
+        if (isOwn(change)) {
+            return new DetectionResult.Ignored(change.eventId(),
+                    "the change was made by Portcullis' own role " + change.actor().sessionIssuerArn());
+        }
+        if (change.kind() == ChangeKind.OTHER) {
+            return new DetectionResult.Ignored(change.eventId(),
+                    change.eventName() + " from " + change.eventSource() + " is not judged by this release");
+        }
+        List<Finding> findings = rules.evaluate(change);
+        if (findings.isEmpty()) {
+            return new DetectionResult.Compliant(change.eventId());
+        }
+        String incidentId = Incident.idFor(change.eventId());
+        if (incidents.find(incidentId).isPresent()) {
+            return new DetectionResult.Duplicate(incidentId);
+        }
+        Optional<SecurityGroupState> live = inspector.describe(change.resource());
+        Environment environment = live.map(s -> Environment.fromTags(s.tags())).orElse(Environment.UNKNOWN);
+        Finding worst = findings.stream().min(Comparator.comparing(Finding::severity)).orElseThrow();
+        Decision decision = protocol.decide(worst.severity(), worst.exposure(), environment, change.origin());
+
+        Instant now = clock.instant();
+        String summary = worst.explanation() + " Protocol row " + decision.row() + " (" + decision.rowName() + "): "
+                + decision.priority() + ", " + decision.response().label()
+                + (mode == RemediationMode.DRY_RUN ? "; dry-run mode, nothing will be changed." : ".");
+        Incident incident = new Incident(incidentId, 1, IncidentStatus.OPEN, mode, change.eventId(),
+                change.eventName(), change.eventTime(), change.actor(), change.origin(), change.resource(),
+                environment.label(), findings, decision.priority(), decision.response(), decision, now,
+                null, null, null, null, List.of(), summary,
+                List.of(new TimelineEntry(now, "detected", ACTOR, summary)));
+        if (!incidents.create(incident)) {
+            return new DetectionResult.Duplicate(incidentId);
+        }
+        boolean queued = decision.response() == Response.AUTO;
+        if (queued) {
+            queue.enqueue(incidentId);
+        }
+        return new DetectionResult.Opened(incident, queued);
+    }
+
+    private boolean isOwn(Change change) {
+        String issuer = change.actor().sessionIssuerArn();
+        String principal = change.actor().principalArn();
+        return (issuer != null && ownRoleArns.contains(issuer)) || (principal != null && ownRoleArns.contains(principal));
+    }
+
+    /** Exposed for the handler's log line. */
+    public static Map<String, Object> describe(DetectionResult result) {
+        return switch (result) {
+            case DetectionResult.Refused r -> Map.of("outcome", r.outcome(), "event", r.eventRef(), "reason", r.reason());
+            case DetectionResult.Ignored i -> Map.of("outcome", i.outcome(), "eventId", i.eventId(), "reason", i.reason());
+            case DetectionResult.Compliant c -> Map.of("outcome", c.outcome(), "eventId", c.eventId());
+            case DetectionResult.Duplicate d -> Map.of("outcome", d.outcome(), "incidentId", d.incidentId());
+            case DetectionResult.Opened o -> Map.of("outcome", o.outcome(), "incidentId", o.incident().incidentId(),
+                    "priority", o.incident().priority().name(), "response", o.incident().response().label(),
+                    "queuedForRemediation", o.queued());
+        };
+    }
+}

@@ -1,0 +1,19 @@
+package io.portcullis.incident;
+
+/** Where an incident is in its life. */
+public enum IncidentStatus {
+    /** Recorded; its playbook has not finished. */
+    OPEN,
+    /** A remediation worker has claimed it and is acting. */
+    REMEDIATING,
+    /** The offending change is gone and that was verified by re-reading the live state. */
+    RESOLVED,
+    /** Dry-run mode: everything was decided and recorded, nothing was changed in the account. */
+    DRY_RUN,
+    /** Remediation could not be completed or verified; a person must look. */
+    FAILED;
+
+    public boolean isFinal() {
+        return this == RESOLVED || this == DRY_RUN || this == FAILED;
+    }
+}

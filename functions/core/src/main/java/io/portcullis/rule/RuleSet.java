@@ -1,0 +1,28 @@
+package io.portcullis.rule;
+
+import io.portcullis.change.Change;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The rules a deployment judges changes with. A failed call changed nothing and is never judged. */
+public record RuleSet(List<Rule> rules) {
+
+    public RuleSet {
+        rules = List.copyOf(rules);
+    }
+
+    public static RuleSet defaults() {
+        return new RuleSet(List.of(new SecurityGroupIngressRule(SensitivePorts.defaults())));
+    }
+
+    public List<Finding> evaluate(Change change) {
+        if (change.failed()) {
+            return List.of();
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (Rule rule : rules) {
+            findings.addAll(rule.evaluate(change));
+        }
+        return findings;
+    }
+}

@@ -1,0 +1,94 @@
+package io.portcullis.rule;
+
+import io.portcullis.change.Change;
+import io.portcullis.change.ChangeKind;
+import io.portcullis.network.Cidr;
+import io.portcullis.network.IngressRule;
+import io.portcullis.network.IpProtocol;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ingress opened to the internet or to a wide public block. Critical when it reaches an administrative or database
+ * port, all ports, or protocol {@code -1}; high for other ports open to the internet; medium for other wide public
+ * blocks. Private sources, single hosts, other security groups and prefix lists are not exposure. Removals and
+ * egress rules are not judged.
+ */
+public final class SecurityGroupIngressRule implements Rule {
+
+    public static final String ID_CRITICAL = "sg-ingress-sensitive-port-public";
+    public static final String ID_OTHER_PORT = "sg-ingress-port-public";
+    public static final String ID_WIDE = "sg-ingress-wide-cidr";
+
+    /** IPv4 blocks at least this large (prefix length at most this), outside private ranges, are "wide". */
+    static final int WIDE_IPV4_PREFIX = 8;
+    static final int WIDE_IPV6_PREFIX = 32;
+
+    private final SensitivePorts sensitive;
+
+    public SecurityGroupIngressRule(SensitivePorts sensitive) {
+        this.sensitive = sensitive;
+    }
+
+    @Override
+    public String id() {
+        return "sg-ingress";
+    }
+
+    @Override
+    public List<Finding> evaluate(Change change) {
+        if (change.kind() != ChangeKind.INGRESS_ADDED) {
+            return List.of();
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (IngressRule rule : change.rules()) {
+            Cidr cidr = rule.cidr();
+            if (cidr == null || cidr.isPrivate()) {
+                continue;
+            }
+            Exposure exposure = exposure(cidr);
+            if (exposure == Exposure.INTERNAL) {
+                continue;
+            }
+            findings.add(finding(change, rule, exposure));
+        }
+        return findings;
+    }
+
+    static Exposure exposure(Cidr cidr) {
+        if (cidr.isPrivate()) {
+            return Exposure.INTERNAL;
+        }
+        if (cidr.prefixLength() <= 1) {
+            return Exposure.INTERNET;
+        }
+        int wide = cidr.isIpv6() ? WIDE_IPV6_PREFIX : WIDE_IPV4_PREFIX;
+        return cidr.prefixLength() <= wide ? Exposure.WIDE : Exposure.INTERNAL;
+    }
+
+    private Finding finding(Change change, IngressRule rule, Exposure exposure) {
+        String group = change.resource().id();
+        String who = exposure == Exposure.INTERNET ? "anyone on the internet" : "every address in " + rule.cidr();
+        if (exposure == Exposure.INTERNET) {
+            if (rule.protocol() == IpProtocol.ALL || (rule.protocol().hasPorts() && rule.ports().isAll())) {
+                return new Finding(ID_CRITICAL, Severity.CRITICAL, exposure, change.resource(), List.of(rule),
+                        "Security group " + group + " allows " + rule.describe() + ", so " + who
+                                + " can reach every port of the instances that use it.");
+            }
+            if (rule.protocol().hasPorts()) {
+                var port = sensitive.firstIn(rule.ports());
+                if (port.isPresent()) {
+                    return new Finding(ID_CRITICAL, Severity.CRITICAL, exposure, change.resource(), List.of(rule),
+                            "Security group " + group + " allows " + rule.describe() + ", so " + who + " can reach "
+                                    + port.get().getValue() + " (port " + port.get().getKey() + ") on the instances that use it.");
+                }
+            }
+            return new Finding(ID_OTHER_PORT, Severity.HIGH, exposure, change.resource(), List.of(rule),
+                    "Security group " + group + " allows " + rule.describe() + ", so " + who
+                            + " can reach that service on the instances that use it.");
+        }
+        return new Finding(ID_WIDE, Severity.MEDIUM, exposure, change.resource(), List.of(rule),
+                "Security group " + group + " allows " + rule.describe() + ", a public block of 2^"
+                        + rule.cidr().hostBits() + " addresses; narrow it to the hosts that need access.");
+    }
+}

@@ -1,0 +1,35 @@
+package io.portcullis.detector;
+
+import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.DynamoDbIncidentStore;
+import io.portcullis.aws.Ec2SecurityGroups;
+import io.portcullis.aws.FunctionSettings;
+import io.portcullis.aws.SqsRemediationQueue;
+import io.portcullis.change.CloudTrailEventReader;
+import io.portcullis.change.OriginClassifier;
+import io.portcullis.detection.DetectChange;
+import io.portcullis.json.Json;
+import io.portcullis.protocol.Protocol;
+import io.portcullis.rule.RuleSet;
+import java.time.Clock;
+
+/** The detector's composition root: builds its clients and use case once per container. */
+public final class DetectorFunction {
+
+    private DetectorFunction() {
+    }
+
+    public static DetectChange build(FunctionSettings settings, AwsConnection aws) {
+        var json = Json.mapper();
+        return new DetectChange(
+                new CloudTrailEventReader(json, new OriginClassifier(settings.iacRoleArns())),
+                RuleSet.defaults(),
+                Protocol.defaults(),
+                new Ec2SecurityGroups(aws::ec2),
+                new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), json),
+                new SqsRemediationQueue(aws.sqs(), settings.requireRemediationQueueUrl(), json),
+                Clock.systemUTC(),
+                settings.mode(),
+                settings.ownRoleArns());
+    }
+}

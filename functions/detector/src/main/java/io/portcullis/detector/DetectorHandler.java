@@ -1,0 +1,63 @@
+package io.portcullis.detector;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.FunctionSettings;
+import io.portcullis.detection.DetectChange;
+import io.portcullis.detection.DetectionResult;
+import io.portcullis.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lambda entry point for EventBridge "AWS API Call via CloudTrail" events. Reads the raw bytes (so a malformed event
+ * is refused with a reason, never a deserialisation stack trace), delegates to {@link DetectChange}, and answers with
+ * the outcome as JSON.
+ *
+ * <p>A refused event is logged at WARN with its reason and its full text, so it can be replayed after a fix. Errors
+ * from AWS (throttling, outages) propagate, so Lambda's asynchronous retries and the failure destination keep the event.
+ */
+public final class DetectorHandler implements RequestStreamHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorHandler.class);
+    private static final int MAX_LOGGED_EVENT_CHARS = 16 * 1024;
+
+    private final DetectChange detect;
+
+    /** Used by the Lambda runtime: configuration from the environment, clients built once per container. */
+    public DetectorHandler() {
+        this(DetectorFunction.build(FunctionSettings.fromEnvironment(System.getenv()),
+                AwsConnection.fromEnvironment(System.getenv())));
+    }
+
+    public DetectorHandler(DetectChange detect) {
+        this.detect = detect;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] raw = input.readAllBytes();
+        DetectionResult result = detect.handle(raw);
+        Map<String, Object> summary = DetectChange.describe(result);
+        switch (result) {
+            case DetectionResult.Refused r -> LOG.warn("Refused {}: {}. Kept for replay: {}", r.eventRef(), r.reason(),
+                    truncate(new String(raw, StandardCharsets.UTF_8)));
+            case DetectionResult.Opened o -> LOG.info("Incident {} opened: {} {} on {} by {} ({}); {}",
+                    o.incident().incidentId(), o.incident().priority(), o.incident().response().label(),
+                    o.incident().resource().id(), o.incident().actor().displayName(), o.incident().origin().label(),
+                    o.queued() ? "queued for remediation" : "awaiting its playbook");
+            default -> LOG.info("{}", summary);
+        }
+        Json.mapper().writeValue(output, summary);
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= MAX_LOGGED_EVENT_CHARS ? s : s.substring(0, MAX_LOGGED_EVENT_CHARS) + "…(truncated)";
+    }
+}
