@@ -1,0 +1,58 @@
+package io.portcullis.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.Ec2SecurityGroups;
+import io.portcullis.change.ResourceRef;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.local.Emulator;
+import io.portcullis.local.EventReplay;
+import io.portcullis.local.LocalRuntime;
+import io.portcullis.local.Sandbox;
+import io.portcullis.network.IngressRule;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** One test's Portcullis in the emulator: fresh table, queues and sandbox, and a count of the API calls made. */
+final class LocalPortcullis {
+
+    final ApiCallCounter calls = new ApiCallCounter();
+    final LocalRuntime runtime;
+    final Sandbox sandbox;
+    final Path root = LocalRuntime.repositoryRoot();
+
+    LocalPortcullis(RemediationMode mode) {
+        AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region()).withInterceptor(calls);
+        runtime = LocalRuntime.deploy(root, aws, mode);
+        sandbox = Sandbox.create(runtime.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 8), "production");
+    }
+
+    /** The sample, aimed at this sandbox (not applied to EC2). */
+    ObjectNode event(String sample) {
+        return EventReplay.retarget(EventReplay.load(root.resolve("events").resolve(sample)), sandbox.groupId());
+    }
+
+    /** The sample aimed at this sandbox, its ingress call made for real first, as the user's call would have been. */
+    ObjectNode applied(String sample) {
+        return EventReplay.applyIngress(runtime.ec2(), event(sample));
+    }
+
+    JsonNode detect(JsonNode event) {
+        return runtime.invokeDetector(event);
+    }
+
+    List<IngressRule> liveRules() {
+        return new Ec2SecurityGroups(r -> runtime.ec2())
+                .describe(ResourceRef.securityGroup(sandbox.groupId(), "123456789012", Emulator.region()))
+                .orElseThrow().ingress();
+    }
+
+    /** The incidents table's rows, read straight from DynamoDB. */
+    List<Map<String, AttributeValue>> incidentRows() {
+        return runtime.dynamoDb().scan(r -> r.tableName(runtime.deployment().incidentsTable())).items();
+    }
+}

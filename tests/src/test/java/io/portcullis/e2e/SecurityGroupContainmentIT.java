@@ -1,0 +1,153 @@
+package io.portcullis.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.incident.Incident;
+import io.portcullis.incident.IncidentStatus;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.network.IngressRule;
+import io.portcullis.protocol.Priority;
+import io.portcullis.protocol.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * End to end in the emulator: a console change opening SSH to the world on a production security group, through
+ * the real detector and remediation handlers invoked as Lambda would, to a verified revoke.
+ */
+class SecurityGroupContainmentIT {
+
+    static final String CONSOLE_SSH = "cloudtrail/ec2-authorize-ssh-world-console.json";
+
+    @Test
+    void revokesOnlyTheWorldOpenRuleAndRecordsTheIncident() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        ObjectNode event = p.applied(CONSOLE_SSH);
+        String offendingRuleId = event.path("detail").path("responseElements").path("securityGroupRuleSet")
+                .path("items").get(0).path("securityGroupRuleId").asText();
+        assertThat(p.liveRules()).extracting(IngressRule::ruleId).contains(offendingRuleId, p.sandbox.harmlessRuleId());
+
+        JsonNode answer = p.detect(event);
+        int jobs = p.runtime.runRemediations();
+
+        assertThat(answer.path("outcome").asText()).isEqualTo("incident-opened");
+        assertThat(jobs).isEqualTo(1);
+        assertThat(p.liveRules()).extracting(IngressRule::ruleId).containsExactly(p.sandbox.harmlessRuleId());
+        assertThat(p.calls.count("RevokeSecurityGroupIngress")).isEqualTo(1);
+
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(incident.priority()).isEqualTo(Priority.P1);
+        assertThat(incident.response()).isEqualTo(Response.AUTO);
+        assertThat(incident.decision().row()).isEqualTo(1);
+        assertThat(incident.detectedAt()).isNotNull();
+        assertThat(incident.remediatedAt()).isAfterOrEqualTo(incident.detectedAt());
+        assertThat(incident.verifiedAt()).isAfterOrEqualTo(incident.remediatedAt());
+        assertThat(incident.revokedRules()).extracting(IngressRule::ruleId).containsExactly(offendingRuleId);
+        assertThat(incident.findings()).singleElement().satisfies(f -> {
+            assertThat(f.ruleId()).isEqualTo("sg-ingress-sensitive-port-public");
+            assertThat(f.explanation()).contains("SSH (port 22)").contains(p.sandbox.groupId());
+        });
+
+        // The row is real DynamoDB attributes, readable by operators without Portcullis.
+        Map<String, AttributeValue> row = p.incidentRows().get(0);
+        assertThat(row.get("status").s()).isEqualTo("RESOLVED");
+        assertThat(row.get("priority").s()).isEqualTo("P1");
+        assertThat(row.get("findings").l().get(0).m().get("severity").s()).isEqualTo("CRITICAL");
+        assertThat(row).containsKeys("detectedAt", "remediatedAt", "verifiedAt");
+        assertThat(row.get("actor").m().get("principalArn").s()).endsWith("assumed-role/Admin/alice");
+        assertThat(row.get("origin").s()).isEqualTo("CONSOLE");
+    }
+
+    @Test
+    void theSameEventThreeTimesInARowMakesOneIncidentAndOneRevoke() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        ObjectNode event = p.applied(CONSOLE_SSH);
+
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            outcomes.add(p.detect(event).path("outcome").asText());
+            p.runtime.runRemediations();
+        }
+
+        assertThat(outcomes).containsExactly("incident-opened", "duplicate", "duplicate");
+        assertThat(p.incidentRows()).hasSize(1);
+        assertThat(p.calls.count("RevokeSecurityGroupIngress")).isEqualTo(1);
+        assertThat(p.liveRules()).extracting(IngressRule::ruleId).containsExactly(p.sandbox.harmlessRuleId());
+    }
+
+    @Test
+    void theSameEventThreeTimesAtOnceMakesOneIncidentAndOneRevoke() throws Exception {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        ObjectNode event = p.applied(CONSOLE_SSH);
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                return p.detect(event).path("outcome").asText();
+            }));
+        }
+        go.countDown();
+        List<String> outcomes = new ArrayList<>();
+        for (Future<String> f : results) {
+            outcomes.add(f.get());
+        }
+        pool.shutdown();
+        p.runtime.runRemediations();
+
+        assertThat(outcomes).containsExactlyInAnyOrder("incident-opened", "duplicate", "duplicate");
+        assertThat(p.incidentRows()).hasSize(1);
+        assertThat(p.calls.count("RevokeSecurityGroupIngress")).isEqualTo(1);
+        assertThat(p.liveRules()).extracting(IngressRule::ruleId).containsExactly(p.sandbox.harmlessRuleId());
+    }
+
+    @Test
+    void dryRunDoesEverythingButTheRevokeAndSaysSo() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.DRY_RUN);
+        ObjectNode event = p.applied(CONSOLE_SSH);
+        List<IngressRule> before = p.liveRules();
+
+        JsonNode answer = p.detect(event);
+        p.runtime.runRemediations();
+
+        assertThat(p.calls.count("RevokeSecurityGroupIngress")).isZero();
+        assertThat(p.liveRules()).isEqualTo(before);
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.DRY_RUN);
+        assertThat(incident.mode()).isEqualTo(RemediationMode.DRY_RUN);
+        assertThat(incident.remediatedAt()).isNull();
+        assertThat(incident.revokedRules()).hasSize(1);
+        assertThat(incident.outcome()).contains("Dry-run: would revoke tcp port 22 from 0.0.0.0/0")
+                .contains("no change was made");
+    }
+
+    @Test
+    void aCliChangeWaitsForApprovalAndChangesNothing() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        ObjectNode event = p.applied("cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json");
+        List<IngressRule> before = p.liveRules();
+
+        JsonNode answer = p.detect(event);
+        int jobs = p.runtime.runRemediations();
+
+        assertThat(answer.path("priority").asText()).isEqualTo("P2");
+        assertThat(answer.path("queuedForRemediation").asBoolean()).isFalse();
+        assertThat(jobs).isZero();
+        assertThat(p.liveRules()).isEqualTo(before);
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.OPEN);
+        assertThat(incident.findings()).singleElement()
+                .satisfies(f -> assertThat(f.evidence()).extracting(IngressRule::source).containsExactly("::/0"));
+    }
+}

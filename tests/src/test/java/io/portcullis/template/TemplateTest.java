@@ -1,0 +1,121 @@
+package io.portcullis.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.local.LocalDeployment;
+import io.portcullis.local.LocalRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What template.yaml promises about least privilege, state and wiring, read from the template itself. */
+class TemplateTest {
+
+    /** Actions AWS only grants on Resource "*" (no resource-level permissions). */
+    static final Set<String> NO_RESOURCE_LEVEL = Set.of("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules");
+
+    final Path root = LocalRuntime.repositoryRoot();
+    final JsonNode template = LocalDeployment.readTemplate(root.resolve("template.yaml"));
+    final JsonNode resources = template.path("Resources");
+
+    List<JsonNode> iamStatements() {
+        List<JsonNode> statements = new ArrayList<>();
+        resources.forEach(r -> {
+            r.path("Properties").path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement").forEach(statements::add));
+            if (r.path("Type").asText().equals("AWS::IAM::Policy")) {
+                r.path("Properties").path("PolicyDocument").path("Statement").forEach(statements::add);
+            }
+        });
+        return statements;
+    }
+
+    static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asText()));
+        } else if (!node.isMissingNode()) {
+            out.add(node.asText());
+        }
+        return out;
+    }
+
+    @Test
+    void noStatementGrantsEveryAction() {
+        List<JsonNode> statements = iamStatements();
+        assertThat(statements).hasSizeGreaterThan(5);
+        for (JsonNode s : statements) {
+            assertThat(strings(s.path("Action"))).as(s.toString())
+                    .allSatisfy(a -> assertThat(a).doesNotContain("*"));
+            assertThat(s.has("NotAction")).as(s.toString()).isFalse();
+        }
+    }
+
+    @Test
+    void resourceStarOnlyWhereAwsOffersNothingNarrower() {
+        for (JsonNode s : iamStatements()) {
+            if (strings(s.path("Resource")).contains("*")) {
+                assertThat(strings(s.path("Action"))).as(s.toString()).allMatch(NO_RESOURCE_LEVEL::contains);
+            }
+        }
+    }
+
+    @Test
+    void onlyTheRemediatorMayRevokeAndOnlyInThisAccount() {
+        JsonNode detector = resources.path("DetectorRole").path("Properties").path("Policies");
+        assertThat(detector.toString()).doesNotContain("Revoke").doesNotContain("Authorize");
+        JsonNode revoke = null;
+        for (JsonNode s : resources.path("RemediatorRole").path("Properties").path("Policies").get(0)
+                .path("PolicyDocument").path("Statement")) {
+            if (strings(s.path("Action")).contains("ec2:RevokeSecurityGroupIngress")) {
+                revoke = s;
+            }
+        }
+        assertThat(revoke).isNotNull();
+        assertThat(revoke.path("Resource").asText()).contains("${AWS::AccountId}:security-group/");
+    }
+
+    @Test
+    void incidentsTableIsOnDemandEncryptedAndRecoverable() {
+        JsonNode table = resources.path("IncidentsTable").path("Properties");
+        assertThat(table.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+        assertThat(table.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+        assertThat(table.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean()).isTrue();
+        assertThat(table.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo("incidentId");
+    }
+
+    @Test
+    void remediationModeDefaultsToDryRun() {
+        JsonNode mode = template.path("Parameters").path("RemediationMode");
+        assertThat(strings(mode.path("AllowedValues"))).containsExactly("enforce", "dry-run");
+        assertThat(mode.path("Default").asText()).isEqualTo("dry-run");
+        assertThat(template.path("Parameters").has("LogLevel")).isTrue();
+    }
+
+    @Test
+    void detectorListensForSecurityGroupCalls() {
+        JsonNode pattern = resources.path("DetectorFunction").path("Properties").path("Events")
+                .path("SecurityGroupChanges").path("Properties").path("Pattern");
+        assertThat(strings(pattern.path("detail-type"))).containsExactly("AWS API Call via CloudTrail");
+        assertThat(strings(pattern.path("detail").path("eventName"))).contains("AuthorizeSecurityGroupIngress");
+    }
+
+    @Test
+    void everyFunctionPointsAtItsBuiltPackageAndARealHandler() throws Exception {
+        Map<String, Class<?>> expected = Map.of(
+                "DetectorFunction", com.amazonaws.services.lambda.runtime.RequestStreamHandler.class,
+                "RemediatorFunction", com.amazonaws.services.lambda.runtime.RequestHandler.class);
+        for (var e : expected.entrySet()) {
+            JsonNode props = resources.path(e.getKey()).path("Properties");
+            String handler = props.path("Handler").asText();
+            Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+            assertThat(e.getValue().isAssignableFrom(type)).as(handler).isTrue();
+            Path codeUri = root.resolve(props.path("CodeUri").asText());
+            assertThat(Files.isRegularFile(codeUri)).as(codeUri + " is built by mvn package").isTrue();
+        }
+    }
+}
