@@ -48,7 +48,7 @@ class SecurityGroupContainmentIT {
         assertThat(incident.status()).isEqualTo(IncidentStatus.RESOLVED);
         assertThat(incident.priority()).isEqualTo(Priority.P1);
         assertThat(incident.response()).isEqualTo(Response.AUTO);
-        assertThat(incident.decision().row()).isEqualTo(1);
+        assertThat(incident.decision().rowName()).isEqualTo("critical, internet exposure, production, origin console");
         assertThat(incident.detectedAt()).isNotNull();
         assertThat(incident.remediatedAt()).isAfterOrEqualTo(incident.detectedAt());
         assertThat(incident.verifiedAt()).isAfterOrEqualTo(incident.remediatedAt());

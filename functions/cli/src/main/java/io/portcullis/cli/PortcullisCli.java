@@ -1,16 +1,25 @@
 package io.portcullis.cli;
 
+import io.portcullis.detection.PolicyEngine;
 import io.portcullis.incident.RemediationMode;
+import io.portcullis.local.LocalRuntime;
+import io.portcullis.policy.PolicyFiles;
+import io.portcullis.protocol.Accounts;
+import io.portcullis.validation.PolicyValidator;
+import io.portcullis.validation.Problem;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code ./portcullis} — the commands that run on a developer's machine. */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "portcullis 0.1.0",
         description = "Security auto-remediation for AWS: local tools.",
-        subcommands = {PortcullisCli.DemoCommand.class})
+        subcommands = {PortcullisCli.DemoCommand.class, PortcullisCli.ValidateCommand.class,
+                PortcullisCli.EvaluateCommand.class})
 public final class PortcullisCli implements Runnable {
 
     public static void main(String[] args) {
@@ -46,6 +55,50 @@ public final class PortcullisCli implements Runnable {
                 sample = event.toAbsolutePath();
             }
             return new Demo(System.out).run(dryRun ? RemediationMode.DRY_RUN : RemediationMode.ENFORCE, sample);
+        }
+    }
+
+    @Command(name = "validate", description = "Check policy files (protocol.yaml, accounts.yaml) against their schemas; "
+            + "print every problem with file, line and field; exit 1 if there is any.")
+    static final class ValidateCommand implements Callable<Integer> {
+
+        @Parameters(arity = "0..1", paramLabel = "DIR", description = "The policy folder (default: functions/policy).")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            Path folder = dir != null ? dir : LocalRuntime.repositoryRoot().resolve("functions/policy");
+            List<Problem> problems = new PolicyValidator().validateDirectory(folder);
+            problems.forEach(p -> System.out.println(p));
+            if (problems.isEmpty()) {
+                System.out.println(folder + ": valid");
+                return 0;
+            }
+            System.out.println(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in " + folder);
+            return 1;
+        }
+    }
+
+    @Command(name = "evaluate", description = "Judge events offline with the detector's engine: one JSON line per "
+            + "input, in order, with the findings, priority and response, or the reason the input was refused. "
+            + "No AWS call is made.")
+    static final class EvaluateCommand implements Callable<Integer> {
+
+        @Option(names = "--accounts", paramLabel = "FILE",
+                description = "accounts: {\"123456789012\": {environment: production}} (default: functions/policy/accounts.yaml)")
+        Path accounts;
+
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Events, as EventBridge delivers them.")
+        List<Path> inputs;
+
+        @Override
+        public Integer call() throws Exception {
+            PolicyEngine engine = PolicyEngine.defaults();
+            if (accounts != null) {
+                engine = engine.withAccounts(Accounts.fromTree(PolicyFiles.read(accounts)));
+            }
+            new Evaluate(engine).run(inputs, System.out);
+            return 0;
         }
     }
 }

@@ -71,8 +71,15 @@ public final class LocalRuntime {
         return new LocalRuntime(aws, deployment, env);
     }
 
-    /** The repository root: the nearest directory above the working directory holding template.yaml and events/. */
+    /**
+     * The repository root: the system property {@code portcullis.root} (set by ./portcullis), else the nearest
+     * directory above the working directory holding template.yaml and events/.
+     */
     public static Path repositoryRoot() {
+        String configured = System.getProperty("portcullis.root");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
             if (Files.isRegularFile(dir.resolve("template.yaml")) && Files.isDirectory(dir.resolve("events"))) {

@@ -11,16 +11,13 @@ import io.portcullis.incident.RemediationMode;
 import io.portcullis.incident.TimelineEntry;
 import io.portcullis.protocol.Decision;
 import io.portcullis.protocol.Environment;
-import io.portcullis.protocol.Protocol;
 import io.portcullis.protocol.Response;
 import io.portcullis.remediation.RemediationQueue;
 import io.portcullis.remediation.SecurityGroupInspector;
 import io.portcullis.remediation.SecurityGroupState;
 import io.portcullis.rule.Finding;
-import io.portcullis.rule.RuleSet;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +32,7 @@ public final class DetectChange {
     public static final String ACTOR = "portcullis-detector";
 
     private final CloudTrailEventReader reader;
-    private final RuleSet rules;
-    private final Protocol protocol;
+    private final PolicyEngine engine;
     private final SecurityGroupInspector inspector;
     private final IncidentStore incidents;
     private final RemediationQueue queue;
@@ -48,12 +44,11 @@ public final class DetectChange {
      * @param ownRoleArns the roles Portcullis itself acts with: their changes are never judged, so Portcullis
      *                    cannot fight its own remediation or Undo
      */
-    public DetectChange(CloudTrailEventReader reader, RuleSet rules, Protocol protocol, SecurityGroupInspector inspector,
+    public DetectChange(CloudTrailEventReader reader, PolicyEngine engine, SecurityGroupInspector inspector,
                         IncidentStore incidents, RemediationQueue queue, Clock clock, RemediationMode mode,
                         Set<String> ownRoleArns) {
         this.reader = reader;
-        this.rules = rules;
-        this.protocol = protocol;
+        this.engine = engine;
         this.inspector = inspector;
         this.incidents = incidents;
         this.queue = queue;
@@ -80,7 +75,7 @@ public final class DetectChange {
             return new DetectionResult.Ignored(change.eventId(),
                     change.eventName() + " from " + change.eventSource() + " is not judged by this release");
         }
-        List<Finding> findings = rules.evaluate(change);
+        List<Finding> findings = engine.findings(change);
         if (findings.isEmpty()) {
             return new DetectionResult.Compliant(change.eventId());
         }
@@ -89,9 +84,10 @@ public final class DetectChange {
             return new DetectionResult.Duplicate(incidentId);
         }
         Optional<SecurityGroupState> live = inspector.describe(change.resource());
-        Environment environment = live.map(s -> Environment.fromTags(s.tags())).orElse(Environment.UNKNOWN);
-        Finding worst = findings.stream().min(Comparator.comparing(Finding::severity)).orElseThrow();
-        Decision decision = protocol.decide(worst.severity(), worst.exposure(), environment, change.origin());
+        Environment environment = engine.environment(change,
+                live.map(s -> Environment.fromTags(s.tags())).orElse(Environment.UNKNOWN));
+        Finding worst = PolicyEngine.worst(findings);
+        Decision decision = engine.decide(change, findings, environment);
 
         Instant now = clock.instant();
         String summary = worst.explanation() + " Protocol row " + decision.row() + " (" + decision.rowName() + "): "

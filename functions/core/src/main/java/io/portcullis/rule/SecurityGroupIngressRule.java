@@ -71,23 +71,23 @@ public final class SecurityGroupIngressRule implements Rule {
         String who = exposure == Exposure.INTERNET ? "anyone on the internet" : "every address in " + rule.cidr();
         if (exposure == Exposure.INTERNET) {
             if (rule.protocol() == IpProtocol.ALL || (rule.protocol().hasPorts() && rule.ports().isAll())) {
-                return new Finding(ID_CRITICAL, Severity.CRITICAL, exposure, change.resource(), List.of(rule),
+                return new Finding(ID_CRITICAL, RuleFamily.SECURITY_GROUP, Severity.CRITICAL, exposure, change.resource(), List.of(rule),
                         "Security group " + group + " allows " + rule.describe() + ", so " + who
                                 + " can reach every port of the instances that use it.");
             }
             if (rule.protocol().hasPorts()) {
                 var port = sensitive.firstIn(rule.ports());
                 if (port.isPresent()) {
-                    return new Finding(ID_CRITICAL, Severity.CRITICAL, exposure, change.resource(), List.of(rule),
+                    return new Finding(ID_CRITICAL, RuleFamily.SECURITY_GROUP, Severity.CRITICAL, exposure, change.resource(), List.of(rule),
                             "Security group " + group + " allows " + rule.describe() + ", so " + who + " can reach "
                                     + port.get().getValue() + " (port " + port.get().getKey() + ") on the instances that use it.");
                 }
             }
-            return new Finding(ID_OTHER_PORT, Severity.HIGH, exposure, change.resource(), List.of(rule),
+            return new Finding(ID_OTHER_PORT, RuleFamily.SECURITY_GROUP, Severity.HIGH, exposure, change.resource(), List.of(rule),
                     "Security group " + group + " allows " + rule.describe() + ", so " + who
                             + " can reach that service on the instances that use it.");
         }
-        return new Finding(ID_WIDE, Severity.MEDIUM, exposure, change.resource(), List.of(rule),
+        return new Finding(ID_WIDE, RuleFamily.SECURITY_GROUP, Severity.MEDIUM, exposure, change.resource(), List.of(rule),
                 "Security group " + group + " allows " + rule.describe() + ", a public block of 2^"
                         + rule.cidr().hostBits() + " addresses; narrow it to the hosts that need access.");
     }

@@ -13,6 +13,7 @@ import io.portcullis.network.Cidr;
 import io.portcullis.network.IngressRule;
 import io.portcullis.network.IpProtocol;
 import io.portcullis.network.PortRange;
+import io.portcullis.protocol.Accounts;
 import io.portcullis.protocol.Priority;
 import io.portcullis.protocol.Protocol;
 import io.portcullis.remediation.RemediateIncident;
@@ -49,7 +50,7 @@ class DetectAndRemediateTest {
 
     DetectChange detector(RemediationMode mode) {
         return new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
-                RuleSet.defaults(), Protocol.defaults(), groups, incidents, queue::add, clock, mode, Set.of(OWN_ROLE));
+                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups, incidents, queue::add, clock, mode, Set.of(OWN_ROLE));
     }
 
     RemediateIncident remediator(RemediationMode mode) {

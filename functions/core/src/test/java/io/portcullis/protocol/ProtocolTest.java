@@ -1,51 +1,94 @@
 package io.portcullis.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.portcullis.change.Origin;
 import io.portcullis.rule.Exposure;
+import io.portcullis.rule.RuleFamily;
 import io.portcullis.rule.Severity;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** The shipped protocol (functions/policy/protocol.yaml), row by row. */
 class ProtocolTest {
 
     private final Protocol protocol = Protocol.defaults();
 
-    @ParameterizedTest(name = "{0} {1} {2} {3} → {4} {5} (row {6})")
+    @ParameterizedTest(name = "{0} {1} {2} {3} {4} → {5} {6} (row {7})")
     @CsvSource(textBlock = """
-        CRITICAL, INTERNET, PRODUCTION,     CONSOLE,                P1, AUTO,      1
-        CRITICAL, INTERNET, UNKNOWN,        CONSOLE,                P1, AUTO,      1
-        CRITICAL, INTERNET, PRODUCTION,     CLI_SDK,                P2, APPROVAL,  2
-        CRITICAL, INTERNET, PRODUCTION,     INFRASTRUCTURE_AS_CODE, P2, APPROVAL,  2
-        CRITICAL, INTERNET, NON_PRODUCTION, CONSOLE,                P2, APPROVAL,  3
-        HIGH,     INTERNET, PRODUCTION,     CONSOLE,                P2, APPROVAL,  4
-        HIGH,     INTERNET, NON_PRODUCTION, CLI_SDK,                P3, SCHEDULED, 5
-        MEDIUM,   WIDE,     PRODUCTION,     CONSOLE,                P3, SCHEDULED, 6
-        LOW,      INTERNAL, PRODUCTION,     CONSOLE,                P4, RECORD,    7
+        AUDIT_LOGGING,  CRITICAL, INTERNAL, NON_PRODUCTION, INFRASTRUCTURE_AS_CODE, P1, AUTO,      1
+        SECURITY_GROUP, CRITICAL, INTERNET, PRODUCTION,     CONSOLE,                P1, AUTO,      2
+        SECURITY_GROUP, CRITICAL, INTERNET, UNKNOWN,        CONSOLE,                P1, AUTO,      2
+        SECURITY_GROUP, CRITICAL, INTERNET, PRODUCTION,     CLI_SDK,                P2, APPROVAL,  3
+        S3,             CRITICAL, INTERNET, PRODUCTION,     INFRASTRUCTURE_AS_CODE, P2, APPROVAL,  3
+        SECURITY_GROUP, CRITICAL, INTERNET, NON_PRODUCTION, CONSOLE,                P2, APPROVAL,  4
+        IAM,            HIGH,     INTERNAL, PRODUCTION,     CONSOLE,                P2, APPROVAL,  5
+        SECURITY_GROUP, HIGH,     INTERNET, NON_PRODUCTION, CLI_SDK,                P3, SCHEDULED, 6
+        S3,             MEDIUM,   INTERNAL, PRODUCTION,     CONSOLE,                P3, SCHEDULED, 7
+        SECURITY_GROUP, LOW,      INTERNAL, PRODUCTION,     CONSOLE,                P4, RECORD,    8
         """)
-    void firstMatchingRowDecides(Severity severity, Exposure exposure, Environment environment, Origin origin,
-                                 Priority priority, Response response, int row) {
-        Decision d = protocol.decide(severity, exposure, environment, origin);
+    void firstMatchingRowDecides(RuleFamily family, Severity severity, Exposure exposure, Environment environment,
+                                 Origin origin, Priority priority, Response response, int row) {
+        Decision d = protocol.decide(family, severity, exposure, environment, origin);
         assertThat(d.priority()).isEqualTo(priority);
         assertThat(d.response()).isEqualTo(response);
         assertThat(d.row()).isEqualTo(row);
     }
 
     @Test
+    void approvalRowsCarryTheirTimeLimitAndTimeoutAction() {
+        assertThat(protocol.rows().get(2).approvalWithin()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(protocol.rows().get(2).onTimeout()).isEqualTo(TimeoutAction.REMEDIATE);
+        assertThat(protocol.rows().get(3).approvalWithin()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(protocol.rows().get(3).onTimeout()).isEqualTo(TimeoutAction.ESCALATE);
+    }
+
+    @Test
     void recordsItsInputsSoThePriorityCanBeExplained() {
-        Decision d = protocol.decide(Severity.CRITICAL, Exposure.INTERNET, Environment.UNKNOWN, Origin.CONSOLE);
+        Decision d = protocol.decide(RuleFamily.SECURITY_GROUP, Severity.CRITICAL, Exposure.INTERNET,
+                Environment.UNKNOWN, Origin.CONSOLE);
         assertThat(d.rowName()).isEqualTo("critical, internet exposure, production, origin console");
         assertThat(d.inputs()).containsEntry("severity", "critical").containsEntry("origin", "console")
-                .containsEntry("environment", "unknown (no environment tag; judged as production)");
+                .containsEntry("family", "security-group")
+                .containsEntry("environment", "unknown (no environment tag or account entry; judged as production)");
+    }
+
+    @Test
+    void refusesARowWithAnUnknownValueNamingRowAndField() throws Exception {
+        var tree = new ObjectMapper(new YAMLFactory()).readTree("""
+                version: 1
+                rows:
+                  - name: ok
+                    priority: P1
+                    response: auto
+                  - name: typo
+                    when: {severity: [critcal]}
+                    priority: P2
+                    response: approval
+                """);
+        assertThatThrownBy(() -> Protocol.fromTree(tree)).hasMessageContaining("rows[1].when.severity")
+                .hasMessageContaining("critcal");
     }
 
     @ParameterizedTest
     @CsvSource({"production, PRODUCTION", "Prod, PRODUCTION", "staging, NON_PRODUCTION", "dev, NON_PRODUCTION"})
     void readsTheEnvironmentTag(String value, Environment expected) {
-        assertThat(Environment.fromTags(java.util.Map.of("Environment", value))).isEqualTo(expected);
-        assertThat(Environment.fromTags(java.util.Map.of("env", value))).isEqualTo(expected);
-        assertThat(Environment.fromTags(java.util.Map.of("Name", "web"))).isEqualTo(Environment.UNKNOWN);
+        assertThat(Environment.fromTags(Map.of("Environment", value))).isEqualTo(expected);
+        assertThat(Environment.fromTags(Map.of("env", value))).isEqualTo(expected);
+        assertThat(Environment.fromTags(Map.of("Name", "web"))).isEqualTo(Environment.UNKNOWN);
+    }
+
+    @Test
+    void theTagWinsOverTheAccountAndTheAccountOverNothing() {
+        Accounts accounts = new Accounts(Map.of("111122223333", Environment.NON_PRODUCTION));
+        assertThat(accounts.environmentOf("111122223333", Environment.PRODUCTION)).isEqualTo(Environment.PRODUCTION);
+        assertThat(accounts.environmentOf("111122223333", Environment.UNKNOWN)).isEqualTo(Environment.NON_PRODUCTION);
+        assertThat(accounts.environmentOf("999999999999", Environment.UNKNOWN)).isEqualTo(Environment.UNKNOWN);
     }
 }

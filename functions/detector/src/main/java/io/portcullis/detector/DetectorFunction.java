@@ -8,9 +8,8 @@ import io.portcullis.aws.SqsRemediationQueue;
 import io.portcullis.change.CloudTrailEventReader;
 import io.portcullis.change.OriginClassifier;
 import io.portcullis.detection.DetectChange;
+import io.portcullis.detection.PolicyEngine;
 import io.portcullis.json.Json;
-import io.portcullis.protocol.Protocol;
-import io.portcullis.rule.RuleSet;
 import java.time.Clock;
 
 /** The detector's composition root: builds its clients and use case once per container. */
@@ -23,8 +22,7 @@ public final class DetectorFunction {
         var json = Json.mapper();
         return new DetectChange(
                 new CloudTrailEventReader(json, new OriginClassifier(settings.iacRoleArns())),
-                RuleSet.defaults(),
-                Protocol.defaults(),
+                PolicyEngine.defaults(),
                 new Ec2SecurityGroups(aws::ec2),
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), json),
                 new SqsRemediationQueue(aws.sqs(), settings.requireRemediationQueueUrl(), json),

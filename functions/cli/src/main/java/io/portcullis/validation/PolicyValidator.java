@@ -1,0 +1,161 @@
+package io.portcullis.validation;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.portcullis.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Checks policy files against their closed JSON Schemas ({@code functions/policy/schemas}) and reports every problem
+ * at once, each with its file, line and field, in words that say what to change.
+ */
+public final class PolicyValidator {
+
+    /** Each file name the policy folder may hold, and the schema that governs it. */
+    public static final Map<String, String> SCHEMAS = Map.of(
+            "protocol.yaml", "protocol.schema.json",
+            "accounts.yaml", "accounts.schema.json");
+
+    private final YAMLFactory yaml = new YAMLFactory();
+    private final ObjectMapper mapper = new ObjectMapper(yaml);
+    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private final SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
+
+    /** Validates every policy file in {@code dir}; an unknown YAML file is itself a problem. */
+    public List<Problem> validateDirectory(Path dir) {
+        List<Problem> problems = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            problems.add(new Problem(dir, 1, "", "is not a directory"));
+            return problems;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList()) {
+                String schema = SCHEMAS.get(file.getFileName().toString());
+                if (schema == null) {
+                    problems.add(new Problem(file, 1, "", "no schema governs this file name; policy files are "
+                            + SCHEMAS.keySet().stream().sorted().toList()));
+                } else {
+                    problems.addAll(validate(file, schema));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return problems;
+    }
+
+    public List<Problem> validate(Path file, String schemaName) {
+        JsonNode document;
+        YamlLocations locations;
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            try (JsonParser parser = yaml.createParser(bytes)) {
+                locations = YamlLocations.index(parser);
+            }
+            document = mapper.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
+            return List.of(new Problem(file, line, "", "is not valid YAML: " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            return List.of(new Problem(file, 1, "", "cannot be read: " + e.getMessage()));
+        }
+        if (document == null || document.isMissingNode()) {
+            return List.of(new Problem(file, 1, "", "is empty"));
+        }
+        JsonSchema schema = factory.getSchema(schema(schemaName), config);
+        List<Problem> problems = new ArrayList<>();
+        for (ValidationMessage m : schema.validate(document)) {
+            problems.add(problem(file, document, locations, m));
+        }
+        problems.sort(Comparator.comparingInt(Problem::line).thenComparing(Problem::field));
+        return problems.stream().distinct().toList();
+    }
+
+    private JsonNode schema(String name) {
+        String resource = "/io/portcullis/policy/schemas/" + name;
+        try (InputStream in = PolicyValidator.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing schema " + resource);
+            }
+            return Json.mapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Problem problem(Path file, JsonNode document, YamlLocations locations, ValidationMessage m) {
+        String pointer = m.getInstanceLocation().toString();
+        JsonNode value = pointer.isEmpty() ? document : document.at(pointer);
+        String type = m.getType();
+        return switch (type) {
+            case "additionalProperties" -> {
+                String child = pointer + "/" + m.getProperty();
+                yield new Problem(file, locations.lineOf(child), field(child, document),
+                        "unknown field '" + m.getProperty() + "'; check its spelling or remove it (the schema allows no other fields)");
+            }
+            case "required" -> new Problem(file, locations.lineOf(pointer), field(pointer, document),
+                    "missing required field '" + m.getProperty() + "'; add it");
+            case "enum" -> new Problem(file, locations.lineOf(pointer), field(pointer, document),
+                    "'" + value.asText() + "' is not allowed; use one of " + allowed(m));
+            case "const" -> new Problem(file, locations.lineOf(pointer), field(pointer, document),
+                    "'" + value.asText() + "' is not allowed; it must be " + allowed(m));
+            case "pattern" -> new Problem(file, locations.lineOf(pointer), field(pointer, document),
+                    "'" + value.asText() + "' does not have the required form " + allowed(m));
+            case "propertyNames" -> new Problem(file, locations.lineOf(pointer), field(pointer, document),
+                    "a key does not have the required form: " + detail(m));
+            default -> new Problem(file, locations.lineOf(pointer), field(pointer, document), detail(m));
+        };
+    }
+
+    private static String allowed(ValidationMessage m) {
+        Object[] args = m.getArguments();
+        String text = args == null || args.length == 0 ? "" : String.valueOf(args[args.length - 1]);
+        return text.startsWith("[") ? text.substring(1, text.length() - 1).replace("\"", "") : text;
+    }
+
+    private static String detail(ValidationMessage m) {
+        String message = m.getMessage();
+        int colon = message.indexOf(": ");
+        return colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
+    /** {@code /rows/5/priority} → {@code rows[5].priority}; map keys stay keys even when they are digits. */
+    static String field(String pointer, JsonNode document) {
+        StringBuilder out = new StringBuilder();
+        JsonNode node = document;
+        for (String part : pointer.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            String name = part.replace("~1", "/").replace("~0", "~");
+            boolean index = node != null && node.isArray();
+            node = node == null ? null : index ? node.get(Integer.parseInt(name)) : node.get(name);
+            if (index) {
+                out.append('[').append(name).append(']');
+            } else {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(name);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,109 @@
+package io.portcullis.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.json.Json;
+import io.portcullis.local.LocalRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyValidatorTest {
+
+    final Path policy = LocalRuntime.repositoryRoot().resolve("functions/policy");
+    final PolicyValidator validator = new PolicyValidator();
+
+    @Test
+    void theShippedPolicyIsValid() {
+        assertThat(validator.validateDirectory(policy)).isEmpty();
+    }
+
+    @Test
+    void namesFileLineAndFieldOfEveryProblemAtOnce(@TempDir Path dir) throws Exception {
+        Path protocol = dir.resolve("protocol.yaml");
+        Files.writeString(protocol, """
+                version: 1
+                rows:
+                  - name: critical anywhere
+                    when:
+                      severity: [critcal]
+                    priority: P5
+                    response: auto
+                  - name: typo
+                    prority: P2
+                    response: auto
+                """);
+
+        List<Problem> problems = validator.validateDirectory(dir);
+
+        assertThat(problems).extracting(Problem::toString).containsExactly(
+                protocol + ":5: rows[0].when.severity[0]: 'critcal' is not allowed; use one of critical, high, medium, low",
+                protocol + ":6: rows[0].priority: 'P5' is not allowed; use one of P1, P2, P3, P4",
+                protocol + ":8: rows[1]: missing required field 'priority'; add it",
+                protocol + ":9: rows[1].prority: unknown field 'prority'; check its spelling or remove it (the schema allows no other fields)");
+    }
+
+    @Test
+    void anApprovalRowNeedsItsTimeLimitAndOthersMustNotHaveOne(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("protocol.yaml"), """
+                version: 1
+                rows:
+                  - name: asks without a limit
+                    priority: P2
+                    response: approval
+                  - name: records with a limit
+                    priority: P4
+                    response: record
+                    approval: {within: PT15M, onTimeout: remediate}
+                """);
+
+        assertThat(validator.validateDirectory(dir)).extracting(Problem::line, Problem::field)
+                .contains(org.assertj.core.groups.Tuple.tuple(3, "rows[0]"), org.assertj.core.groups.Tuple.tuple(6, "rows[1]"));
+    }
+
+    @Test
+    void reportsYamlSyntaxErrorsWithTheirLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("accounts.yaml"), "version: 1\naccounts:\n  \"123456789012\": {environment: [production\n");
+        assertThat(validator.validateDirectory(dir)).singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith("is not valid YAML"));
+    }
+
+    @Test
+    void accountKeysStayKeysEvenThoughTheyAreDigits(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("accounts.yaml"), "version: 1\naccounts:\n  \"123456789012\": {environment: prod}\n");
+        assertThat(validator.validateDirectory(dir)).singleElement()
+                .satisfies(p -> assertThat(p.field()).isEqualTo("accounts.123456789012.environment"));
+    }
+
+    /** Every schema is closed and documented: no object without additionalProperties: false, no undocumented field. */
+    @Test
+    void everySchemaIsClosedAndEveryPropertyDescribed() throws Exception {
+        try (Stream<Path> schemas = Files.list(policy.resolve("schemas"))) {
+            for (Path schema : schemas.toList()) {
+                check(Json.mapper().readTree(schema.toFile()), schema.getFileName().toString());
+            }
+        }
+    }
+
+    private static void check(JsonNode node, String where) {
+        if (node.isObject()) {
+            if (node.has("properties")) {
+                assertThat(node.has("additionalProperties")).as(where + " is closed").isTrue();
+                if (node.get("additionalProperties").isBoolean()) {
+                    assertThat(node.get("additionalProperties").asBoolean()).as(where).isFalse();
+                }
+                node.get("properties").properties().forEach(e ->
+                        assertThat(e.getValue().has("description")).as(where + "." + e.getKey() + " has a description").isTrue());
+            }
+            // "if" and "not" hold conditions over an object already defined, not definitions of their own.
+            node.properties().stream().filter(e -> !e.getKey().equals("if") && !e.getKey().equals("not"))
+                    .forEach(e -> check(e.getValue(), where + "/" + e.getKey()));
+        } else if (node.isArray()) {
+            node.forEach(n -> check(n, where));
+        }
+    }
+}
