@@ -105,6 +105,22 @@ class TemplateTest {
     }
 
     @Test
+    void everyCallTheDetectorUnderstandsIsRoutedToIt() {
+        List<JsonNode> patterns = new ArrayList<>();
+        resources.path("DetectorFunction").path("Properties").path("Events").forEach(e -> {
+            if (e.path("Type").asText().equals("EventBridgeRule")) {
+                patterns.add(e.path("Properties").path("Pattern"));
+            }
+        });
+        io.portcullis.change.CloudTrailEventReader.supportedCalls().forEach((source, names) -> names.forEach(name ->
+                assertThat(patterns).as(source + " " + name + " reaches the detector").anySatisfy(p -> {
+                    assertThat(strings(p.path("detail-type"))).contains("AWS API Call via CloudTrail");
+                    assertThat(strings(p.path("detail").path("eventSource"))).contains(source);
+                    assertThat(strings(p.path("detail").path("eventName"))).contains(name);
+                })));
+    }
+
+    @Test
     void everyFunctionPointsAtItsBuiltPackageAndARealHandler() throws Exception {
         Map<String, Class<?>> expected = Map.of(
                 "DetectorFunction", com.amazonaws.services.lambda.runtime.RequestStreamHandler.class,

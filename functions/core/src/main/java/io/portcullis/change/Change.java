@@ -1,5 +1,7 @@
 package io.portcullis.change;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.portcullis.network.IngressRule;
 import java.time.Instant;
 import java.util.List;
@@ -17,12 +19,16 @@ import java.util.List;
  * @param kind         what sort of change it requested
  * @param rules        the security-group rules it adds or removes (empty for other kinds)
  * @param errorCode    CloudTrail's {@code errorCode} when the call failed, else null: a failed call changed nothing
+ * @param request      the call's {@code requestParameters}, as recorded (empty object when absent); rules that need
+ *                     more than the normalised fields read it
  */
 public record Change(String eventId, String eventName, String eventSource, Instant eventTime, Actor actor,
-                     Origin origin, ResourceRef resource, ChangeKind kind, List<IngressRule> rules, String errorCode) {
+                     Origin origin, ResourceRef resource, ChangeKind kind, List<IngressRule> rules, String errorCode,
+                     JsonNode request) {
 
     public Change {
         rules = List.copyOf(rules);
+        request = request == null || !request.isObject() ? JsonNodeFactory.instance.objectNode() : request;
     }
 
     public boolean failed() {

@@ -8,6 +8,8 @@ public enum ChangeKind {
     INGRESS_REMOVED,
     /** Security-group egress rules added or removed: outbound, not exposure. */
     EGRESS_CHANGED,
+    /** Another supported call, judged from its request parameters (audit logging, S3, IAM, …). */
+    CONFIGURATION,
     /** A call this release reads but does not judge. */
     OTHER
 }

@@ -30,6 +30,11 @@ public final class CloudTrailEventReader {
             "AuthorizeSecurityGroupEgress", ChangeKind.EGRESS_CHANGED,
             "RevokeSecurityGroupEgress", ChangeKind.EGRESS_CHANGED);
 
+    /** Other calls this release judges, by event source: read as {@link ChangeKind#CONFIGURATION}. */
+    private static final Map<String, java.util.Set<String>> CONFIGURATION_CALLS = Map.of(
+            "cloudtrail.amazonaws.com", java.util.Set.of("StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"),
+            "ec2.amazonaws.com", java.util.Set.of("DeleteFlowLogs"));
+
     /** Events larger than this are refused before parsing; EventBridge's own limit is 256 KiB. */
     public static final int MAX_EVENT_BYTES = 256 * 1024;
 
@@ -39,6 +44,14 @@ public final class CloudTrailEventReader {
     public CloudTrailEventReader(ObjectMapper json, OriginClassifier origins) {
         this.json = json;
         this.origins = origins;
+    }
+
+    /** Every call this reader understands, by event source: the template's EventBridge rules must route them all. */
+    public static Map<String, java.util.Set<String>> supportedCalls() {
+        Map<String, java.util.Set<String>> all = new java.util.TreeMap<>();
+        CONFIGURATION_CALLS.forEach((source, names) -> all.computeIfAbsent(source, k -> new java.util.TreeSet<>()).addAll(names));
+        all.computeIfAbsent("ec2.amazonaws.com", k -> new java.util.TreeSet<>()).addAll(SECURITY_GROUP_CALLS.keySet());
+        return all;
     }
 
     public ReadResult read(byte[] raw) {
@@ -116,13 +129,20 @@ public final class CloudTrailEventReader {
                 "true".equalsIgnoreCase(text(detail.path("sessionCredentialFromConsole"))));
         String errorCode = text(detail.path("errorCode"));
 
-        ChangeKind kind = "ec2.amazonaws.com".equals(eventSource)
-                ? SECURITY_GROUP_CALLS.getOrDefault(eventName, ChangeKind.OTHER) : ChangeKind.OTHER;
+        ChangeKind kind = kindOf(eventSource, eventName);
+        JsonNode request = detail.path("requestParameters");
         if (kind == ChangeKind.OTHER || errorCode != null) {
             ResourceRef resource = new ResourceRef(null, null, null, account, region);
-            return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, List.of(), errorCode);
+            return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, List.of(),
+                    errorCode, request);
         }
-        JsonNode request = detail.path("requestParameters");
+        if (kind == ChangeKind.CONFIGURATION) {
+            if (!request.isObject()) {
+                throw new EventFormatException("detail.requestParameters is missing or not an object");
+            }
+            return new Change(eventId, eventName, eventSource, eventTime, actor, origin,
+                    locate(eventSource, request, account, region), kind, List.of(), null, request);
+        }
         if (!request.isObject()) {
             throw new EventFormatException("detail.requestParameters is missing or not an object");
         }
@@ -138,7 +158,47 @@ public final class CloudTrailEventReader {
         }
         rules = withRuleIds(rules, ruleSet);
         return new Change(eventId, eventName, eventSource, eventTime, actor, origin,
-                ResourceRef.securityGroup(groupId, account, region), kind, rules, null);
+                ResourceRef.securityGroup(groupId, account, region), kind, rules, null, request);
+    }
+
+    private static ChangeKind kindOf(String eventSource, String eventName) {
+        if ("ec2.amazonaws.com".equals(eventSource) && SECURITY_GROUP_CALLS.containsKey(eventName)) {
+            return SECURITY_GROUP_CALLS.get(eventName);
+        }
+        return CONFIGURATION_CALLS.getOrDefault(eventSource, java.util.Set.of()).contains(eventName)
+                ? ChangeKind.CONFIGURATION : ChangeKind.OTHER;
+    }
+
+    /** The resource a configuration call acts on, from the field CloudTrail records it in. */
+    private static ResourceRef locate(String eventSource, JsonNode request, String account, String region) {
+        if ("cloudtrail.amazonaws.com".equals(eventSource)) {
+            String trail = firstNonNull(text(request.path("name")), text(request.path("trailName")));
+            if (trail == null) {
+                throw new EventFormatException("detail.requestParameters.name (the trail) is missing");
+            }
+            return ResourceRef.trail(trail, account, region);
+        }
+        String flowLog = firstFlowLogId(request);
+        if (flowLog == null) {
+            throw new EventFormatException("detail.requestParameters names no flow log id");
+        }
+        return ResourceRef.flowLog(flowLog, account, region);
+    }
+
+    /** EC2's query-protocol calls are recorded as {@code DeleteFlowLogsRequest.FlowLogId} (one or a list). */
+    private static String firstFlowLogId(JsonNode request) {
+        for (JsonNode candidate : List.of(request.path("DeleteFlowLogsRequest").path("FlowLogId"),
+                request.path("flowLogIds"), request.path("FlowLogIds"))) {
+            JsonNode first = candidate.isArray() ? candidate.path(0) : candidate;
+            String id = firstNonNull(text(first), text(first.path("content")));
+            if (id == null && first.path("items").isArray()) {
+                id = text(first.path("items").path(0).path("flowLogId"));
+            }
+            if (id != null) {
+                return id;
+            }
+        }
+        return null;
     }
 
     private static Actor actor(JsonNode detail) {

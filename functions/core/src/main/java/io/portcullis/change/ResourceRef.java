@@ -12,6 +12,22 @@ package io.portcullis.change;
 public record ResourceRef(String type, String id, String arn, String account, String region) {
 
     public static final String SECURITY_GROUP = "AWS::EC2::SecurityGroup";
+    public static final String TRAIL = "AWS::CloudTrail::Trail";
+    public static final String FLOW_LOG = "AWS::EC2::FlowLog";
+
+    /** A trail named by its name or its ARN, as CloudTrail calls accept either. */
+    public static ResourceRef trail(String nameOrArn, String account, String region) {
+        if (nameOrArn.startsWith("arn:")) {
+            String name = nameOrArn.substring(nameOrArn.lastIndexOf('/') + 1);
+            return new ResourceRef(TRAIL, name, nameOrArn, account, region);
+        }
+        return new ResourceRef(TRAIL, nameOrArn, "arn:aws:cloudtrail:" + region + ":" + account + ":trail/" + nameOrArn,
+                account, region);
+    }
+
+    public static ResourceRef flowLog(String id, String account, String region) {
+        return new ResourceRef(FLOW_LOG, id, "arn:aws:ec2:" + region + ":" + account + ":vpc-flow-log/" + id, account, region);
+    }
 
     public static ResourceRef securityGroup(String groupId, String account, String region) {
         return new ResourceRef(SECURITY_GROUP, groupId,

@@ -4,6 +4,7 @@ import io.portcullis.change.Change;
 import io.portcullis.change.ChangeKind;
 import io.portcullis.change.CloudTrailEventReader;
 import io.portcullis.change.ReadResult;
+import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.IncidentStore;
@@ -83,7 +84,9 @@ public final class DetectChange {
         if (incidents.find(incidentId).isPresent()) {
             return new DetectionResult.Duplicate(incidentId);
         }
-        Optional<SecurityGroupState> live = inspector.describe(change.resource());
+        // Security groups carry their environment tag; other resources take theirs from the accounts file for now.
+        Optional<SecurityGroupState> live = ResourceRef.SECURITY_GROUP.equals(change.resource().type())
+                ? inspector.describe(change.resource()) : Optional.empty();
         Environment environment = engine.environment(change,
                 live.map(s -> Environment.fromTags(s.tags())).orElse(Environment.UNKNOWN));
         Finding worst = PolicyEngine.worst(findings);
@@ -92,7 +95,9 @@ public final class DetectChange {
         Instant now = clock.instant();
         String summary = worst.explanation() + " Protocol row " + decision.row() + " (" + decision.rowName() + "): "
                 + decision.priority() + ", " + decision.response().label()
-                + (mode == RemediationMode.DRY_RUN ? "; dry-run mode, nothing will be changed." : ".");
+                + (mode == RemediationMode.DRY_RUN ? "; dry-run mode, nothing will be changed." : ".")
+                + (decision.response() == Response.AUTO && !remediable(change)
+                ? " No automatic remediation exists for " + change.eventName() + " yet: on-call must act." : "");
         Incident incident = new Incident(incidentId, 1, IncidentStatus.OPEN, mode, change.eventId(),
                 change.eventName(), change.eventTime(), change.actor(), change.origin(), change.resource(),
                 environment.label(), findings, decision.priority(), decision.response(), decision, now,
@@ -101,11 +106,16 @@ public final class DetectChange {
         if (!incidents.create(incident)) {
             return new DetectionResult.Duplicate(incidentId);
         }
-        boolean queued = decision.response() == Response.AUTO;
+        boolean queued = decision.response() == Response.AUTO && remediable(change);
         if (queued) {
             queue.enqueue(incidentId);
         }
         return new DetectionResult.Opened(incident, queued);
+    }
+
+    /** Changes the remediation function can undo today; the others wait for their playbook. */
+    private static boolean remediable(Change change) {
+        return change.kind() == ChangeKind.INGRESS_ADDED;
     }
 
     private boolean isOwn(Change change) {

@@ -3,6 +3,7 @@ package io.portcullis.rule;
 import io.portcullis.change.ResourceRef;
 import io.portcullis.network.IngressRule;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A rule's verdict on one change.
@@ -13,12 +14,20 @@ import java.util.List;
  * @param exposure    who can reach it
  * @param resource    the resource at fault
  * @param evidence    the offending security-group rules, exactly as requested (what remediation removes, and only that)
+ * @param facts       other evidence, by name (e.g. {@code includeManagementEvents: false}); empty when none
  * @param explanation one sentence a person can act on
  */
 public record Finding(String ruleId, RuleFamily family, Severity severity, Exposure exposure, ResourceRef resource,
-                      List<IngressRule> evidence, String explanation) {
+                      List<IngressRule> evidence, Map<String, String> facts, String explanation) {
 
     public Finding {
         evidence = List.copyOf(evidence);
+        facts = facts == null ? Map.of() : Map.copyOf(facts);
+    }
+
+    /** A finding whose evidence is facts rather than security-group rules. */
+    public static Finding of(String ruleId, RuleFamily family, Severity severity, Exposure exposure,
+                             ResourceRef resource, Map<String, String> facts, String explanation) {
+        return new Finding(ruleId, family, severity, exposure, resource, List.of(), facts, explanation);
     }
 }

@@ -12,7 +12,7 @@ public record RuleSet(List<Rule> rules) {
     }
 
     public static RuleSet defaults() {
-        return new RuleSet(List.of(new SecurityGroupIngressRule(SensitivePorts.defaults())));
+        return new RuleSet(List.of(new SecurityGroupIngressRule(SensitivePorts.defaults()), new AuditLoggingRule()));
     }
 
     public List<Finding> evaluate(Change change) {

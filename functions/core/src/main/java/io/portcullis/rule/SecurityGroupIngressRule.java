@@ -7,6 +7,7 @@ import io.portcullis.network.IngressRule;
 import io.portcullis.network.IpProtocol;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Ingress opened to the internet or to a wide public block. Critical when it reaches an administrative or database
@@ -71,23 +72,23 @@ public final class SecurityGroupIngressRule implements Rule {
         String who = exposure == Exposure.INTERNET ? "anyone on the internet" : "every address in " + rule.cidr();
         if (exposure == Exposure.INTERNET) {
             if (rule.protocol() == IpProtocol.ALL || (rule.protocol().hasPorts() && rule.ports().isAll())) {
-                return new Finding(ID_CRITICAL, RuleFamily.SECURITY_GROUP, Severity.CRITICAL, exposure, change.resource(), List.of(rule),
+                return new Finding(ID_CRITICAL, RuleFamily.SECURITY_GROUP, Severity.CRITICAL, exposure, change.resource(), List.of(rule), Map.of(),
                         "Security group " + group + " allows " + rule.describe() + ", so " + who
                                 + " can reach every port of the instances that use it.");
             }
             if (rule.protocol().hasPorts()) {
                 var port = sensitive.firstIn(rule.ports());
                 if (port.isPresent()) {
-                    return new Finding(ID_CRITICAL, RuleFamily.SECURITY_GROUP, Severity.CRITICAL, exposure, change.resource(), List.of(rule),
+                    return new Finding(ID_CRITICAL, RuleFamily.SECURITY_GROUP, Severity.CRITICAL, exposure, change.resource(), List.of(rule), Map.of(),
                             "Security group " + group + " allows " + rule.describe() + ", so " + who + " can reach "
                                     + port.get().getValue() + " (port " + port.get().getKey() + ") on the instances that use it.");
                 }
             }
-            return new Finding(ID_OTHER_PORT, RuleFamily.SECURITY_GROUP, Severity.HIGH, exposure, change.resource(), List.of(rule),
+            return new Finding(ID_OTHER_PORT, RuleFamily.SECURITY_GROUP, Severity.HIGH, exposure, change.resource(), List.of(rule), Map.of(),
                     "Security group " + group + " allows " + rule.describe() + ", so " + who
                             + " can reach that service on the instances that use it.");
         }
-        return new Finding(ID_WIDE, RuleFamily.SECURITY_GROUP, Severity.MEDIUM, exposure, change.resource(), List.of(rule),
+        return new Finding(ID_WIDE, RuleFamily.SECURITY_GROUP, Severity.MEDIUM, exposure, change.resource(), List.of(rule), Map.of(),
                 "Security group " + group + " allows " + rule.describe() + ", a public block of 2^"
                         + rule.cidr().hostBits() + " addresses; narrow it to the hosts that need access.");
     }

@@ -165,6 +165,20 @@ class DetectAndRemediateTest {
     }
 
     @Test
+    void stoppingTheTrailIsP1ButWaitsForOnCallUntilItsPlaybookExists() {
+        DetectionResult result = detector(RemediationMode.ENFORCE)
+                .handle(Fixtures.bytes("cloudtrail/cloudtrail-stop-logging-cli.json"));
+        assertThat(result).isInstanceOfSatisfying(DetectionResult.Opened.class, o -> {
+            assertThat(o.incident().priority()).isEqualTo(Priority.P1);
+            assertThat(o.incident().resource().id()).isEqualTo("org-management-events");
+            assertThat(o.incident().decision().rowName()).isEqualTo("audit logging stopped, deleted or emptied");
+            assertThat(o.queued()).isFalse();
+            assertThat(o.incident().outcome()).contains("No automatic remediation exists for StopLogging yet");
+        });
+        assertThat(queue).isEmpty();
+    }
+
+    @Test
     void aCliChangeOnProductionWaitsForApproval() {
         DetectionResult result = detector(RemediationMode.ENFORCE)
                 .handle(Fixtures.bytes("cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json"));

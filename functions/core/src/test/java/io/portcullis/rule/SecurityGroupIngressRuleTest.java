@@ -23,7 +23,7 @@ class SecurityGroupIngressRuleTest {
     static Change change(ChangeKind kind, String errorCode, IngressRule... added) {
         return new Change("e-1", "AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", Instant.EPOCH,
                 new Actor("arn:aws:sts::123456789012:assumed-role/Admin/alice", "AssumedRole", null, true, "203.0.113.10", null),
-                Origin.CONSOLE, ResourceRef.securityGroup("sg-1", "123456789012", "us-east-1"), kind, List.of(added), errorCode);
+                Origin.CONSOLE, ResourceRef.securityGroup("sg-1", "123456789012", "us-east-1"), kind, List.of(added), errorCode, null);
     }
 
     static IngressRule rule(String protocol, int from, int to, String source) {
