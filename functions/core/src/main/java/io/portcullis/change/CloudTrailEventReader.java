@@ -33,7 +33,10 @@ public final class CloudTrailEventReader {
     /** Other calls this release judges, by event source: read as {@link ChangeKind#CONFIGURATION}. */
     private static final Map<String, java.util.Set<String>> CONFIGURATION_CALLS = Map.of(
             "cloudtrail.amazonaws.com", java.util.Set.of("StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"),
-            "ec2.amazonaws.com", java.util.Set.of("DeleteFlowLogs"));
+            "ec2.amazonaws.com", java.util.Set.of("DeleteFlowLogs"),
+            "s3.amazonaws.com", java.util.Set.of("PutBucketAcl", "PutBucketPolicy", "PutBucketPublicAccessBlock",
+                    "DeleteBucketPublicAccessBlock", "DeleteBucketEncryption", "PutAccountPublicAccessBlock",
+                    "DeleteAccountPublicAccessBlock"));
 
     /** Events larger than this are refused before parsing; EventBridge's own limit is 256 KiB. */
     public static final int MAX_EVENT_BYTES = 256 * 1024;
@@ -177,6 +180,17 @@ public final class CloudTrailEventReader {
                 throw new EventFormatException("detail.requestParameters.name (the trail) is missing");
             }
             return ResourceRef.trail(trail, account, region);
+        }
+        if ("s3.amazonaws.com".equals(eventSource)) {
+            String bucket = text(request.path("bucketName"));
+            if (bucket != null) {
+                return ResourceRef.bucket(bucket, account, region);
+            }
+            if (request.has("PublicAccessBlockConfiguration") || request.has("publicAccessBlock")
+                    || text(request.path("Host")) != null) {
+                return ResourceRef.accountPublicAccessBlock(account, region);
+            }
+            throw new EventFormatException("detail.requestParameters.bucketName is missing");
         }
         String flowLog = firstFlowLogId(request);
         if (flowLog == null) {

@@ -25,6 +25,18 @@ public record ResourceRef(String type, String id, String arn, String account, St
                 account, region);
     }
 
+    public static final String BUCKET = "AWS::S3::Bucket";
+    public static final String ACCOUNT_PUBLIC_ACCESS_BLOCK = "AWS::S3::AccountPublicAccessBlock";
+
+    public static ResourceRef bucket(String name, String account, String region) {
+        return new ResourceRef(BUCKET, name, "arn:aws:s3:::" + name, account, region);
+    }
+
+    public static ResourceRef accountPublicAccessBlock(String account, String region) {
+        return new ResourceRef(ACCOUNT_PUBLIC_ACCESS_BLOCK, account, "arn:aws:s3:" + region + ":" + account
+                + ":account-public-access-block", account, region);
+    }
+
     public static ResourceRef flowLog(String id, String account, String region) {
         return new ResourceRef(FLOW_LOG, id, "arn:aws:ec2:" + region + ":" + account + ":vpc-flow-log/" + id, account, region);
     }

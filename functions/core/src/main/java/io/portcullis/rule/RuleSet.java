@@ -12,7 +12,8 @@ public record RuleSet(List<Rule> rules) {
     }
 
     public static RuleSet defaults() {
-        return new RuleSet(List.of(new SecurityGroupIngressRule(SensitivePorts.defaults()), new AuditLoggingRule()));
+        return new RuleSet(List.of(new SecurityGroupIngressRule(SensitivePorts.defaults()), new AuditLoggingRule(),
+                new S3ExposureRule()));
     }
 
     public List<Finding> evaluate(Change change) {

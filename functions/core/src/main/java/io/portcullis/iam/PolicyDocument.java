@@ -1,0 +1,106 @@
+package io.portcullis.iam;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.json.Json;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An IAM policy document (identity, resource or trust policy), as CloudTrail records it: an object, a JSON string,
+ * or a URL-encoded JSON string. Only what Portcullis judges is modelled: effect, principals, actions, conditions.
+ */
+public record PolicyDocument(List<Statement> statements) {
+
+    /**
+     * One statement.
+     *
+     * @param allow           Effect is Allow
+     * @param principals      every principal value named ({@code *}, account ids, ARNs, service names)
+     * @param actions         Action values ({@code s3:GetObject}, {@code *}); empty when NotAction is used
+     * @param notActions      NotAction values; an Allow with NotAction allows everything else
+     * @param conditionKeys   the condition keys used (lower-case, e.g. {@code aws:principalorgid})
+     */
+    public record Statement(boolean allow, List<String> principals, List<String> actions, List<String> notActions,
+                            Set<String> conditionKeys) {
+
+        /** Whether the statement allows an action matching {@code action} (IAM wildcards honoured, case-insensitive). */
+        public boolean allowsAction(String action) {
+            if (!allow) {
+                return false;
+            }
+            if (!notActions.isEmpty()) {
+                return notActions.stream().noneMatch(p -> Wildcards.matches(p, action));
+            }
+            return actions.stream().anyMatch(p -> Wildcards.matches(p, action));
+        }
+
+        public boolean hasPrincipalAnyone() {
+            return principals.contains("*");
+        }
+    }
+
+    /** Condition keys that limit a public grant to the organisation or its network. */
+    public static final Set<String> RESTRICTING_KEYS = Set.of("aws:principalorgid", "aws:principalorgpaths",
+            "aws:principalaccount", "aws:sourcevpce", "aws:sourcevpc", "aws:sourceaccount", "aws:sourcearn",
+            "aws:sourceorgid", "aws:sourceorgpaths", "aws:sourceip", "aws:principalarn", "aws:userid",
+            "aws:resourceorgid", "s3:dataaccesspointaccount");
+
+    public static Optional<PolicyDocument> parse(JsonNode node) {
+        JsonNode doc = node;
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isTextual()) {
+            String text = node.asText().trim();
+            if (text.startsWith("%7B") || text.startsWith("%7b")) {
+                text = URLDecoder.decode(text, StandardCharsets.UTF_8);
+            }
+            try {
+                doc = Json.mapper().readTree(text);
+            } catch (java.io.IOException e) {
+                return Optional.empty();
+            }
+        }
+        if (doc == null || !doc.isObject()) {
+            return Optional.empty();
+        }
+        List<Statement> statements = new ArrayList<>();
+        JsonNode raw = doc.path("Statement");
+        List<JsonNode> list = new ArrayList<>();
+        if (raw.isArray()) {
+            raw.forEach(list::add);
+        } else if (raw.isObject()) {
+            list.add(raw);
+        }
+        for (JsonNode s : list) {
+            List<String> principals = new ArrayList<>();
+            JsonNode p = s.path("Principal");
+            if (p.isTextual()) {
+                principals.add(p.asText());
+            } else if (p.isObject()) {
+                p.properties().forEach(e -> principals.addAll(strings(e.getValue())));
+            }
+            Set<String> keys = new java.util.TreeSet<>();
+            s.path("Condition").properties().forEach(op -> op.getValue().properties()
+                    .forEach(k -> keys.add(k.getKey().toLowerCase(Locale.ROOT))));
+            statements.add(new Statement("Allow".equalsIgnoreCase(s.path("Effect").asText()), principals,
+                    strings(s.path("Action")), strings(s.path("NotAction")), keys));
+        }
+        return Optional.of(new PolicyDocument(statements));
+    }
+
+    static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asText()));
+        } else if (node.isTextual()) {
+            out.add(node.asText());
+        }
+        return out;
+    }
+}
