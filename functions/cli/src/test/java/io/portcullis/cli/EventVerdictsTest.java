@@ -87,7 +87,7 @@ class EventVerdictsTest {
         JsonNode line = evaluate(nonProd, List.of(sample)).get(0);
 
         assertThat(line.path("priority").asText()).isEqualTo("P2");
-        assertThat(line.path("protocolRow").asText()).isEqualTo("4: critical, non-production");
+        assertThat(line.path("protocolRow").asText()).isEqualTo("5: critical, non-production");
     }
 
     @Test

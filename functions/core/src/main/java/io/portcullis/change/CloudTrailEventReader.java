@@ -36,7 +36,10 @@ public final class CloudTrailEventReader {
             "ec2.amazonaws.com", java.util.Set.of("DeleteFlowLogs"),
             "s3.amazonaws.com", java.util.Set.of("PutBucketAcl", "PutBucketPolicy", "PutBucketPublicAccessBlock",
                     "DeleteBucketPublicAccessBlock", "DeleteBucketEncryption", "PutAccountPublicAccessBlock",
-                    "DeleteAccountPublicAccessBlock"));
+                    "DeleteAccountPublicAccessBlock"),
+            "iam.amazonaws.com", java.util.Set.of("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy",
+                    "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicyVersion", "UpdateAssumeRolePolicy",
+                    "CreateRole", "CreateAccessKey", "CreateLoginProfile"));
 
     /** Events larger than this are refused before parsing; EventBridge's own limit is 256 KiB. */
     public static final int MAX_EVENT_BYTES = 256 * 1024;
@@ -140,6 +143,10 @@ public final class CloudTrailEventReader {
                     errorCode, request);
         }
         if (kind == ChangeKind.CONFIGURATION) {
+            if (!request.isObject() && "iam.amazonaws.com".equals(eventSource)
+                    && (request.isMissingNode() || request.isNull())) {
+                request = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            }
             if (!request.isObject()) {
                 throw new EventFormatException("detail.requestParameters is missing or not an object");
             }
@@ -180,6 +187,21 @@ public final class CloudTrailEventReader {
                 throw new EventFormatException("detail.requestParameters.name (the trail) is missing");
             }
             return ResourceRef.trail(trail, account, region);
+        }
+        if ("iam.amazonaws.com".equals(eventSource)) {
+            for (String kind : List.of("role", "user", "group")) {
+                String name = text(request.path(kind + "Name"));
+                if (name != null) {
+                    return ResourceRef.iam(kind, name, account);
+                }
+            }
+            String policy = text(request.path("policyArn"));
+            if (policy != null) {
+                return ResourceRef.iam("policy", policy, account);
+            }
+            // CreateAccessKey and CreateLoginProfile without a user name act on the caller: the root user when
+            // the caller is root.
+            return ResourceRef.iam("root", "root", account);
         }
         if ("s3.amazonaws.com".equals(eventSource)) {
             String bucket = text(request.path("bucketName"));

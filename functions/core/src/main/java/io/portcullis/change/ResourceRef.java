@@ -37,6 +37,22 @@ public record ResourceRef(String type, String id, String arn, String account, St
                 + ":account-public-access-block", account, region);
     }
 
+    /** An IAM user, role or group ({@code user}, {@code role}, {@code group}); {@code root} for the root user. */
+    public static ResourceRef iam(String kind, String name, String account) {
+        if (kind.equals("root")) {
+            return new ResourceRef("AWS::IAM::User", "root", "arn:aws:iam::" + account + ":root", account, "global");
+        }
+        String type = switch (kind) {
+            case "user" -> "AWS::IAM::User";
+            case "role" -> "AWS::IAM::Role";
+            case "group" -> "AWS::IAM::Group";
+            default -> "AWS::IAM::ManagedPolicy";
+        };
+        String arn = name.startsWith("arn:") ? name : "arn:aws:iam::" + account + ":" + kind + "/" + name;
+        String id = name.startsWith("arn:") ? name.substring(name.lastIndexOf('/') + 1) : name;
+        return new ResourceRef(type, id, arn, account, "global");
+    }
+
     public static ResourceRef flowLog(String id, String account, String region) {
         return new ResourceRef(FLOW_LOG, id, "arn:aws:ec2:" + region + ":" + account + ":vpc-flow-log/" + id, account, region);
     }

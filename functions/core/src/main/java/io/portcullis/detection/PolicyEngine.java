@@ -27,11 +27,16 @@ public final class PolicyEngine {
     }
 
     public static PolicyEngine defaults() {
-        return new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.defaults());
+        return of(Protocol.defaults(), Accounts.defaults());
+    }
+
+    /** The default rules, aware of the organisation's accounts. */
+    public static PolicyEngine of(Protocol protocol, Accounts accounts) {
+        return new PolicyEngine(RuleSet.defaults(accounts.environments().keySet()), protocol, accounts);
     }
 
     public PolicyEngine withAccounts(Accounts other) {
-        return new PolicyEngine(rules, protocol, other);
+        return of(protocol, other);
     }
 
     public List<Finding> findings(Change change) {

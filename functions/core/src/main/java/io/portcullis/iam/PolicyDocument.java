@@ -23,10 +23,16 @@ public record PolicyDocument(List<Statement> statements) {
      * @param principals      every principal value named ({@code *}, account ids, ARNs, service names)
      * @param actions         Action values ({@code s3:GetObject}, {@code *}); empty when NotAction is used
      * @param notActions      NotAction values; an Allow with NotAction allows everything else
+     * @param resources       Resource values ({@code *}, ARNs); empty when absent (trust policies) or NotResource
      * @param conditionKeys   the condition keys used (lower-case, e.g. {@code aws:principalorgid})
      */
     public record Statement(boolean allow, List<String> principals, List<String> actions, List<String> notActions,
-                            Set<String> conditionKeys) {
+                            List<String> resources, Set<String> conditionKeys) {
+
+        /** Whether the statement applies to every resource ({@code *}, or NotResource which means "all but"). */
+        public boolean onAnyResource() {
+            return resources.stream().anyMatch(r -> r.equals("*"));
+        }
 
         /** Whether the statement allows an action matching {@code action} (IAM wildcards honoured, case-insensitive). */
         public boolean allowsAction(String action) {
@@ -49,6 +55,30 @@ public record PolicyDocument(List<Statement> statements) {
             "aws:principalaccount", "aws:sourcevpce", "aws:sourcevpc", "aws:sourceaccount", "aws:sourcearn",
             "aws:sourceorgid", "aws:sourceorgpaths", "aws:sourceip", "aws:principalarn", "aws:userid",
             "aws:resourceorgid", "s3:dataaccesspointaccount");
+
+    /**
+     * Admin-equivalent: allows every action, or {@code iam:*}-level control, or {@code iam:PassRole} on any role —
+     * each lets its holder grant themselves anything. Returns why, or empty.
+     */
+    public Optional<String> adminEquivalence() {
+        for (Statement s : statements) {
+            if (!s.allow() || !s.onAnyResource()) {
+                continue;
+            }
+            if (s.allowsAction("ec2:RunInstances") && s.allowsAction("iam:CreateUser") && s.allowsAction("s3:DeleteBucket")) {
+                return Optional.of(s.notActions().isEmpty() ? "allows every action on every resource"
+                        : "allows every action except " + s.notActions() + " on every resource");
+            }
+            if (s.allowsAction("iam:PutUserPolicy") && s.allowsAction("iam:AttachRolePolicy")
+                    && s.allowsAction("iam:CreatePolicyVersion")) {
+                return Optional.of("allows full IAM control (iam:*) on every resource");
+            }
+            if (s.allowsAction("iam:PassRole")) {
+                return Optional.of("allows iam:PassRole on every role");
+            }
+        }
+        return Optional.empty();
+    }
 
     public static Optional<PolicyDocument> parse(JsonNode node) {
         JsonNode doc = node;
@@ -89,7 +119,8 @@ public record PolicyDocument(List<Statement> statements) {
             s.path("Condition").properties().forEach(op -> op.getValue().properties()
                     .forEach(k -> keys.add(k.getKey().toLowerCase(Locale.ROOT))));
             statements.add(new Statement("Allow".equalsIgnoreCase(s.path("Effect").asText()), principals,
-                    strings(s.path("Action")), strings(s.path("NotAction")), keys));
+                    strings(s.path("Action")), strings(s.path("NotAction")),
+                    s.has("NotResource") ? List.of("*") : strings(s.path("Resource")), keys));
         }
         return Optional.of(new PolicyDocument(statements));
     }

@@ -19,7 +19,8 @@ import java.util.function.Function;
 /**
  * The decision table ({@code functions/policy/protocol.yaml}): the first row that matches a finding's family,
  * severity, exposure, environment and origin decides its priority and response. A resource with no known environment
- * is judged as production: an unlabelled resource is no reason to leave the internet in.
+ * is judged as production: an unlabelled resource is no reason to leave the internet in. A finding no row matches
+ * goes to on-call for approval (P2), never silently to the report.
  */
 public record Protocol(List<ProtocolRow> rows) {
 
@@ -84,7 +85,8 @@ public record Protocol(List<ProtocolRow> rows) {
                 return new Decision(row.priority(), row.response(), i + 1, row.name(), inputs);
             }
         }
-        return new Decision(Priority.P4, Response.RECORD, 0, "no row matched; recorded only", inputs);
+        // A finding the table does not cover goes to a person, never silently to the report.
+        return new Decision(Priority.P2, Response.APPROVAL, 0, "no row matched; on-call decides", inputs);
     }
 
     private static String text(JsonNode node, String field, String at) {

@@ -12,8 +12,13 @@ public record RuleSet(List<Rule> rules) {
     }
 
     public static RuleSet defaults() {
+        return defaults(java.util.Set.of());
+    }
+
+    /** @param organisationAccounts the organisation's accounts (the accounts file), for trust-policy checks */
+    public static RuleSet defaults(java.util.Set<String> organisationAccounts) {
         return new RuleSet(List.of(new SecurityGroupIngressRule(SensitivePorts.defaults()), new AuditLoggingRule(),
-                new S3ExposureRule()));
+                new S3ExposureRule(), new IamPrivilegeRule(organisationAccounts)));
     }
 
     public List<Finding> evaluate(Change change) {

@@ -27,11 +27,13 @@ class ProtocolTest {
         SECURITY_GROUP, CRITICAL, INTERNET, UNKNOWN,        CONSOLE,                P1, AUTO,      2
         SECURITY_GROUP, CRITICAL, INTERNET, PRODUCTION,     CLI_SDK,                P2, APPROVAL,  3
         S3,             CRITICAL, INTERNET, PRODUCTION,     INFRASTRUCTURE_AS_CODE, P2, APPROVAL,  3
-        SECURITY_GROUP, CRITICAL, INTERNET, NON_PRODUCTION, CONSOLE,                P2, APPROVAL,  4
-        IAM,            HIGH,     INTERNAL, PRODUCTION,     CONSOLE,                P2, APPROVAL,  5
-        SECURITY_GROUP, HIGH,     INTERNET, NON_PRODUCTION, CLI_SDK,                P3, SCHEDULED, 6
-        S3,             MEDIUM,   INTERNAL, PRODUCTION,     CONSOLE,                P3, SCHEDULED, 7
-        SECURITY_GROUP, LOW,      INTERNAL, PRODUCTION,     CONSOLE,                P4, RECORD,    8
+        IAM,            CRITICAL, INTERNAL, PRODUCTION,     CONSOLE,                P2, APPROVAL,  4
+        IAM,            CRITICAL, INTERNAL, UNKNOWN,        CONSOLE,                P2, APPROVAL,  4
+        SECURITY_GROUP, CRITICAL, INTERNET, NON_PRODUCTION, CONSOLE,                P2, APPROVAL,  5
+        IAM,            HIGH,     INTERNAL, PRODUCTION,     CONSOLE,                P2, APPROVAL,  6
+        SECURITY_GROUP, HIGH,     INTERNET, NON_PRODUCTION, CLI_SDK,                P3, SCHEDULED, 7
+        S3,             MEDIUM,   INTERNAL, PRODUCTION,     CONSOLE,                P3, SCHEDULED, 8
+        SECURITY_GROUP, LOW,      INTERNAL, PRODUCTION,     CONSOLE,                P4, RECORD,    9
         """)
     void firstMatchingRowDecides(RuleFamily family, Severity severity, Exposure exposure, Environment environment,
                                  Origin origin, Priority priority, Response response, int row) {
@@ -45,8 +47,25 @@ class ProtocolTest {
     void approvalRowsCarryTheirTimeLimitAndTimeoutAction() {
         assertThat(protocol.rows().get(2).approvalWithin()).isEqualTo(Duration.ofMinutes(15));
         assertThat(protocol.rows().get(2).onTimeout()).isEqualTo(TimeoutAction.REMEDIATE);
-        assertThat(protocol.rows().get(3).approvalWithin()).isEqualTo(Duration.ofMinutes(60));
-        assertThat(protocol.rows().get(3).onTimeout()).isEqualTo(TimeoutAction.ESCALATE);
+        assertThat(protocol.rows().get(4).approvalWithin()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(protocol.rows().get(4).onTimeout()).isEqualTo(TimeoutAction.ESCALATE);
+    }
+
+    @Test
+    void aFindingNoRowCoversGoesToOnCallNotToTheReport() throws Exception {
+        var tree = new ObjectMapper(new YAMLFactory()).readTree("""
+                version: 1
+                rows:
+                  - name: only medium
+                    when: {severity: [medium]}
+                    priority: P3
+                    response: scheduled
+                """);
+        Decision d = Protocol.fromTree(tree).decide(RuleFamily.IAM, Severity.CRITICAL, Exposure.INTERNAL,
+                Environment.PRODUCTION, Origin.CONSOLE);
+        assertThat(d.priority()).isEqualTo(Priority.P2);
+        assertThat(d.response()).isEqualTo(Response.APPROVAL);
+        assertThat(d.row()).isZero();
     }
 
     @Test
