@@ -8,6 +8,9 @@ import io.portcullis.change.CloudTrailEventReader;
 import io.portcullis.change.OriginClassifier;
 import io.portcullis.change.ReadResult;
 import io.portcullis.detection.PolicyEngine;
+import io.portcullis.exception.SuppressedFinding;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import io.portcullis.json.Json;
 import io.portcullis.protocol.Decision;
 import io.portcullis.protocol.Environment;
@@ -63,7 +66,9 @@ final class Evaluate {
             return line;
         }
         Change change = ((ReadResult.Read) read).change();
-        List<Finding> findings = engine.findings(change);
+        List<Finding> all = engine.findings(change);
+        List<SuppressedFinding> suppressed = engine.suppressed(all, java.util.Map.of(), LocalDate.now(ZoneOffset.UTC));
+        List<Finding> findings = all.stream().filter(f -> suppressed.stream().noneMatch(x -> x.finding() == f)).toList();
         Decision decision = engine.decide(change, findings, engine.environment(change, Environment.UNKNOWN));
         line.put("event", change.eventName());
         line.put("origin", change.origin().key());
@@ -84,6 +89,17 @@ final class Evaluate {
             resource.put("account", f.resource().account());
             resource.put("region", f.resource().region());
             o.put("explanation", f.explanation());
+        }
+        if (!suppressed.isEmpty()) {
+            ArrayNode s = line.putArray("suppressed");
+            for (SuppressedFinding x : suppressed) {
+                ObjectNode o = s.addObject();
+                o.put("rule", x.finding().ruleId());
+                o.put("exception", x.exception().source());
+                o.put("owner", x.exception().owner());
+                o.put("reason", x.exception().reason());
+                o.put("expires", x.exception().expires().toString());
+            }
         }
         if (decision == null) {
             line.putNull("priority");

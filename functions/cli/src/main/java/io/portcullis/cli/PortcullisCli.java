@@ -58,7 +58,8 @@ public final class PortcullisCli implements Runnable {
         }
     }
 
-    @Command(name = "validate", description = "Check policy files (protocol.yaml, accounts.yaml) against their schemas; "
+    @Command(name = "validate", description = "Check policy files (protocol.yaml, accounts.yaml, exceptions.yaml) "
+            + "against their schemas and cross-references; "
             + "print every problem with file, line and field; exit 1 if there is any.")
     static final class ValidateCommand implements Callable<Integer> {
 

@@ -31,7 +31,8 @@ public final class PolicyValidator {
     /** Each file name the policy folder may hold, and the schema that governs it. */
     public static final Map<String, String> SCHEMAS = Map.of(
             "protocol.yaml", "protocol.schema.json",
-            "accounts.yaml", "accounts.schema.json");
+            "accounts.yaml", "accounts.schema.json",
+            "exceptions.yaml", "exceptions.schema.json");
 
     private final YAMLFactory yaml = new YAMLFactory();
     private final ObjectMapper mapper = new ObjectMapper(yaml);
@@ -84,8 +85,27 @@ public final class PolicyValidator {
         for (ValidationMessage m : schema.validate(document)) {
             problems.add(problem(file, document, locations, m));
         }
+        if (schemaName.equals("exceptions.schema.json")) {
+            problems.addAll(crossReferences(file, document, locations));
+        }
         problems.sort(Comparator.comparingInt(Problem::line).thenComparing(Problem::field));
         return problems.stream().distinct().toList();
+    }
+
+    /** Exceptions must name rules that exist: a typo would silently suppress nothing. */
+    private static List<Problem> crossReferences(Path file, JsonNode document, YamlLocations locations) {
+        java.util.Set<String> known = io.portcullis.rule.RuleSet.defaults().findingIds();
+        List<Problem> out = new ArrayList<>();
+        JsonNode list = document.path("exceptions");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode rule = list.get(i).path("rule");
+            if (rule.isTextual() && !known.contains(rule.asText())) {
+                String pointer = "/exceptions/" + i + "/rule";
+                out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document), "no rule '"
+                        + rule.asText() + "' exists; use one of " + String.join(", ", known)));
+            }
+        }
+        return out;
     }
 
     private JsonNode schema(String name) {

@@ -66,6 +66,30 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void anExceptionMustNameARuleThatExistsAndSayWhoAndUntilWhen(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("exceptions.yaml");
+        Files.writeString(file, """
+                version: 1
+                exceptions:
+                  - rule: sg-ingres-port-public
+                    resource: sg-0123
+                    owner: web@example.com
+                    reason: partner feed on port 8080
+                    expires: 2027-01-01
+                  - rule: s3-public-acl
+                    resource: my-bucket
+                    reason: static site
+                    expires: soon
+                """);
+
+        assertThat(validator.validateDirectory(dir)).extracting(Problem::toString).contains(
+                file + ":3: exceptions[0].rule: no rule 'sg-ingres-port-public' exists; use one of "
+                        + String.join(", ", io.portcullis.rule.RuleSet.defaults().findingIds()),
+                file + ":8: exceptions[1]: missing required field 'owner'; add it",
+                file + ":11: exceptions[1].expires: 'soon' does not have the required form ^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+    }
+
+    @Test
     void reportsYamlSyntaxErrorsWithTheirLine(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("accounts.yaml"), "version: 1\naccounts:\n  \"123456789012\": {environment: [production\n");
         assertThat(validator.validateDirectory(dir)).singleElement()

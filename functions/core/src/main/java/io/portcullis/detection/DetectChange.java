@@ -19,6 +19,9 @@ import io.portcullis.remediation.SecurityGroupState;
 import io.portcullis.rule.Finding;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import io.portcullis.exception.SuppressedFinding;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,24 +92,33 @@ public final class DetectChange {
                 ? inspector.describe(change.resource()) : Optional.empty();
         Environment environment = engine.environment(change,
                 live.map(s -> Environment.fromTags(s.tags())).orElse(Environment.UNKNOWN));
-        Finding worst = PolicyEngine.worst(findings);
-        Decision decision = engine.decide(change, findings, environment);
-
         Instant now = clock.instant();
+        List<SuppressedFinding> suppressed = engine.suppressed(findings,
+                live.map(SecurityGroupState::tags).orElse(Map.of()), LocalDate.ofInstant(now, ZoneOffset.UTC));
+        List<Finding> active = findings.stream()
+                .filter(f -> suppressed.stream().noneMatch(x -> x.finding() == f)).toList();
+        // All suppressed: the incident is still recorded (and reported), judged on what was suppressed.
+        List<Finding> judged = active.isEmpty() ? findings : active;
+        Finding worst = PolicyEngine.worst(judged);
+        Decision decision = engine.decide(change, judged, environment);
+
         String summary = worst.explanation() + " Protocol row " + decision.row() + " (" + decision.rowName() + "): "
                 + decision.priority() + ", " + decision.response().label()
                 + (mode == RemediationMode.DRY_RUN ? "; dry-run mode, nothing will be changed." : ".")
-                + (decision.response() == Response.AUTO && !remediable(change)
-                ? " No automatic remediation exists for " + change.eventName() + " yet: on-call must act." : "");
-        Incident incident = new Incident(incidentId, 1, IncidentStatus.OPEN, mode, change.eventId(),
-                change.eventName(), change.eventTime(), change.actor(), change.origin(), change.resource(),
-                environment.label(), findings, decision.priority(), decision.response(), decision, now,
+                + (!active.isEmpty() && decision.response() == Response.AUTO && !remediable(change)
+                ? " No automatic remediation exists for " + change.eventName() + " yet: on-call must act." : "")
+                + suppressed.stream().map(x -> " Suppressed " + x.finding().ruleId() + " by " + x.exception().source()
+                        + " (owner " + x.exception().owner() + ", until " + x.exception().expires() + ": "
+                        + x.exception().reason() + ").").collect(java.util.stream.Collectors.joining());
+        Incident incident = new Incident(incidentId, 1, active.isEmpty() ? IncidentStatus.SUPPRESSED : IncidentStatus.OPEN,
+                mode, change.eventId(), change.eventName(), change.eventTime(), change.actor(), change.origin(),
+                change.resource(), environment.label(), active, decision.priority(), decision.response(), decision, now,
                 null, null, null, null, List.of(), summary,
-                List.of(new TimelineEntry(now, "detected", ACTOR, summary)));
+                List.of(new TimelineEntry(now, active.isEmpty() ? "suppressed" : "detected", ACTOR, summary)), suppressed);
         if (!incidents.create(incident)) {
             return new DetectionResult.Duplicate(incidentId);
         }
-        boolean queued = decision.response() == Response.AUTO && remediable(change);
+        boolean queued = !active.isEmpty() && decision.response() == Response.AUTO && remediable(change);
         if (queued) {
             queue.enqueue(incidentId);
         }

@@ -9,6 +9,10 @@ import io.portcullis.rule.Finding;
 import io.portcullis.rule.RuleSet;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.time.LocalDate;
+import io.portcullis.exception.Exceptions;
+import io.portcullis.exception.SuppressedFinding;
 
 /**
  * Rules, protocol and accounts together: the one engine behind the detector function and {@code ./portcullis
@@ -19,24 +23,40 @@ public final class PolicyEngine {
     private final RuleSet rules;
     private final Protocol protocol;
     private final Accounts accounts;
+    private final Exceptions exceptions;
 
     public PolicyEngine(RuleSet rules, Protocol protocol, Accounts accounts) {
+        this(rules, protocol, accounts, Exceptions.none());
+    }
+
+    public PolicyEngine(RuleSet rules, Protocol protocol, Accounts accounts, Exceptions exceptions) {
         this.rules = rules;
         this.protocol = protocol;
         this.accounts = accounts;
+        this.exceptions = exceptions;
     }
 
+    /** The policy shipped in the function package: functions/policy/*.yaml. */
     public static PolicyEngine defaults() {
-        return of(Protocol.defaults(), Accounts.defaults());
+        return of(Protocol.defaults(), Accounts.defaults(), Exceptions.defaults());
     }
 
     /** The default rules, aware of the organisation's accounts. */
-    public static PolicyEngine of(Protocol protocol, Accounts accounts) {
-        return new PolicyEngine(RuleSet.defaults(accounts.environments().keySet()), protocol, accounts);
+    public static PolicyEngine of(Protocol protocol, Accounts accounts, Exceptions exceptions) {
+        return new PolicyEngine(RuleSet.defaults(accounts.environments().keySet()), protocol, accounts, exceptions);
     }
 
     public PolicyEngine withAccounts(Accounts other) {
-        return of(protocol, other);
+        return of(protocol, other, exceptions);
+    }
+
+    /** The findings the exceptions in force today suppress, each with its exception. */
+    public List<SuppressedFinding> suppressed(List<Finding> findings, Map<String, String> tags, LocalDate today) {
+        List<SuppressedFinding> out = new java.util.ArrayList<>();
+        for (Finding f : findings) {
+            exceptions.suppressing(f, tags, today).ifPresent(e -> out.add(new SuppressedFinding(f, e)));
+        }
+        return out;
     }
 
     public List<Finding> findings(Change change) {

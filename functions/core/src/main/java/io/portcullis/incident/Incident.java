@@ -3,6 +3,7 @@ package io.portcullis.incident;
 import io.portcullis.change.Actor;
 import io.portcullis.change.Origin;
 import io.portcullis.change.ResourceRef;
+import io.portcullis.exception.SuppressedFinding;
 import io.portcullis.network.IngressRule;
 import io.portcullis.protocol.Decision;
 import io.portcullis.protocol.Priority;
@@ -39,18 +40,20 @@ import java.util.List;
  * @param revokedRules  the security-group rules removed (or, in dry-run, that would have been)
  * @param outcome       the last result, in a sentence
  * @param timeline      every step, decision and actor
+ * @param suppressed    findings an exception suppressed, with the exception (still counted in reports)
  */
 public record Incident(String incidentId, long version, IncidentStatus status, RemediationMode mode,
                        String sourceEventId, String eventName, Instant eventTime, Actor actor, Origin origin,
                        ResourceRef resource, String environment, List<Finding> findings, Priority priority,
                        Response response, Decision decision, Instant detectedAt, Instant remediatedAt,
                        Instant verifiedAt, Instant resolvedAt, Instant claimedAt, List<IngressRule> revokedRules,
-                       String outcome, List<TimelineEntry> timeline) {
+                       String outcome, List<TimelineEntry> timeline, List<SuppressedFinding> suppressed) {
 
     public Incident {
         findings = List.copyOf(findings);
         revokedRules = revokedRules == null ? List.of() : List.copyOf(revokedRules);
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
+        suppressed = suppressed == null ? List.of() : List.copyOf(suppressed);
     }
 
     public static String idFor(String eventId) {
@@ -72,18 +75,24 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
         t.add(entry);
         return new Incident(incidentId, version + 1, newStatus, mode, sourceEventId, eventName, eventTime, actor,
                 origin, resource, environment, findings, priority, response, decision, detectedAt, remediatedAt,
-                verifiedAt, resolvedAt, claimedAt, revokedRules, entry.detail(), t);
+                verifiedAt, resolvedAt, claimedAt, revokedRules, entry.detail(), t, suppressed);
+    }
+
+    public Incident withVersion(long newVersion) {
+        return new Incident(incidentId, newVersion, status, mode, sourceEventId, eventName, eventTime, actor, origin,
+                resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
+                resolvedAt, claimedAt, revokedRules, outcome, timeline, suppressed);
     }
 
     public Incident withClaimedAt(Instant at) {
         return new Incident(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin,
                 resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
-                resolvedAt, at, revokedRules, outcome, timeline);
+                resolvedAt, at, revokedRules, outcome, timeline, suppressed);
     }
 
     public Incident withRemediation(List<IngressRule> revoked, Instant remediated, Instant verified, Instant resolved) {
         return new Incident(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin,
                 resource, environment, findings, priority, response, decision, detectedAt, remediated, verified,
-                resolved, claimedAt, revoked, outcome, timeline);
+                resolved, claimedAt, revoked, outcome, timeline, suppressed);
     }
 }

@@ -11,9 +11,11 @@ public enum IncidentStatus {
     /** Dry-run mode: everything was decided and recorded, nothing was changed in the account. */
     DRY_RUN,
     /** Remediation could not be completed or verified; a person must look. */
-    FAILED;
+    FAILED,
+    /** Every finding is covered by an exception in force: recorded and reported, nothing done. */
+    SUPPRESSED;
 
     public boolean isFinal() {
-        return this == RESOLVED || this == DRY_RUN || this == FAILED;
+        return this == RESOLVED || this == DRY_RUN || this == FAILED || this == SUPPRESSED;
     }
 }

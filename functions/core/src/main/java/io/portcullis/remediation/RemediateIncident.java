@@ -120,11 +120,7 @@ public final class RemediateIncident {
     }
 
     private Incident save(Incident updated, Incident claimed) {
-        Incident versioned = new Incident(updated.incidentId(), claimed.version() + 1, updated.status(), updated.mode(),
-                updated.sourceEventId(), updated.eventName(), updated.eventTime(), updated.actor(), updated.origin(),
-                updated.resource(), updated.environment(), updated.findings(), updated.priority(), updated.response(),
-                updated.decision(), updated.detectedAt(), updated.remediatedAt(), updated.verifiedAt(),
-                updated.resolvedAt(), updated.claimedAt(), updated.revokedRules(), updated.outcome(), updated.timeline());
+        Incident versioned = updated.withVersion(claimed.version() + 1);
         if (!incidents.replace(versioned, claimed.version())) {
             throw new IllegalStateException("incident " + claimed.incidentId()
                     + " was changed by someone else while this worker held its claim");

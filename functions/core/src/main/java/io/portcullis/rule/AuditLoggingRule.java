@@ -27,6 +27,11 @@ public final class AuditLoggingRule implements Rule {
     }
 
     @Override
+    public java.util.Set<String> findingIds() {
+        return java.util.Set.of(ID_STOPPED, ID_DELETED, ID_EMPTIED, ID_NARROWED, ID_VALIDATION_OFF, ID_FLOW_LOGS_DELETED);
+    }
+
+    @Override
     public List<Finding> evaluate(Change change) {
         if (change.kind() != ChangeKind.CONFIGURATION) {
             return List.of();

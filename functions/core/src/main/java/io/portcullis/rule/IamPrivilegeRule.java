@@ -41,6 +41,11 @@ public final class IamPrivilegeRule implements Rule {
     }
 
     @Override
+    public java.util.Set<String> findingIds() {
+        return java.util.Set.of(ID_ADMIN_GRANTED, ID_TRUST_ANYONE, ID_TRUST_EXTERNAL, ID_ROOT_ACCESS_KEY, ID_LOGIN_PROFILE);
+    }
+
+    @Override
     public List<Finding> evaluate(Change change) {
         if (change.kind() != ChangeKind.CONFIGURATION || !"iam.amazonaws.com".equals(change.eventSource())) {
             return List.of();

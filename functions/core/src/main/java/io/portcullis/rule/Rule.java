@@ -10,4 +10,7 @@ public interface Rule {
     String id();
 
     List<Finding> evaluate(Change change);
+
+    /** Every rule id this rule's findings carry: what exceptions and reports may name. */
+    java.util.Set<String> findingIds();
 }

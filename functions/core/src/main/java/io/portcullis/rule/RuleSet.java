@@ -21,6 +21,13 @@ public record RuleSet(List<Rule> rules) {
                 new S3ExposureRule(), new IamPrivilegeRule(organisationAccounts)));
     }
 
+    /** Every rule id a finding can carry. */
+    public java.util.Set<String> findingIds() {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        rules.forEach(r -> ids.addAll(r.findingIds()));
+        return ids;
+    }
+
     public List<Finding> evaluate(Change change) {
         if (change.failed()) {
             return List.of();

@@ -35,6 +35,11 @@ public final class S3ExposureRule implements Rule {
     }
 
     @Override
+    public java.util.Set<String> findingIds() {
+        return java.util.Set.of(ID_PUBLIC_ACL, ID_PUBLIC_POLICY, ID_BLOCK_REMOVED, ID_ENCRYPTION_REMOVED);
+    }
+
+    @Override
     public List<Finding> evaluate(Change change) {
         if (change.kind() != ChangeKind.CONFIGURATION || !"s3.amazonaws.com".equals(change.eventSource())) {
             return List.of();

@@ -37,6 +37,11 @@ public final class SecurityGroupIngressRule implements Rule {
     }
 
     @Override
+    public java.util.Set<String> findingIds() {
+        return java.util.Set.of(ID_CRITICAL, ID_OTHER_PORT, ID_WIDE);
+    }
+
+    @Override
     public List<Finding> evaluate(Change change) {
         if (change.kind() != ChangeKind.INGRESS_ADDED) {
             return List.of();

@@ -179,6 +179,29 @@ class DetectAndRemediateTest {
     }
 
     @Test
+    void aSuppressedFindingIsRecordedAndCountedButNotRemediated() throws Exception {
+        var exceptions = io.portcullis.exception.Exceptions.fromTree(Json.mapper().readTree("""
+                {"version": 1, "exceptions": [{"rule": "sg-ingress-sensitive-port-public", "resource": "sg-0a1b2c3d4e5f60001",
+                  "owner": "bastion@example.com", "reason": "temporary bastion during the migration", "expires": "2026-12-31"}]}
+                """), "exceptions.yaml");
+        DetectChange detect = new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
+                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none(), exceptions), groups, incidents,
+                queue::add, clock, RemediationMode.ENFORCE, Set.of(OWN_ROLE));
+
+        DetectionResult result = detect.handle(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
+
+        assertThat(result).isInstanceOfSatisfying(DetectionResult.Opened.class, o -> {
+            assertThat(o.incident().status()).isEqualTo(IncidentStatus.SUPPRESSED);
+            assertThat(o.incident().findings()).isEmpty();
+            assertThat(o.incident().suppressed()).singleElement()
+                    .satisfies(s -> assertThat(s.exception().owner()).isEqualTo("bastion@example.com"));
+            assertThat(o.incident().priority()).isEqualTo(Priority.P1);
+            assertThat(o.queued()).isFalse();
+        });
+        assertThat(queue).isEmpty();
+    }
+
+    @Test
     void aCliChangeOnProductionWaitsForApproval() {
         DetectionResult result = detector(RemediationMode.ENFORCE)
                 .handle(Fixtures.bytes("cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json"));
