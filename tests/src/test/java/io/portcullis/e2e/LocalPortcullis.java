@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class LocalPortcullis {
 
     final ApiCallCounter calls = new ApiCallCounter();
+    /** For the test's own calls (setting up the emulator), which the counter must not see. */
+    final AwsConnection setup = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
     final LocalRuntime runtime;
     final Sandbox sandbox;
     final Path root = LocalRuntime.repositoryRoot();
@@ -29,6 +31,14 @@ final class LocalPortcullis {
         AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region()).withInterceptor(calls);
         runtime = LocalRuntime.deploy(root, aws, mode);
         sandbox = Sandbox.create(runtime.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 8), "production");
+    }
+
+    software.amazon.awssdk.services.s3.S3Client runtimeS3(software.amazon.awssdk.regions.Region region) {
+        return setup.s3(region);
+    }
+
+    software.amazon.awssdk.services.iam.IamClient runtimeIam() {
+        return setup.iam();
     }
 
     /** The sample, aimed at this sandbox (not applied to EC2). */

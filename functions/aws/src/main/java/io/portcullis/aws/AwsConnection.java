@@ -15,6 +15,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -61,6 +63,18 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
 
     public SqsClient sqs() {
         return configure(SqsClient.builder(), region).build();
+    }
+
+    /** S3 in a region; path-style addressing when an endpoint is configured, as emulators expect. */
+    public S3Client s3(Region inRegion) {
+        var builder = configure(S3Client.builder(), inRegion);
+        endpoint.ifPresent(e -> builder.forcePathStyle(true));
+        return builder.build();
+    }
+
+    /** IAM is global: its endpoint lives in us-east-1 (aws-global). */
+    public IamClient iam() {
+        return configure(IamClient.builder(), endpoint.isPresent() ? region : Region.AWS_GLOBAL).build();
     }
 
     public Ec2Client ec2() {

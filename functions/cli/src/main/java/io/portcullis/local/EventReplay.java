@@ -43,7 +43,7 @@ public final class EventReplay {
         ObjectNode detail = (ObjectNode) event.path("detail");
         detail.put("eventID", UUID.randomUUID().toString());
         detail.put("eventTime", now);
-        if (detail.path("requestParameters").isObject()) {
+        if (detail.path("requestParameters").isObject() && "ec2.amazonaws.com".equals(detail.path("eventSource").asText())) {
             ((ObjectNode) detail.path("requestParameters")).put("groupId", groupId);
         }
         JsonNode items = detail.path("responseElements").path("securityGroupRuleSet").path("items");

@@ -151,7 +151,7 @@ public final class CloudTrailEventReader {
                 throw new EventFormatException("detail.requestParameters is missing or not an object");
             }
             return new Change(eventId, eventName, eventSource, eventTime, actor, origin,
-                    locate(eventSource, request, account, region), kind, List.of(), null, request);
+                    locate(eventSource, eventName, request, account, region), kind, List.of(), null, request);
         }
         if (!request.isObject()) {
             throw new EventFormatException("detail.requestParameters is missing or not an object");
@@ -180,7 +180,8 @@ public final class CloudTrailEventReader {
     }
 
     /** The resource a configuration call acts on, from the field CloudTrail records it in. */
-    private static ResourceRef locate(String eventSource, JsonNode request, String account, String region) {
+    private static ResourceRef locate(String eventSource, String eventName, JsonNode request, String account,
+                                      String region) {
         if ("cloudtrail.amazonaws.com".equals(eventSource)) {
             String trail = firstNonNull(text(request.path("name")), text(request.path("trailName")));
             if (trail == null) {
@@ -204,15 +205,15 @@ public final class CloudTrailEventReader {
             return ResourceRef.iam("root", "root", account);
         }
         if ("s3.amazonaws.com".equals(eventSource)) {
-            String bucket = text(request.path("bucketName"));
-            if (bucket != null) {
-                return ResourceRef.bucket(bucket, account, region);
-            }
-            if (request.has("PublicAccessBlockConfiguration") || request.has("publicAccessBlock")
-                    || text(request.path("Host")) != null) {
+            // The account-level calls go to S3 Control (host <account>.s3-control…) and name no bucket.
+            if (eventName.contains("Account")) {
                 return ResourceRef.accountPublicAccessBlock(account, region);
             }
-            throw new EventFormatException("detail.requestParameters.bucketName is missing");
+            String bucket = text(request.path("bucketName"));
+            if (bucket == null) {
+                throw new EventFormatException("detail.requestParameters.bucketName is missing");
+            }
+            return ResourceRef.bucket(bucket, account, region);
         }
         String flowLog = firstFlowLogId(request);
         if (flowLog == null) {
@@ -221,10 +222,13 @@ public final class CloudTrailEventReader {
         return ResourceRef.flowLog(flowLog, account, region);
     }
 
-    /** EC2's query-protocol calls are recorded as {@code DeleteFlowLogsRequest.FlowLogId} (one or a list). */
+    /**
+     * Recorded as {@code DeleteFlowLogsRequest.FlowLogId: {content, tag}} (one or a list) since 2024, and as
+     * {@code flowLogId: [...]} before.
+     */
     private static String firstFlowLogId(JsonNode request) {
         for (JsonNode candidate : List.of(request.path("DeleteFlowLogsRequest").path("FlowLogId"),
-                request.path("flowLogIds"), request.path("FlowLogIds"))) {
+                request.path("flowLogId"), request.path("flowLogIds"), request.path("FlowLogIds"))) {
             JsonNode first = candidate.isArray() ? candidate.path(0) : candidate;
             String id = firstNonNull(text(first), text(first.path("content")));
             if (id == null && first.path("items").isArray()) {

@@ -14,6 +14,7 @@ import io.portcullis.protocol.Decision;
 import io.portcullis.protocol.Environment;
 import io.portcullis.protocol.Response;
 import io.portcullis.remediation.RemediationQueue;
+import io.portcullis.remediation.ResourceTags;
 import io.portcullis.remediation.SecurityGroupInspector;
 import io.portcullis.remediation.SecurityGroupState;
 import io.portcullis.rule.Finding;
@@ -38,6 +39,7 @@ public final class DetectChange {
     private final CloudTrailEventReader reader;
     private final PolicyEngine engine;
     private final SecurityGroupInspector inspector;
+    private final ResourceTags resourceTags;
     private final IncidentStore incidents;
     private final RemediationQueue queue;
     private final Clock clock;
@@ -49,11 +51,13 @@ public final class DetectChange {
      *                    cannot fight its own remediation or Undo
      */
     public DetectChange(CloudTrailEventReader reader, PolicyEngine engine, SecurityGroupInspector inspector,
+                        ResourceTags resourceTags,
                         IncidentStore incidents, RemediationQueue queue, Clock clock, RemediationMode mode,
                         Set<String> ownRoleArns) {
         this.reader = reader;
         this.engine = engine;
         this.inspector = inspector;
+        this.resourceTags = resourceTags;
         this.incidents = incidents;
         this.queue = queue;
         this.clock = clock;
@@ -87,14 +91,13 @@ public final class DetectChange {
         if (incidents.find(incidentId).isPresent()) {
             return new DetectionResult.Duplicate(incidentId);
         }
-        // Security groups carry their environment tag; other resources take theirs from the accounts file for now.
-        Optional<SecurityGroupState> live = ResourceRef.SECURITY_GROUP.equals(change.resource().type())
-                ? inspector.describe(change.resource()) : Optional.empty();
-        Environment environment = engine.environment(change,
-                live.map(s -> Environment.fromTags(s.tags())).orElse(Environment.UNKNOWN));
+        // The live resource's tags decide its environment and may carry exceptions.
+        Map<String, String> tags = ResourceRef.SECURITY_GROUP.equals(change.resource().type())
+                ? inspector.describe(change.resource()).map(SecurityGroupState::tags).orElse(Map.of())
+                : resourceTags.tags(change.resource());
+        Environment environment = engine.environment(change, Environment.fromTags(tags));
         Instant now = clock.instant();
-        List<SuppressedFinding> suppressed = engine.suppressed(findings,
-                live.map(SecurityGroupState::tags).orElse(Map.of()), LocalDate.ofInstant(now, ZoneOffset.UTC));
+        List<SuppressedFinding> suppressed = engine.suppressed(findings, tags, LocalDate.ofInstant(now, ZoneOffset.UTC));
         List<Finding> active = findings.stream()
                 .filter(f -> suppressed.stream().noneMatch(x -> x.finding() == f)).toList();
         // All suppressed: the incident is still recorded (and reported), judged on what was suppressed.

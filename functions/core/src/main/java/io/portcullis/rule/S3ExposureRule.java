@@ -68,7 +68,8 @@ public final class S3ExposureRule implements Rule {
             }
             case "PutBucketPublicAccessBlock", "PutAccountPublicAccessBlock" -> {
                 JsonNode config = r.path("PublicAccessBlockConfiguration");
-                List<String> off = BLOCK_FLAGS.stream().filter(f -> config.has(f) && !truthy(config.path(f))).toList();
+                // S3 treats a flag left out of the request as false.
+                List<String> off = BLOCK_FLAGS.stream().filter(f -> !truthy(config.path(f))).toList();
                 if (!off.isEmpty()) {
                     out.add(blockFinding(change, "weakened: " + String.join(", ", off) + " turned off", off));
                 }

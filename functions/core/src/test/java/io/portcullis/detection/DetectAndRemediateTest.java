@@ -50,7 +50,7 @@ class DetectAndRemediateTest {
 
     DetectChange detector(RemediationMode mode) {
         return new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
-                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups, incidents, queue::add, clock, mode, Set.of(OWN_ROLE));
+                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups, io.portcullis.remediation.ResourceTags.NONE, incidents, queue::add, clock, mode, Set.of(OWN_ROLE));
     }
 
     RemediateIncident remediator(RemediationMode mode) {
@@ -185,7 +185,7 @@ class DetectAndRemediateTest {
                   "owner": "bastion@example.com", "reason": "temporary bastion during the migration", "expires": "2026-12-31"}]}
                 """), "exceptions.yaml");
         DetectChange detect = new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
-                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none(), exceptions), groups, incidents,
+                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none(), exceptions), groups, io.portcullis.remediation.ResourceTags.NONE, incidents,
                 queue::add, clock, RemediationMode.ENFORCE, Set.of(OWN_ROLE));
 
         DetectionResult result = detect.handle(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));

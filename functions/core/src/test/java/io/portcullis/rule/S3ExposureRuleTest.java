@@ -46,6 +46,8 @@ class S3ExposureRuleTest {
         PutBucketAcl | {"x-amz-grant-read":"uri=http://acs.amazonaws.com/groups/global/AllUsers"} | s3-public-acl
         PutBucketPublicAccessBlock | {"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":false,"RestrictPublicBuckets":true}} | s3-public-access-block-off
         PutBucketPublicAccessBlock | {"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}} | NONE
+        PutBucketPublicAccessBlock | {"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":true}} | s3-public-access-block-off
+        PutBucketPublicAccessBlock | {"PublicAccessBlockConfiguration":{"BlockPublicAcls":"true","IgnorePublicAcls":"true","BlockPublicPolicy":"true","RestrictPublicBuckets":"true"}} | NONE
         DeleteBucketPublicAccessBlock | {"bucketName":"b-example"} | s3-public-access-block-off
         DeleteBucketEncryption | {"bucketName":"b-example"} | s3-encryption-removed
         PutBucketEncryption | {"bucketName":"b-example"} | NONE

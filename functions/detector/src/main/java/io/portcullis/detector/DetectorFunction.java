@@ -1,6 +1,7 @@
 package io.portcullis.detector;
 
 import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.AwsResourceTags;
 import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
@@ -24,6 +25,7 @@ public final class DetectorFunction {
                 new CloudTrailEventReader(json, new OriginClassifier(settings.iacRoleArns())),
                 PolicyEngine.defaults(),
                 new Ec2SecurityGroups(aws::ec2),
+                new AwsResourceTags(aws::s3, aws::iam),
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), json),
                 new SqsRemediationQueue(aws.sqs(), settings.requireRemediationQueueUrl(), json),
                 Clock.systemUTC(),

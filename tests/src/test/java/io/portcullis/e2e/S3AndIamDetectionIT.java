@@ -1,0 +1,93 @@
+package io.portcullis.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.incident.Incident;
+import io.portcullis.incident.IncidentStatus;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.local.EventReplay;
+import io.portcullis.protocol.Priority;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Grant;
+import software.amazon.awssdk.services.s3.model.Permission;
+import software.amazon.awssdk.services.s3.model.Type;
+
+/**
+ * The foundation's end-to-end path for an S3 and an IAM change: the change made for real in the emulator, the real
+ * detector reading the resource's live tags, the incident recorded in DynamoDB with the protocol's priority.
+ */
+class S3AndIamDetectionIT {
+
+    @Test
+    void aPublicAclOnAStagingBucketIsP2FromTheBucketsOwnTag() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        String bucket = "portcullis-staging-" + UUID.randomUUID().toString().substring(0, 8);
+        S3Client s3 = awsS3(p);
+        s3.createBucket(b -> b.bucket(bucket));
+        s3.putBucketTagging(t -> t.bucket(bucket).tagging(g -> g.tagSet(
+                software.amazon.awssdk.services.s3.model.Tag.builder().key("environment").value("staging").build())));
+        String owner = s3.getBucketAcl(a -> a.bucket(bucket)).owner().id();
+        // The grant-list form (a canned ACL is a body-less PUT, which the JDK URL-connection client sends without
+        // the Content-Length moto requires).
+        s3.putBucketAcl(a -> a.bucket(bucket).accessControlPolicy(acp -> acp.owner(o -> o.id(owner)).grants(
+                Grant.builder().grantee(g -> g.type(Type.CANONICAL_USER).id(owner)).permission(Permission.FULL_CONTROL).build(),
+                Grant.builder().grantee(g -> g.type(Type.GROUP).uri("http://acs.amazonaws.com/groups/global/AllUsers"))
+                        .permission(Permission.READ).build())));
+        ObjectNode event = event(p, "cloudtrail/s3-put-bucket-acl-allusers-read-console.json");
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("bucketName", bucket);
+        ((ObjectNode) event.path("detail")).put("awsRegion", "us-east-1");
+
+        JsonNode answer = p.detect(event);
+
+        assertThat(answer.path("outcome").asText()).isEqualTo("incident-opened");
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.environment()).isEqualTo("non-production");
+        assertThat(incident.priority()).isEqualTo(Priority.P2);
+        assertThat(incident.decision().rowName()).isEqualTo("critical, non-production");
+        assertThat(incident.findings()).singleElement().satisfies(f -> {
+            assertThat(f.ruleId()).isEqualTo("s3-public-acl");
+            assertThat(f.resource().arn()).isEqualTo("arn:aws:s3:::" + bucket);
+        });
+        assertThat(incident.status()).isEqualTo(IncidentStatus.OPEN);
+        assertThat(p.runtime.runRemediations()).isZero();
+        assertThat(p.calls.count("GetBucketTagging")).isEqualTo(1);
+    }
+
+    @Test
+    void aProductionRoleOpenedToAnyoneIsP1AndWaitsForOnCall() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        String role = "data-export-" + UUID.randomUUID().toString().substring(0, 8);
+        IamClient iam = p.runtimeIam();
+        iam.createRole(r -> r.roleName(role).assumeRolePolicyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}")
+                .tags(t -> t.key("environment").value("production")));
+        ObjectNode event = event(p, "cloudtrail/iam-update-assume-role-policy-anyone-console.json");
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("roleName", role);
+        iam.updateAssumeRolePolicy(r -> r.roleName(role)
+                .policyDocument(event.path("detail").path("requestParameters").path("policyDocument").asText()));
+
+        JsonNode answer = p.detect(event);
+
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.environment()).isEqualTo("production");
+        assertThat(incident.priority()).isEqualTo(Priority.P1);
+        assertThat(incident.findings()).singleElement().satisfies(f -> assertThat(f.ruleId()).isEqualTo("iam-trust-anyone"));
+        assertThat(incident.outcome()).contains("No automatic remediation exists for UpdateAssumeRolePolicy yet");
+        assertThat(answer.path("queuedForRemediation").asBoolean()).isFalse();
+        assertThat(p.calls.count("ListRoleTags")).isEqualTo(1);
+    }
+
+    static ObjectNode event(LocalPortcullis p, String sample) {
+        return EventReplay.retarget(EventReplay.load(p.root.resolve("events").resolve(sample)), "unused");
+    }
+
+    static S3Client awsS3(LocalPortcullis p) {
+        return p.runtimeS3(Region.US_EAST_1);
+    }
+}
