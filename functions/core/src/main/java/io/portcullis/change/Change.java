@@ -31,6 +31,11 @@ public record Change(String eventId, String eventName, String eventSource, Insta
         request = request == null || !request.isObject() ? JsonNodeFactory.instance.objectNode() : request;
     }
 
+    /** The same change with only these rules (e.g. the modified rules that are ingress, per the live group). */
+    public Change withRules(List<IngressRule> kept) {
+        return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, kept, errorCode, request);
+    }
+
     public boolean failed() {
         return errorCode != null && !errorCode.isBlank();
     }

@@ -4,6 +4,11 @@ package io.portcullis.change;
 public enum ChangeKind {
     /** Security-group ingress rules added. */
     INGRESS_ADDED,
+    /** Existing security-group rules changed in place ({@code ModifySecurityGroupRules}); ingress or egress is
+     *  known only from the live group. */
+    RULES_MODIFIED,
+    /** A security group created: no rules yet, the ingress that follows is judged on its own. */
+    GROUP_CREATED,
     /** Security-group ingress rules removed. */
     INGRESS_REMOVED,
     /** Security-group egress rules added or removed: outbound, not exposure. */

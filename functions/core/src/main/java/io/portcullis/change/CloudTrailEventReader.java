@@ -28,7 +28,9 @@ public final class CloudTrailEventReader {
             "AuthorizeSecurityGroupIngress", ChangeKind.INGRESS_ADDED,
             "RevokeSecurityGroupIngress", ChangeKind.INGRESS_REMOVED,
             "AuthorizeSecurityGroupEgress", ChangeKind.EGRESS_CHANGED,
-            "RevokeSecurityGroupEgress", ChangeKind.EGRESS_CHANGED);
+            "RevokeSecurityGroupEgress", ChangeKind.EGRESS_CHANGED,
+            "ModifySecurityGroupRules", ChangeKind.RULES_MODIFIED,
+            "CreateSecurityGroup", ChangeKind.GROUP_CREATED);
 
     /** Other calls this release judges, by event source: read as {@link ChangeKind#CONFIGURATION}. */
     private static final Map<String, java.util.Set<String>> CONFIGURATION_CALLS = Map.of(
@@ -155,6 +157,23 @@ public final class CloudTrailEventReader {
         }
         if (!request.isObject()) {
             throw new EventFormatException("detail.requestParameters is missing or not an object");
+        }
+        if (kind == ChangeKind.GROUP_CREATED) {
+            String created = text(detail.path("responseElements").path("groupId"));
+            if (created == null) {
+                throw new EventFormatException("detail.responseElements.groupId (the new group) is missing");
+            }
+            return new Change(eventId, eventName, eventSource, eventTime, actor, origin,
+                    ResourceRef.securityGroup(created, account, region), kind, List.of(), null, request);
+        }
+        if (kind == ChangeKind.RULES_MODIFIED) {
+            JsonNode modify = request.path("ModifySecurityGroupRulesRequest");
+            String group = text(modify.path("GroupId"));
+            if (group == null) {
+                throw new EventFormatException("detail.requestParameters.ModifySecurityGroupRulesRequest.GroupId is missing");
+            }
+            return new Change(eventId, eventName, eventSource, eventTime, actor, origin,
+                    ResourceRef.securityGroup(group, account, region), kind, modifiedRules(modify), null, request);
         }
         List<IngressRule> rules = rules(request);
         List<JsonNode> ruleSet = items(detail.path("responseElements").path("securityGroupRuleSet"),
@@ -292,6 +311,55 @@ public final class CloudTrailEventReader {
             throw new EventFormatException("detail.requestParameters has no ipPermissions and no cidrIp");
         }
         return rules;
+    }
+
+    /**
+     * {@code ModifySecurityGroupRulesRequest.SecurityGroupRule}: one or a list of
+     * {@code {SecurityGroupRuleId, SecurityGroupRule: {IpProtocol, FromPort, ToPort, CidrIpv4|CidrIpv6|…}}}.
+     */
+    private static List<IngressRule> modifiedRules(JsonNode modify) {
+        JsonNode raw = modify.path("SecurityGroupRule");
+        List<JsonNode> entries = new ArrayList<>();
+        if (raw.isArray()) {
+            raw.forEach(entries::add);
+        } else if (raw.isObject()) {
+            entries.add(raw);
+        }
+        if (entries.isEmpty()) {
+            throw new EventFormatException("detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule is missing");
+        }
+        List<IngressRule> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String at = "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule[" + i + "]";
+            JsonNode entry = entries.get(i);
+            JsonNode rule = entry.path("SecurityGroupRule");
+            String id = text(entry.path("SecurityGroupRuleId"));
+            String protocolText = text(rule.path("IpProtocol"));
+            if (protocolText == null) {
+                throw new EventFormatException(at + ".SecurityGroupRule.IpProtocol is missing");
+            }
+            IpProtocol protocol = IpProtocol.parse(protocolText);
+            PortRange ports = PortRange.ALL;
+            if (protocol.hasPorts()) {
+                JsonNode from = rule.path("FromPort");
+                JsonNode to = rule.path("ToPort");
+                if (!from.isIntegralNumber() || !to.isIntegralNumber() || !from.canConvertToInt() || !to.canConvertToInt()) {
+                    throw new EventFormatException(at + " needs integer FromPort and ToPort for protocol " + protocol.apiName());
+                }
+                try {
+                    ports = new PortRange(from.intValue(), to.intValue());
+                } catch (IllegalArgumentException e) {
+                    throw new EventFormatException(at + ": " + e.getMessage());
+                }
+            }
+            Cidr cidr = rule.hasNonNull("CidrIpv4") ? cidr(rule, "CidrIpv4", at)
+                    : rule.hasNonNull("CidrIpv6") ? cidr(rule, "CidrIpv6", at) : null;
+            String other = cidr != null ? null : firstNonNull(text(rule.path("ReferencedGroupId")), text(rule.path("PrefixListId")));
+            if (cidr != null || other != null) {
+                out.add(new IngressRule(id, protocol, ports, cidr, other, text(rule.path("Description"))));
+            }
+        }
+        return out;
     }
 
     /** Gives each requested rule the {@code sgr-…} id EC2 returned for it, matched by permission. */

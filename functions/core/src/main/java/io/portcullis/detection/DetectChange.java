@@ -83,6 +83,9 @@ public final class DetectChange {
             return new DetectionResult.Ignored(change.eventId(),
                     change.eventName() + " from " + change.eventSource() + " is not judged by this release");
         }
+        if (change.kind() == ChangeKind.RULES_MODIFIED) {
+            change = onlyIngress(change);
+        }
         List<Finding> findings = engine.findings(change);
         if (findings.isEmpty()) {
             return new DetectionResult.Compliant(change.eventId());
@@ -128,7 +131,23 @@ public final class DetectChange {
         return new DetectionResult.Opened(incident, queued);
     }
 
-    /** Changes the remediation function can undo today; the others wait for their playbook. */
+    /**
+     * A modification names rule ids only: the live group says which are ingress. If the group is gone the rules are
+     * kept (judged as ingress): a missing group is no reason to stay quiet.
+     */
+    private Change onlyIngress(Change change) {
+        Optional<SecurityGroupState> live = inspector.describe(change.resource());
+        if (live.isEmpty()) {
+            return change;
+        }
+        Set<String> ingressIds = live.get().ingress().stream().map(r -> r.ruleId()).collect(java.util.stream.Collectors.toSet());
+        return change.withRules(change.rules().stream().filter(r -> ingressIds.contains(r.ruleId())).toList());
+    }
+
+    /**
+     * Changes the remediation function can undo today; the others wait for their playbook. A modified rule is not
+     * revoked automatically: revoking would also lose what the rule allowed before the change.
+     */
     private static boolean remediable(Change change) {
         return change.kind() == ChangeKind.INGRESS_ADDED;
     }

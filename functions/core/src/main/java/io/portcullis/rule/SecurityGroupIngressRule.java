@@ -43,7 +43,7 @@ public final class SecurityGroupIngressRule implements Rule {
 
     @Override
     public List<Finding> evaluate(Change change) {
-        if (change.kind() != ChangeKind.INGRESS_ADDED) {
+        if (change.kind() != ChangeKind.INGRESS_ADDED && change.kind() != ChangeKind.RULES_MODIFIED) {
             return List.of();
         }
         List<Finding> findings = new ArrayList<>();

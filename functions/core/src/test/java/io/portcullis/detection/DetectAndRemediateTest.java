@@ -202,6 +202,26 @@ class DetectAndRemediateTest {
     }
 
     @Test
+    void aModifiedRuleIsJudgedOnlyWhenTheLiveGroupSaysItIsIngress() {
+        DetectChange detect = detector(RemediationMode.ENFORCE);
+        // sgr-0f1e2d3c4b5a60009 is not among the group's ingress rules: an egress rule was modified.
+        assertThat(detect.handle(Fixtures.bytes("cloudtrail/ec2-modify-security-group-rules-mysql-world-console.json")))
+                .isInstanceOf(DetectionResult.Compliant.class);
+
+        IngressRule modified = new IngressRule("sgr-0f1e2d3c4b5a60009", IpProtocol.TCP, new PortRange(3306, 3306),
+                Cidr.parse("0.0.0.0/0"), null, "widened for the migration");
+        groups.put(new SecurityGroupState(ResourceRef.securityGroup(SG, "123456789012", "us-east-1"), "web-prod",
+                Map.of("environment", "production"), List.of(HARMLESS, modified)));
+        DetectionResult result = detector(RemediationMode.ENFORCE)
+                .handle(Fixtures.bytes("cloudtrail/ec2-modify-security-group-rules-mysql-world-console.json"));
+        assertThat(result).isInstanceOfSatisfying(DetectionResult.Opened.class, o -> {
+            assertThat(o.incident().priority()).isEqualTo(Priority.P1);
+            assertThat(o.incident().findings()).singleElement().satisfies(f -> assertThat(f.explanation()).contains("MySQL"));
+            assertThat(o.queued()).as("a modified rule is not revoked automatically").isFalse();
+        });
+    }
+
+    @Test
     void aCliChangeOnProductionWaitsForApproval() {
         DetectionResult result = detector(RemediationMode.ENFORCE)
                 .handle(Fixtures.bytes("cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json"));
