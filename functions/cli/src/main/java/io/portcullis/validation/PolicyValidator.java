@@ -32,7 +32,8 @@ public final class PolicyValidator {
     public static final Map<String, String> SCHEMAS = Map.of(
             "protocol.yaml", "protocol.schema.json",
             "accounts.yaml", "accounts.schema.json",
-            "exceptions.yaml", "exceptions.schema.json");
+            "exceptions.yaml", "exceptions.schema.json",
+            "rules.yaml", "rules.schema.json");
 
     private final YAMLFactory yaml = new YAMLFactory();
     private final ObjectMapper mapper = new ObjectMapper(yaml);
@@ -86,21 +87,39 @@ public final class PolicyValidator {
             problems.add(problem(file, document, locations, m));
         }
         if (schemaName.equals("exceptions.schema.json")) {
-            problems.addAll(crossReferences(file, document, locations));
+            problems.addAll(crossReferences(file, document, locations, "/exceptions", "/rule"));
+        }
+        if (schemaName.equals("rules.schema.json")) {
+            problems.addAll(severityReferences(file, document, locations));
         }
         problems.sort(Comparator.comparingInt(Problem::line).thenComparing(Problem::field));
         return problems.stream().distinct().toList();
     }
 
-    /** Exceptions must name rules that exist: a typo would silently suppress nothing. */
-    private static List<Problem> crossReferences(Path file, JsonNode document, YamlLocations locations) {
+    /** Severity overrides must name rules that exist: a typo would silently change nothing. */
+    private static List<Problem> severityReferences(Path file, JsonNode document, YamlLocations locations) {
         java.util.Set<String> known = io.portcullis.rule.RuleSet.defaults().findingIds();
         List<Problem> out = new ArrayList<>();
-        JsonNode list = document.path("exceptions");
+        document.path("severities").fieldNames().forEachRemaining(rule -> {
+            if (!known.contains(rule)) {
+                String pointer = "/severities/" + rule;
+                out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document), "no rule '" + rule
+                        + "' exists; use one of " + String.join(", ", known)));
+            }
+        });
+        return out;
+    }
+
+    /** Exceptions must name rules that exist: a typo would silently suppress nothing. */
+    private static List<Problem> crossReferences(Path file, JsonNode document, YamlLocations locations, String list0,
+                                                 String field0) {
+        java.util.Set<String> known = io.portcullis.rule.RuleSet.defaults().findingIds();
+        List<Problem> out = new ArrayList<>();
+        JsonNode list = document.at(list0);
         for (int i = 0; i < list.size(); i++) {
-            JsonNode rule = list.get(i).path("rule");
+            JsonNode rule = list.get(i).at(field0);
             if (rule.isTextual() && !known.contains(rule.asText())) {
-                String pointer = "/exceptions/" + i + "/rule";
+                String pointer = list0 + "/" + i + field0;
                 out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document), "no rule '"
                         + rule.asText() + "' exists; use one of " + String.join(", ", known)));
             }

@@ -25,14 +25,16 @@ public final class IamPrivilegeRule implements Rule {
     public static final String ID_ROOT_ACCESS_KEY = "iam-root-access-key";
     public static final String ID_LOGIN_PROFILE = "iam-console-password-created";
 
-    static final Set<String> ADMIN_MANAGED = Set.of("arn:aws:iam::aws:policy/AdministratorAccess",
-            "arn:aws:iam::aws:policy/IAMFullAccess");
-
     private final Set<String> organisationAccounts;
+    private final Set<String> adminManaged;
 
-    /** @param organisationAccounts the accounts of the organisation (the accounts file); the change's own always counts */
-    public IamPrivilegeRule(Set<String> organisationAccounts) {
+    /**
+     * @param organisationAccounts the accounts of the organisation (the accounts file); the change's own always counts
+     * @param adminManaged         managed policy ARNs whose attachment makes the holder an administrator (rules.yaml)
+     */
+    public IamPrivilegeRule(Set<String> organisationAccounts, Set<String> adminManaged) {
         this.organisationAccounts = Set.copyOf(organisationAccounts);
+        this.adminManaged = Set.copyOf(adminManaged);
     }
 
     @Override
@@ -57,7 +59,7 @@ public final class IamPrivilegeRule implements Rule {
         switch (change.eventName()) {
             case "AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy" -> {
                 String arn = r.path("policyArn").asText("");
-                if (ADMIN_MANAGED.contains(arn)) {
+                if (adminManaged.contains(arn)) {
                     out.add(admin(change, Map.of("policyArn", arn), "The AWS managed policy "
                             + arn.substring(arn.lastIndexOf('/') + 1) + " was attached to " + who
                             + ", which makes it an administrator; attach a policy scoped to what it needs."));

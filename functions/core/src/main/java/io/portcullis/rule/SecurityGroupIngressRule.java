@@ -21,14 +21,15 @@ public final class SecurityGroupIngressRule implements Rule {
     public static final String ID_OTHER_PORT = "sg-ingress-port-public";
     public static final String ID_WIDE = "sg-ingress-wide-cidr";
 
-    /** IPv4 blocks at least this large (prefix length at most this), outside private ranges, are "wide". */
-    static final int WIDE_IPV4_PREFIX = 8;
-    static final int WIDE_IPV6_PREFIX = 32;
-
     private final SensitivePorts sensitive;
+    /** Public blocks at least this large (prefix length at most this) are "wide". */
+    private final int wideIpv4Prefix;
+    private final int wideIpv6Prefix;
 
-    public SecurityGroupIngressRule(SensitivePorts sensitive) {
+    public SecurityGroupIngressRule(SensitivePorts sensitive, int wideIpv4Prefix, int wideIpv6Prefix) {
         this.sensitive = sensitive;
+        this.wideIpv4Prefix = wideIpv4Prefix;
+        this.wideIpv6Prefix = wideIpv6Prefix;
     }
 
     @Override
@@ -61,14 +62,14 @@ public final class SecurityGroupIngressRule implements Rule {
         return findings;
     }
 
-    static Exposure exposure(Cidr cidr) {
+    Exposure exposure(Cidr cidr) {
         if (cidr.isPrivate()) {
             return Exposure.INTERNAL;
         }
         if (cidr.prefixLength() <= 1) {
             return Exposure.INTERNET;
         }
-        int wide = cidr.isIpv6() ? WIDE_IPV6_PREFIX : WIDE_IPV4_PREFIX;
+        int wide = cidr.isIpv6() ? wideIpv6Prefix : wideIpv4Prefix;
         return cidr.prefixLength() <= wide ? Exposure.WIDE : Exposure.INTERNAL;
     }
 

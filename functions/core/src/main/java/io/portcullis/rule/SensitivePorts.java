@@ -15,25 +15,16 @@ public record SensitivePorts(Map<Integer, String> administrative, Map<Integer, S
         database = Map.copyOf(database);
     }
 
-    public static SensitivePorts defaults() {
-        Map<Integer, String> admin = new LinkedHashMap<>();
-        admin.put(22, "SSH");
-        admin.put(23, "Telnet");
-        admin.put(3389, "RDP");
-        admin.put(5985, "WinRM");
-        admin.put(5986, "WinRM over HTTPS");
-        admin.put(5900, "VNC");
-        Map<Integer, String> db = new LinkedHashMap<>();
-        db.put(1433, "SQL Server");
-        db.put(1521, "Oracle");
-        db.put(3306, "MySQL");
-        db.put(5432, "PostgreSQL");
-        db.put(5439, "Redshift");
-        db.put(6379, "Redis");
-        db.put(9200, "Elasticsearch");
-        db.put(11211, "Memcached");
-        db.put(27017, "MongoDB");
-        return new SensitivePorts(admin, db);
+    /** From rules.yaml's {@code securityGroups}: {@code administrativePorts} and {@code databasePorts}. */
+    public static SensitivePorts fromData(com.fasterxml.jackson.databind.JsonNode securityGroups) {
+        return new SensitivePorts(names(securityGroups.path("administrativePorts")),
+                names(securityGroups.path("databasePorts")));
+    }
+
+    private static Map<Integer, String> names(com.fasterxml.jackson.databind.JsonNode node) {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        node.properties().forEach(e -> out.put(Integer.parseInt(e.getKey()), e.getValue().asText()));
+        return out;
     }
 
     /** The first sensitive port the range contains, lowest port first, with its name; empty if none. */
