@@ -121,6 +121,20 @@ class TemplateTest {
     }
 
     @Test
+    void awsConfigItemAndComplianceEventsReachTheDetector() {
+        List<JsonNode> patterns = new ArrayList<>();
+        resources.path("DetectorFunction").path("Properties").path("Events").forEach(e ->
+                patterns.add(e.path("Properties").path("Pattern")));
+        assertThat(patterns).anySatisfy(p -> {
+            assertThat(strings(p.path("source"))).containsExactly("aws.config");
+            assertThat(strings(p.path("detail-type")))
+                    .contains("Config Configuration Item Change", "Config Rules Compliance Change");
+            assertThat(strings(p.path("detail").path("messageType")))
+                    .contains("OversizedConfigurationItemChangeNotification");
+        });
+    }
+
+    @Test
     void everyFunctionPointsAtItsBuiltPackageAndARealHandler() throws Exception {
         Map<String, Class<?>> expected = Map.of(
                 "DetectorFunction", com.amazonaws.services.lambda.runtime.RequestStreamHandler.class,

@@ -15,6 +15,10 @@ public enum ChangeKind {
     EGRESS_CHANGED,
     /** Another supported call, judged from its request parameters (audit logging, S3, IAM, …). */
     CONFIGURATION,
+    /** AWS Config's view of a resource now (a configuration item), whatever changed it: judged as a whole. */
+    STATE,
+    /** An AWS Config managed rule found a resource NON_COMPLIANT. */
+    COMPLIANCE,
     /** A call this release reads but does not judge. */
     OTHER
 }

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads an EventBridge "AWS API Call via CloudTrail" event, exactly as EventBridge delivers it, into a {@link Change}.
+ * Reads an EventBridge "AWS API Call via CloudTrail" event, exactly as EventBridge delivers it, into a {@link Change}
+ * (and AWS Config's item and compliance events, through {@link ConfigEvents}).
  * Anything it cannot read is refused with the field that is wrong; it never throws on bad input.
  *
  * <p>Field shapes follow the CloudTrail record format ({@code userIdentity}, {@code requestParameters.ipPermissions.items},
@@ -83,6 +84,30 @@ public final class CloudTrailEventReader {
         return read(root);
     }
 
+    /**
+     * For an oversized AWS Config notification, the event rebuilt around the full message fetched from S3; any other
+     * event unchanged. A fetch that fails leaves the event as it is, so it is refused with its S3 location.
+     */
+    public JsonNode expandOversized(JsonNode root, OversizedItems items) {
+        JsonNode detail = root.path("detail");
+        if (!"OversizedConfigurationItemChangeNotification".equals(detail.path("messageType").asText())
+                || !ConfigEvents.ITEM_CHANGE.equals(root.path("detail-type").asText())) {
+            return root;
+        }
+        String location = detail.path("s3DeliverySummary").path("s3BucketLocation").asText("");
+        try {
+            JsonNode message = json.readTree(items.fetch(location));
+            if (message == null || !message.isObject()) {
+                return root;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode expanded = ((com.fasterxml.jackson.databind.node.ObjectNode) root).deepCopy();
+            expanded.set("detail", message);
+            return expanded;
+        } catch (RuntimeException | java.io.IOException e) {
+            return root;
+        }
+    }
+
     public ReadResult read(JsonNode root) {
         String ref = describe(root);
         try {
@@ -96,6 +121,11 @@ public final class CloudTrailEventReader {
     static String describe(JsonNode root) {
         if (root == null || !root.isObject()) {
             return "an event that is not a JSON object";
+        }
+        String type = text(root.path("detail-type"));
+        if (ConfigEvents.ITEM_CHANGE.equals(type) || ConfigEvents.COMPLIANCE_CHANGE.equals(type)) {
+            String id = text(root.path("id"));
+            return "AWS Config event " + (id == null ? "without an id" : id);
         }
         JsonNode detail = root.path("detail");
         String eventId = text(detail.path("eventID"));
@@ -112,9 +142,16 @@ public final class CloudTrailEventReader {
             throw new EventFormatException("the event is not a JSON object");
         }
         String detailType = text(root.path("detail-type"));
+        if (ConfigEvents.ITEM_CHANGE.equals(detailType)) {
+            return ConfigEvents.itemChange(root);
+        }
+        if (ConfigEvents.COMPLIANCE_CHANGE.equals(detailType)) {
+            return ConfigEvents.complianceChange(root);
+        }
         if (!DETAIL_TYPE.equals(detailType)) {
             throw new EventFormatException("detail-type is " + (detailType == null ? "missing" : "'" + detailType + "'")
-                    + "; this function reads '" + DETAIL_TYPE + "' events");
+                    + "; this function reads '" + DETAIL_TYPE + "', '" + ConfigEvents.ITEM_CHANGE + "' and '"
+                    + ConfigEvents.COMPLIANCE_CHANGE + "' events");
         }
         JsonNode detail = root.path("detail");
         if (!detail.isObject()) {

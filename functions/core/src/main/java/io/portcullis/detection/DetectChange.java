@@ -4,6 +4,8 @@ import io.portcullis.change.Change;
 import io.portcullis.change.ChangeKind;
 import io.portcullis.change.CloudTrailEventReader;
 import io.portcullis.change.ReadResult;
+import io.portcullis.change.OversizedItems;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
@@ -40,6 +42,7 @@ public final class DetectChange {
     private final PolicyEngine engine;
     private final SecurityGroupInspector inspector;
     private final ResourceTags resourceTags;
+    private OversizedItems oversized = OversizedItems.NONE;
     private final IncidentStore incidents;
     private final RemediationQueue queue;
     private final Clock clock;
@@ -67,6 +70,9 @@ public final class DetectChange {
 
     public DetectionResult handle(byte[] rawEvent) {
         ReadResult read = reader.read(rawEvent);
+        if (read instanceof ReadResult.Refused && oversized != OversizedItems.NONE) {
+            read = readOversized(rawEvent, read);
+        }
         if (read instanceof ReadResult.Refused refused) {
             return new DetectionResult.Refused(refused.eventRef(), refused.reason());
         }
@@ -129,6 +135,22 @@ public final class DetectChange {
             queue.enqueue(incidentId);
         }
         return new DetectionResult.Opened(incident, queued);
+    }
+
+    /** Fetch oversized AWS Config items from S3 with this (the detector function does; offline tools do not). */
+    public DetectChange withOversizedItems(OversizedItems items) {
+        this.oversized = items;
+        return this;
+    }
+
+    private ReadResult readOversized(byte[] raw, ReadResult refused) {
+        try {
+            JsonNode root = io.portcullis.json.Json.mapper().readTree(raw);
+            JsonNode expanded = reader.expandOversized(root, oversized);
+            return expanded == root ? refused : reader.read(expanded);
+        } catch (java.io.IOException | RuntimeException e) {
+            return refused;
+        }
     }
 
     /**

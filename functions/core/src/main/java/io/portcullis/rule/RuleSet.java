@@ -43,7 +43,8 @@ public record RuleSet(List<Rule> rules, java.util.Map<String, Severity> severity
         return new RuleSet(List.of(
                 new SecurityGroupIngressRule(ports, sg.path("widePrefixLength").path("ipv4").asInt(8),
                         sg.path("widePrefixLength").path("ipv6").asInt(32)),
-                new AuditLoggingRule(), new S3ExposureRule(), new IamPrivilegeRule(organisationAccounts, admin)),
+                new AuditLoggingRule(), new S3ExposureRule(), new IamPrivilegeRule(organisationAccounts, admin),
+                ConfigComplianceRule.fromData(data.path("configRules"))),
                 overrides);
     }
 

@@ -44,7 +44,8 @@ public final class SecurityGroupIngressRule implements Rule {
 
     @Override
     public List<Finding> evaluate(Change change) {
-        if (change.kind() != ChangeKind.INGRESS_ADDED && change.kind() != ChangeKind.RULES_MODIFIED) {
+        if (change.kind() != ChangeKind.INGRESS_ADDED && change.kind() != ChangeKind.RULES_MODIFIED
+                && change.kind() != ChangeKind.STATE) {
             return List.of();
         }
         List<Finding> findings = new ArrayList<>();

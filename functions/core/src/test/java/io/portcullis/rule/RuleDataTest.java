@@ -25,6 +25,7 @@ class RuleDataTest {
               adminManagedPolicies: [arn:aws:iam::aws:policy/PowerUserAccess]
             severities:
               sg-ingress-port-public: medium
+            configRules: {}
             """;
 
     @Test

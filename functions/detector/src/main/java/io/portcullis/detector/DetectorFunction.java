@@ -5,6 +5,7 @@ import io.portcullis.aws.AwsResourceTags;
 import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
+import io.portcullis.aws.S3OversizedItems;
 import io.portcullis.aws.SqsRemediationQueue;
 import io.portcullis.change.CloudTrailEventReader;
 import io.portcullis.change.OriginClassifier;
@@ -30,6 +31,7 @@ public final class DetectorFunction {
                 new SqsRemediationQueue(aws.sqs(), settings.requireRemediationQueueUrl(), json),
                 Clock.systemUTC(),
                 settings.mode(),
-                settings.ownRoleArns());
+                settings.ownRoleArns())
+                .withOversizedItems(new S3OversizedItems(() -> aws.s3(aws.region())));
     }
 }

@@ -1,0 +1,59 @@
+package io.portcullis.aws;
+
+import io.portcullis.change.OversizedItems;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Oversized AWS Config items from the Config delivery bucket: {@code GetObject}, gunzipped when compressed. */
+public final class S3OversizedItems implements OversizedItems {
+
+    /** The largest uncompressed item read; Config's own items are far smaller. */
+    static final int MAX_BYTES = 16 * 1024 * 1024;
+
+    private final java.util.function.Supplier<S3Client> factory;
+    private volatile S3Client client;
+
+    /** @param factory builds the S3 client on first use: most containers never meet an oversized item */
+    public S3OversizedItems(java.util.function.Supplier<S3Client> factory) {
+        this.factory = factory;
+    }
+
+    private S3Client s3() {
+        S3Client c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = factory.get();
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public byte[] fetch(String bucketSlashKey) {
+        int slash = bucketSlashKey.indexOf('/');
+        if (slash <= 0 || slash == bucketSlashKey.length() - 1) {
+            throw new IllegalArgumentException("'" + bucketSlashKey + "' is not bucket/key");
+        }
+        String bucket = bucketSlashKey.substring(0, slash);
+        String key = bucketSlashKey.substring(slash + 1);
+        byte[] body = s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        if (body.length < 2 || (body[0] & 0xff) != 0x1f || (body[1] & 0xff) != 0x8b) {
+            return body;
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            byte[] out = in.readNBytes(MAX_BYTES + 1);
+            if (out.length > MAX_BYTES) {
+                throw new IllegalStateException("the item at " + bucketSlashKey + " is larger than " + MAX_BYTES + " bytes");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot decompress " + bucketSlashKey + ": " + e.getMessage(), e);
+        }
+    }
+}

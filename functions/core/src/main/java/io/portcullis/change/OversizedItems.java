@@ -1,0 +1,17 @@
+package io.portcullis.change;
+
+/**
+ * Fetches an oversized AWS Config configuration item that Config delivered to S3 instead of EventBridge. The object
+ * at {@code bucket/key} ({@code s3DeliverySummary.s3BucketLocation}) is the whole
+ * {@code ConfigurationItemChangeNotification} message, gzip-compressed. Implemented over S3 in {@code portcullis-aws}.
+ */
+public interface OversizedItems {
+
+    /** The uncompressed message bytes at {@code bucketSlashKey}. */
+    byte[] fetch(String bucketSlashKey);
+
+    /** No fetching (offline evaluation): oversized items stay refused, with their S3 location in the reason. */
+    OversizedItems NONE = location -> {
+        throw new UnsupportedOperationException("fetching oversized configuration items is not available here");
+    };
+}

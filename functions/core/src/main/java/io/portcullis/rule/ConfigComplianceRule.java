@@ -1,0 +1,69 @@
+package io.portcullis.rule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.change.Change;
+import io.portcullis.change.ChangeKind;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * An AWS Config managed rule's NON_COMPLIANT verdict, turned into a finding as rules.yaml's {@code configRules} says:
+ * Config sees state drift whatever caused it, including changes CloudTrail never delivered.
+ */
+public final class ConfigComplianceRule implements Rule {
+
+    public static final String PREFIX = "config-";
+
+    /** One managed rule's meaning. */
+    public record Meaning(RuleFamily family, Severity severity, Exposure exposure, String says) {
+    }
+
+    private final Map<String, Meaning> meanings;
+
+    public ConfigComplianceRule(Map<String, Meaning> meanings) {
+        this.meanings = Map.copyOf(meanings);
+    }
+
+    static ConfigComplianceRule fromData(JsonNode configRules) {
+        Map<String, Meaning> out = new LinkedHashMap<>();
+        configRules.properties().forEach(e -> {
+            JsonNode m = e.getValue();
+            out.put(e.getKey(), new Meaning(
+                    RuleFamily.valueOf(m.path("family").asText().toUpperCase(Locale.ROOT).replace('-', '_')),
+                    Severity.valueOf(m.path("severity").asText().toUpperCase(Locale.ROOT)),
+                    Exposure.valueOf(m.path("exposure").asText().toUpperCase(Locale.ROOT)),
+                    m.path("says").asText()));
+        });
+        return new ConfigComplianceRule(out);
+    }
+
+    @Override
+    public String id() {
+        return "config-compliance";
+    }
+
+    @Override
+    public Set<String> findingIds() {
+        return meanings.keySet().stream().map(n -> PREFIX + n).collect(Collectors.toSet());
+    }
+
+    @Override
+    public List<Finding> evaluate(Change change) {
+        if (change.kind() != ChangeKind.COMPLIANCE) {
+            return List.of();
+        }
+        Meaning m = meanings.get(change.eventName());
+        if (m == null) {
+            return List.of();
+        }
+        String type = change.resource().type() == null ? "resource" : change.resource().type();
+        return List.of(Finding.of(PREFIX + change.eventName(), m.family(), m.severity(), m.exposure(), change.resource(),
+                Map.of("configRule", change.eventName(), "complianceType", "NON_COMPLIANT"),
+                type + " " + change.resource().id() + " " + m.says() + ", says AWS Config rule " + change.eventName()
+                        + "; fix the resource, or record an exception if this is intended."));
+    }
+}
