@@ -83,6 +83,30 @@ class S3AndIamDetectionIT {
         assertThat(p.calls.count("ListRoleTags")).isEqualTo(1);
     }
 
+    @Test
+    void anOlderAdminVersionMadeDefaultAgainIsJudgedOnItsLiveDocument() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        IamClient iam = p.runtimeIam();
+        String name = "developer-boundary-" + UUID.randomUUID().toString().substring(0, 8);
+        String arn = iam.createPolicy(c -> c.policyName(name).policyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"))
+                .policy().arn();
+        iam.createPolicyVersion(v -> v.policyArn(arn).setAsDefault(true).policyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"));
+        iam.setDefaultPolicyVersion(d -> d.policyArn(arn).versionId("v1"));
+        ObjectNode event = event(p, "cloudtrail/iam-set-default-policy-version-console.json");
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("policyArn", arn).put("versionId", "v1");
+
+        JsonNode answer = p.detect(event);
+
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.findings()).singleElement().satisfies(f -> {
+            assertThat(f.ruleId()).isEqualTo("iam-admin-granted");
+            assertThat(f.explanation()).contains("Version v1").contains("allows every action");
+        });
+        assertThat(p.calls.count("GetPolicyVersion")).isEqualTo(1);
+    }
+
     static ObjectNode event(LocalPortcullis p, String sample) {
         return EventReplay.retarget(EventReplay.load(p.root.resolve("events").resolve(sample)), "unused");
     }

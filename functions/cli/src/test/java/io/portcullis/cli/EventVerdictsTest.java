@@ -78,6 +78,21 @@ class EventVerdictsTest {
         }
     }
 
+    /** Every call the detector reads has a sample, so a new call cannot land without one. */
+    @Test
+    void everySupportedCallHasASample() throws Exception {
+        java.util.Set<String> sampled = new java.util.TreeSet<>();
+        for (Path sample : samples()) {
+            if (sample.startsWith(events.resolve("invalid"))) {
+                continue;
+            }
+            JsonNode detail = json.readTree(sample.toFile()).path("detail");
+            sampled.add(detail.path("eventSource").asText() + " " + detail.path("eventName").asText());
+        }
+        io.portcullis.change.CloudTrailEventReader.supportedCalls().forEach((source, names) -> names.forEach(name ->
+                assertThat(sampled).as("a sample of " + source + " " + name + " in events/").contains(source + " " + name)));
+    }
+
     @Test
     void theAccountsFileDecidesTheEnvironmentOfUntaggedResources() throws Exception {
         Path sample = events.resolve("cloudtrail/ec2-authorize-ssh-world-console.json");

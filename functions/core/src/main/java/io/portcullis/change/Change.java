@@ -36,6 +36,11 @@ public record Change(String eventId, String eventName, String eventSource, Insta
         return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, kept, errorCode, request);
     }
 
+    /** The same change with request parameters completed from the live account (e.g. a policy version's document). */
+    public Change withRequest(JsonNode completed) {
+        return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, rules, errorCode, completed);
+    }
+
     public boolean failed() {
         return errorCode != null && !errorCode.isBlank();
     }

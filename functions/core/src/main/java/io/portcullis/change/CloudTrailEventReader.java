@@ -41,7 +41,8 @@ public final class CloudTrailEventReader {
                     "DeleteBucketPublicAccessBlock", "DeleteBucketEncryption", "PutAccountPublicAccessBlock",
                     "DeleteAccountPublicAccessBlock"),
             "iam.amazonaws.com", java.util.Set.of("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy",
-                    "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicyVersion", "UpdateAssumeRolePolicy",
+                    "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion",
+                    "UpdateAssumeRolePolicy",
                     "CreateRole", "CreateAccessKey", "CreateLoginProfile"));
 
     /** Events larger than this are refused before parsing; EventBridge's own limit is 256 KiB. */

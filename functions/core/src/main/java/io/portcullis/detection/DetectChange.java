@@ -17,6 +17,7 @@ import io.portcullis.protocol.Environment;
 import io.portcullis.protocol.Response;
 import io.portcullis.remediation.RemediationQueue;
 import io.portcullis.remediation.ResourceTags;
+import io.portcullis.remediation.PolicyVersions;
 import io.portcullis.remediation.SecurityGroupInspector;
 import io.portcullis.remediation.SecurityGroupState;
 import io.portcullis.rule.Finding;
@@ -43,6 +44,7 @@ public final class DetectChange {
     private final SecurityGroupInspector inspector;
     private final ResourceTags resourceTags;
     private OversizedItems oversized = OversizedItems.NONE;
+    private PolicyVersions policyVersions = PolicyVersions.NONE;
     private final IncidentStore incidents;
     private final RemediationQueue queue;
     private final Clock clock;
@@ -92,6 +94,9 @@ public final class DetectChange {
         if (change.kind() == ChangeKind.RULES_MODIFIED) {
             change = onlyIngress(change);
         }
+        if ("SetDefaultPolicyVersion".equals(change.eventName())) {
+            change = withPolicyDocument(change);
+        }
         List<Finding> findings = engine.findings(change);
         if (findings.isEmpty()) {
             return new DetectionResult.Compliant(change.eventId());
@@ -135,6 +140,22 @@ public final class DetectChange {
             queue.enqueue(incidentId);
         }
         return new DetectionResult.Opened(incident, queued);
+    }
+
+    /** Read policy versions with this, to judge SetDefaultPolicyVersion (the detector function does). */
+    public DetectChange withPolicyVersions(PolicyVersions versions) {
+        this.policyVersions = versions;
+        return this;
+    }
+
+    private Change withPolicyDocument(Change change) {
+        String arn = change.request().path("policyArn").asText("");
+        String version = change.request().path("versionId").asText("");
+        return policyVersions.document(arn, version).map(doc -> {
+            com.fasterxml.jackson.databind.node.ObjectNode completed = change.request().deepCopy();
+            completed.put("policyDocument", doc);
+            return change.withRequest(completed);
+        }).orElse(change);
     }
 
     /** Fetch oversized AWS Config items from S3 with this (the detector function does; offline tools do not). */

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * IAM privilege and trust: admin-equivalent permissions granted (AWS managed AdministratorAccess or IAMFullAccess
- * attached; an inline policy or new default policy version allowing {@code *}, {@code iam:*} or {@code iam:PassRole}
+ * attached; an inline policy, a new default policy version, or an older version made default again (its document
+ * read live by the detector into {@code policyDocument}) allowing {@code *}, {@code iam:*} or {@code iam:PassRole}
  * on {@code *}) are high; a trust policy open to any principal, and an access key for the root user, are critical; a
  * trust policy open to an account outside the organisation (not this account, not in the accounts file) is high; a
  * console password created for a user is low (recorded, so the weekly report can check MFA).
@@ -77,6 +78,11 @@ public final class IamPrivilegeRule implements Rule {
                                     + " version back as default.")));
                 }
             }
+            case "SetDefaultPolicyVersion" -> adminDocument(r.path("policyDocument")).ifPresent(why -> out.add(admin(change,
+                    Map.of("versionId", r.path("versionId").asText(""), "why", why), "Version "
+                            + r.path("versionId").asText("") + " of policy " + change.resource().id()
+                            + " was made the default and " + why + ", so everything it is attached to is now an"
+                            + " administrator; set the previous version back as default.")));
             case "UpdateAssumeRolePolicy", "CreateRole" -> out.addAll(trust(change,
                     r.path(change.eventName().equals("CreateRole") ? "assumeRolePolicyDocument" : "policyDocument"), who));
             case "CreateAccessKey" -> {

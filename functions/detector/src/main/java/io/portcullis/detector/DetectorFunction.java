@@ -5,6 +5,7 @@ import io.portcullis.aws.AwsResourceTags;
 import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
+import io.portcullis.aws.IamPolicyVersions;
 import io.portcullis.aws.S3OversizedItems;
 import io.portcullis.aws.SqsRemediationQueue;
 import io.portcullis.change.CloudTrailEventReader;
@@ -32,6 +33,7 @@ public final class DetectorFunction {
                 Clock.systemUTC(),
                 settings.mode(),
                 settings.ownRoleArns())
-                .withOversizedItems(new S3OversizedItems(() -> aws.s3(aws.region())));
+                .withOversizedItems(new S3OversizedItems(() -> aws.s3(aws.region())))
+                .withPolicyVersions(new IamPolicyVersions(aws::iam));
     }
 }
