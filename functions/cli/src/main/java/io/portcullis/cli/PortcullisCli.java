@@ -89,7 +89,8 @@ public final class PortcullisCli implements Runnable {
                 description = "accounts: {\"123456789012\": {environment: production}} (default: functions/policy/accounts.yaml)")
         Path accounts;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Events, as EventBridge delivers them.")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "Events, as EventBridge delivers them; a folder "
+                + "stands for every .json file below it, in name order.")
         List<Path> inputs;
 
         @Override
@@ -98,7 +99,17 @@ public final class PortcullisCli implements Runnable {
             if (accounts != null) {
                 engine = engine.withAccounts(Accounts.fromTree(PolicyFiles.read(accounts)));
             }
-            new Evaluate(engine).run(inputs, System.out);
+            List<Path> files = new java.util.ArrayList<>();
+            for (Path input : inputs) {
+                if (java.nio.file.Files.isDirectory(input)) {
+                    try (var walk = java.nio.file.Files.walk(input)) {
+                        walk.filter(f -> f.toString().endsWith(".json")).sorted().forEach(files::add);
+                    }
+                } else {
+                    files.add(input);
+                }
+            }
+            new Evaluate(engine).run(files, System.out);
             return 0;
         }
     }

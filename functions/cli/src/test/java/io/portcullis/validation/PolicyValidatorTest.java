@@ -27,6 +27,7 @@ class PolicyValidatorTest {
         Path protocol = dir.resolve("protocol.yaml");
         Files.writeString(protocol, """
                 version: 1
+                containWithin: {P1: PT15M, P2: PT4H, P3: P7D, P4: P30D}
                 rows:
                   - name: critical anywhere
                     when:
@@ -41,16 +42,17 @@ class PolicyValidatorTest {
         List<Problem> problems = validator.validateDirectory(dir);
 
         assertThat(problems).extracting(Problem::toString).containsExactly(
-                protocol + ":5: rows[0].when.severity[0]: 'critcal' is not allowed; use one of critical, high, medium, low",
-                protocol + ":6: rows[0].priority: 'P5' is not allowed; use one of P1, P2, P3, P4",
-                protocol + ":8: rows[1]: missing required field 'priority'; add it",
-                protocol + ":9: rows[1].prority: unknown field 'prority'; check its spelling or remove it (the schema allows no other fields)");
+                protocol + ":6: rows[0].when.severity[0]: 'critcal' is not allowed; use one of critical, high, medium, low",
+                protocol + ":7: rows[0].priority: 'P5' is not allowed; use one of P1, P2, P3, P4",
+                protocol + ":9: rows[1]: missing required field 'priority'; add it",
+                protocol + ":10: rows[1].prority: unknown field 'prority'; check its spelling or remove it (the schema allows no other fields)");
     }
 
     @Test
     void anApprovalRowNeedsItsTimeLimitAndOthersMustNotHaveOne(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("protocol.yaml"), """
                 version: 1
+                containWithin: {P1: PT15M, P2: PT4H, P3: P7D, P4: P30D}
                 rows:
                   - name: asks without a limit
                     priority: P2
@@ -62,7 +64,7 @@ class PolicyValidatorTest {
                 """);
 
         assertThat(validator.validateDirectory(dir)).extracting(Problem::line, Problem::field)
-                .contains(org.assertj.core.groups.Tuple.tuple(3, "rows[0]"), org.assertj.core.groups.Tuple.tuple(6, "rows[1]"));
+                .contains(org.assertj.core.groups.Tuple.tuple(4, "rows[0]"), org.assertj.core.groups.Tuple.tuple(7, "rows[1]"));
     }
 
     @Test

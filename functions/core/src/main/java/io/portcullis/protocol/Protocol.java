@@ -22,15 +22,20 @@ import java.util.function.Function;
  * is judged as production: an unlabelled resource is no reason to leave the internet in. A finding no row matches
  * goes to on-call for approval (P2), never silently to the report.
  */
-public record Protocol(List<ProtocolRow> rows) {
+public record Protocol(List<ProtocolRow> rows, Map<Priority, Duration> containWithin) {
 
     public static final String RESOURCE = "protocol.yaml";
 
     public Protocol {
         rows = List.copyOf(rows);
+        containWithin = Map.copyOf(containWithin);
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("a protocol needs at least one row");
         }
+    }
+
+    public Protocol(List<ProtocolRow> rows) {
+        this(rows, Map.of());
     }
 
     /** The protocol shipped in the function package (functions/policy/protocol.yaml). */
@@ -67,7 +72,11 @@ public record Protocol(List<ProtocolRow> rows) {
                     approval.isMissingNode() ? null
                             : one(approval.path("onTimeout"), TimeoutAction.values(), TimeoutAction::key, at + ".approval.onTimeout")));
         }
-        return new Protocol(out);
+        Map<Priority, Duration> targets = new java.util.EnumMap<>(Priority.class);
+        root.path("containWithin").properties().forEach(e -> targets.put(
+                one(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()), Priority.values(), Priority::name,
+                        "protocol: containWithin"), Duration.parse(e.getValue().asText())));
+        return new Protocol(out, targets);
     }
 
     public Decision decide(RuleFamily family, Severity severity, Exposure exposure, Environment environment, Origin origin) {

@@ -69,6 +69,12 @@ class ProtocolTest {
     }
 
     @Test
+    void eachPriorityHasATimeToContain() {
+        assertThat(protocol.containWithin()).containsEntry(Priority.P1, Duration.ofMinutes(15))
+                .containsEntry(Priority.P3, Duration.ofDays(7)).containsKeys(Priority.values());
+    }
+
+    @Test
     void recordsItsInputsSoThePriorityCanBeExplained() {
         Decision d = protocol.decide(RuleFamily.SECURITY_GROUP, Severity.CRITICAL, Exposure.INTERNET,
                 Environment.UNKNOWN, Origin.CONSOLE);
