@@ -44,14 +44,21 @@ final class Demo {
         AwsConnection aws = AwsConnection.emulator(endpoint, Emulator.region());
         LocalRuntime runtime = LocalRuntime.deploy(root, aws, mode);
 
-        out.println("Portcullis demo · emulator " + endpoint + " · region " + aws.region().id() + " · mode " + mode.value());
-        out.println();
         Sandbox sandbox = Sandbox.create(runtime.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 6), "production");
         ObjectNode event = EventReplay.applyIngress(runtime.ec2(), EventReplay.retarget(EventReplay.load(sample), sandbox.groupId()));
         Ec2SecurityGroups groups = new Ec2SecurityGroups(r -> runtime.ec2());
         ResourceRef group = ResourceRef.securityGroup(sandbox.groupId(), "123456789012", aws.region().id());
         SecurityGroupState before = groups.describe(group).orElseThrow();
 
+        // The handlers run first (their own log lines come out here, as in CloudWatch); the report follows.
+        long started = System.nanoTime();
+        JsonNode answer = runtime.invokeDetector(event);
+        int remediations = runtime.runRemediations();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        out.println();
+
+        out.println("Portcullis demo · emulator " + endpoint + " · region " + aws.region().id() + " · mode " + mode.value());
+        out.println();
         out.println("1. Sandbox: VPC " + sandbox.vpcId() + ", security group " + sandbox.groupId() + " \"" + sandbox.groupName()
                 + "\" tagged " + before.tags().entrySet().stream().filter(e -> !e.getKey().equals("Name"))
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
@@ -63,11 +70,6 @@ final class Demo {
         out.println("2. The change (" + root.relativize(sample.toAbsolutePath()) + ", aimed at the sandbox)");
         out.println("   " + d.path("eventName").asText() + " on " + sandbox.groupId() + " in account "
                 + d.path("recipientAccountId").asText() + ", " + d.path("awsRegion").asText() + ", at " + d.path("eventTime").asText());
-
-        long started = System.nanoTime();
-        JsonNode answer = runtime.invokeDetector(event);
-        int remediations = runtime.runRemediations();
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         String incidentId = answer.path("incidentId").asText(null);
         if (incidentId == null) {

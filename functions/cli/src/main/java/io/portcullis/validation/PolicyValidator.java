@@ -73,8 +73,15 @@ public final class PolicyValidator {
             }
             document = mapper.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            int line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
-            return List.of(new Problem(file, line, "", "is not valid YAML: " + e.getOriginalMessage()));
+            int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
+            // SnakeYAML's message spans lines and repeats the source; the first line and its position say it all.
+            String message = e.getOriginalMessage().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.equals("^"))
+                    .limit(4).collect(java.util.stream.Collectors.joining("; "));
+            java.util.regex.Matcher at = java.util.regex.Pattern.compile("line (\\d+), column").matcher(message);
+            if (at.find()) {
+                line = Integer.parseInt(at.group(1));
+            }
+            return List.of(new Problem(file, line, "", "is not valid YAML: " + message));
         } catch (IOException e) {
             return List.of(new Problem(file, 1, "", "cannot be read: " + e.getMessage()));
         }
