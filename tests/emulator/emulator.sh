@@ -43,7 +43,8 @@ start() {
   local port
   port=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
   # AWS managed policies (AdministratorAccess, …) exist in moto only with this switch.
-  MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" \
+  # serve.py runs moto one request at a time, so DynamoDB conditional writes stay atomic (see the file).
+  MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup "$VENV/bin/python" "$ROOT/tests/emulator/serve.py" -H 127.0.0.1 -p "$port" \
     >"$STATE/moto.log" 2>&1 &
   echo $! > "$STATE/pid"
   local url="http://127.0.0.1:$port"
