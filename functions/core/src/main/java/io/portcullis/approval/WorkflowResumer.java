@@ -1,0 +1,10 @@
+package io.portcullis.approval;
+
+/** Resumes the playbook execution waiting at an approval gate (Step Functions {@code SendTaskSuccess/Failure}). */
+public interface WorkflowResumer {
+
+    /** @param outputJson the gate's result, e.g. {@code {"decision":"approved","by":"U123"}} */
+    void approve(String taskToken, String outputJson);
+
+    void reject(String taskToken, String reason);
+}

@@ -1,0 +1,146 @@
+package io.portcullis.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.json.Json;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/** Every way an approval click can be refused, and the one way it is accepted: nothing changes unless it is right. */
+class DecideApprovalTest {
+
+    static final String SECRET = "fake-signing-secret-for-tests";
+    static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+    static final String TOKEN = "fake-task-token-AAAABBBB";
+
+    final InMemoryApprovals store = new InMemoryApprovals();
+    final List<String> resumed = new ArrayList<>();
+    final RequestSignature signature = new RequestSignature(SECRET);
+    final DecideApproval decide = new DecideApproval(signature, store, new WorkflowResumer() {
+        @Override
+        public void approve(String taskToken, String outputJson) {
+            resumed.add("approve " + taskToken + " " + outputJson);
+        }
+
+        @Override
+        public void reject(String taskToken, String reason) {
+            resumed.add("reject " + taskToken + " " + reason);
+        }
+    }, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    DecideApprovalTest() {
+        store.create(new Approval("apv-1", "inc-1", ApprovalStatus.PENDING, Set.of("UONCALL", "UALICE"), Set.of("UALICE"),
+                NOW.plusSeconds(900), TOKEN, null, null, null, 1));
+        store.create(new Approval("apv-old", "inc-2", ApprovalStatus.PENDING, Set.of("UONCALL"), Set.of(),
+                NOW.minusSeconds(1), TOKEN, null, null, null, 1));
+    }
+
+    static byte[] click(String user, String action, String approvalId, String incidentId, String reason) {
+        var root = Json.mapper().createObjectNode().put("type", "block_actions");
+        root.putObject("user").put("id", user);
+        root.putArray("actions").addObject().put("action_id", action).put("value", approvalId)
+                .put("block_id", "approval:" + incidentId);
+        if (reason != null) {
+            root.putObject("state").putObject("values").putObject("reason-block").putObject("reject_reason")
+                    .put("type", "plain_text_input").put("value", reason);
+        }
+        return ("payload=" + URLEncoder.encode(root.toString(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    DecideApproval.Outcome send(byte[] body, long at) {
+        String ts = Long.toString(at);
+        return decide.decide(ts, signature.sign(ts, body), body);
+    }
+
+    DecideApproval.Outcome send(byte[] body) {
+        return send(body, NOW.getEpochSecond());
+    }
+
+    @Test
+    void anAuthorisedApproverApprovesOnceAndTheWorkflowResumes() {
+        DecideApproval.Outcome first = send(click("UONCALL", "approve", "apv-1", "inc-1", null));
+        DecideApproval.Outcome again = send(click("UONCALL", "approve", "apv-1", "inc-1", null));
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.message()).contains("Approved by <@UONCALL>");
+        assertThat(again.status()).as("a second click, or a replay, changes nothing").isEqualTo(409);
+        assertThat(resumed).containsExactly("approve " + TOKEN + " {\"decision\":\"approved\",\"by\":\"UONCALL\"}");
+        assertThat(store.find("apv-1").orElseThrow().decidedBy()).isEqualTo("UONCALL");
+        assertThat(first.reason()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void aRejectionNeedsAReasonAndCarriesIt() {
+        assertThat(send(click("UONCALL", "reject", "apv-1", "inc-1", null)).status()).isEqualTo(400);
+        assertThat(store.find("apv-1").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+
+        DecideApproval.Outcome rejected = send(click("UONCALL", "reject", "apv-1", "inc-1", "partner feed, see CHG-1234"));
+
+        assertThat(rejected.status()).isEqualTo(200);
+        assertThat(resumed).containsExactly("reject " + TOKEN + " partner feed, see CHG-1234");
+        assertThat(store.find("apv-1").orElseThrow().reason()).isEqualTo("partner feed, see CHG-1234");
+    }
+
+    @Test
+    void refusesEachBadClickWithItsStatusAndChangesNothing() {
+        byte[] good = click("UONCALL", "approve", "apv-1", "inc-1", null);
+        String ts = Long.toString(NOW.getEpochSecond());
+        Map<String, DecideApproval.Outcome> outcomes = new java.util.LinkedHashMap<>();
+        outcomes.put("forged signature", decide.decide(ts, new RequestSignature("another-secret").sign(ts, good), good));
+        outcomes.put("body altered after signing", decide.decide(ts, signature.sign(ts, good),
+                click("UONCALL", "approve", "apv-1", "inc-1", "x")));
+        outcomes.put("no signature", decide.decide(ts, null, good));
+        outcomes.put("stale timestamp", send(good, NOW.getEpochSecond() - 301));
+        outcomes.put("timestamp from the future", send(good, NOW.getEpochSecond() + 301));
+        outcomes.put("unknown user", send(click("USTRANGER", "approve", "apv-1", "inc-1", null)));
+        outcomes.put("the actor approving their own change", send(click("UALICE", "approve", "apv-1", "inc-1", null)));
+        outcomes.put("approval for another incident", send(click("UONCALL", "approve", "apv-1", "inc-9", null)));
+        outcomes.put("unknown approval id", send(click("UONCALL", "approve", "apv-nope", "inc-1", null)));
+        outcomes.put("expired approval", send(click("UONCALL", "approve", "apv-old", "inc-2", null)));
+        outcomes.put("not a click", send("payload=%7B%22type%22%3A%22view_submission%22%7D".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(outcomes).extractingFromEntries(e -> e.getKey() + " " + e.getValue().status()).containsExactly(
+                "forged signature 401", "body altered after signing 401", "no signature 401", "stale timestamp 401",
+                "timestamp from the future 401", "unknown user 403", "the actor approving their own change 403",
+                "approval for another incident 409", "unknown approval id 404", "expired approval 410", "not a click 400");
+        assertThat(resumed).isEmpty();
+        assertThat(store.find("apv-1").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+        assertThat(store.find("apv-old").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+        outcomes.values().forEach(o -> assertThat(o.reason()).startsWith("refused: ").doesNotContain(TOKEN));
+    }
+
+    /** The approvals port in memory, with the adapter's single-decision rule. */
+    static final class InMemoryApprovals implements ApprovalStore {
+        private final Map<String, Approval> approvals = new ConcurrentHashMap<>();
+
+        @Override
+        public void create(Approval approval) {
+            approvals.put(approval.approvalId(), approval);
+        }
+
+        @Override
+        public Optional<Approval> find(String approvalId) {
+            return Optional.ofNullable(approvals.get(approvalId));
+        }
+
+        @Override
+        public synchronized boolean decide(Approval decided) {
+            Approval current = approvals.get(decided.approvalId());
+            if (current == null || current.status() != ApprovalStatus.PENDING || current.version() != decided.version() - 1) {
+                return false;
+            }
+            approvals.put(decided.approvalId(), decided);
+            return true;
+        }
+    }
+}
