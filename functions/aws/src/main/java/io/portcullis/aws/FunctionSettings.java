@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  * PORTCULLIS_REMEDIATION_MODE       enforce | dry-run                         (detector, remediator) default dry-run
  * PORTCULLIS_OWN_ROLE_ARNS          comma-separated roles Portcullis acts as  (detector)             default none
  * PORTCULLIS_IAC_ROLE_ARNS          comma-separated IaC deployment roles      (detector)             default none
+ * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector)             default any
  * AWS_REGION, AWS_ENDPOINT_URL      standard SDK variables, see {@link AwsConnection}
  * </pre>
  *
@@ -23,13 +24,14 @@ import java.util.stream.Collectors;
  * changes nothing.
  */
 public record FunctionSettings(String incidentsTable, String remediationQueueUrl, RemediationMode mode,
-                               Set<String> ownRoleArns, Set<String> iacRoleArns) {
+                               Set<String> ownRoleArns, Set<String> iacRoleArns, String accountId) {
 
     public static final String INCIDENTS_TABLE = "PORTCULLIS_INCIDENTS_TABLE";
     public static final String REMEDIATION_QUEUE_URL = "PORTCULLIS_REMEDIATION_QUEUE_URL";
     public static final String REMEDIATION_MODE = "PORTCULLIS_REMEDIATION_MODE";
     public static final String OWN_ROLE_ARNS = "PORTCULLIS_OWN_ROLE_ARNS";
     public static final String IAC_ROLE_ARNS = "PORTCULLIS_IAC_ROLE_ARNS";
+    public static final String ACCOUNT_ID = "PORTCULLIS_ACCOUNT_ID";
 
     public static FunctionSettings fromEnvironment(Map<String, String> env) {
         String mode = env.getOrDefault(REMEDIATION_MODE, "dry-run");
@@ -40,7 +42,7 @@ public record FunctionSettings(String incidentsTable, String remediationQueueUrl
             throw new IllegalStateException(REMEDIATION_MODE + ": " + e.getMessage(), e);
         }
         return new FunctionSettings(env.get(INCIDENTS_TABLE), env.get(REMEDIATION_QUEUE_URL), parsed,
-                list(env.get(OWN_ROLE_ARNS)), list(env.get(IAC_ROLE_ARNS)));
+                list(env.get(OWN_ROLE_ARNS)), list(env.get(IAC_ROLE_ARNS)), env.get(ACCOUNT_ID));
     }
 
     /** The table name, or an error naming the variable to set. */

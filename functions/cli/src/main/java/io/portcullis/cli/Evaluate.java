@@ -41,7 +41,15 @@ final class Evaluate {
     int run(List<Path> inputs, PrintStream out) throws IOException {
         int refused = 0;
         for (Path input : inputs) {
-            ObjectNode line = evaluate(input);
+            ObjectNode line;
+            try {
+                line = evaluate(input);
+            } catch (RuntimeException e) {
+                // One bad input never stops the others.
+                line = json.createObjectNode().put("input", input.toString())
+                        .put("error", "could not be evaluated: " + e.getClass().getSimpleName()
+                                + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            }
             if (line.has("error")) {
                 refused++;
             }

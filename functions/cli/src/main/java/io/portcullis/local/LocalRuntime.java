@@ -67,7 +67,8 @@ public final class LocalRuntime {
                 FunctionSettings.INCIDENTS_TABLE, deployment.incidentsTable(),
                 FunctionSettings.REMEDIATION_QUEUE_URL, deployment.remediationQueueUrl(),
                 FunctionSettings.REMEDIATION_MODE, mode.value(),
-                FunctionSettings.OWN_ROLE_ARNS, REMEDIATOR_ROLE_ARN);
+                FunctionSettings.OWN_ROLE_ARNS, REMEDIATOR_ROLE_ARN,
+                FunctionSettings.ACCOUNT_ID, "123456789012");
         return new LocalRuntime(aws, deployment, env);
     }
 

@@ -76,9 +76,10 @@ public final class CloudTrailEventReader {
         try {
             root = json.readTree(raw);
         } catch (JsonProcessingException e) {
-            return new ReadResult.Refused("an event that is not JSON",
-                    "the event is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ")");
+            var at = e.getLocation();
+            return new ReadResult.Refused("an event that is not JSON", "the event is not valid JSON"
+                    + (at == null ? " (" + e.getOriginalMessage() + ")"
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (java.io.IOException e) {
             return new ReadResult.Refused("an unreadable event", "the event could not be read: " + e.getMessage());
         }
@@ -104,7 +105,9 @@ public final class CloudTrailEventReader {
             com.fasterxml.jackson.databind.node.ObjectNode expanded = ((com.fasterxml.jackson.databind.node.ObjectNode) root).deepCopy();
             expanded.set("detail", message);
             return expanded;
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            // No fetching here (offline), or not JSON: refused with the S3 location. AWS errors propagate so Lambda
+            // retries the event.
             return root;
         }
     }
@@ -115,6 +118,10 @@ public final class CloudTrailEventReader {
             return new ReadResult.Read(toChange(root));
         } catch (EventFormatException e) {
             return new ReadResult.Refused(ref, e.getMessage());
+        } catch (RuntimeException e) {
+            // Bad input must be refused, never thrown: whatever slipped past the field checks lands here.
+            return new ReadResult.Refused(ref, "the event could not be read: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 
@@ -158,6 +165,7 @@ public final class CloudTrailEventReader {
         if (!detail.isObject()) {
             throw new EventFormatException("'detail' is missing or not an object");
         }
+        requireAwsSource(root);
         String eventId = required(detail, "eventID");
         String eventName = required(detail, "eventName");
         String eventSource = required(detail, "eventSource");
@@ -226,6 +234,18 @@ public final class CloudTrailEventReader {
         rules = withRuleIds(rules, ruleSet);
         return new Change(eventId, eventName, eventSource, eventTime, actor, origin,
                 ResourceRef.securityGroup(groupId, account, region), kind, rules, null, request);
+    }
+
+    /**
+     * Only AWS itself can put events with a {@code source} starting {@code aws.} on a bus; anything else is someone's
+     * own PutEvents pretending to be CloudTrail or Config.
+     */
+    static void requireAwsSource(JsonNode root) {
+        String source = text(root.path("source"));
+        if (source == null || !source.startsWith("aws.")) {
+            throw new EventFormatException("source is " + (source == null ? "missing" : "'" + source + "'")
+                    + "; only events from AWS services (source aws.*) are trusted");
+        }
     }
 
     private static ChangeKind kindOf(String eventSource, String eventName) {

@@ -27,6 +27,7 @@ final class ConfigEvents {
     }
 
     static Change itemChange(JsonNode root) {
+        CloudTrailEventReader.requireAwsSource(root);
         JsonNode detail = root.path("detail");
         String messageType = detail.path("messageType").asText("");
         if (messageType.equals("OversizedConfigurationItemChangeNotification")) {
@@ -57,6 +58,7 @@ final class ConfigEvents {
     }
 
     static Change complianceChange(JsonNode root) {
+        CloudTrailEventReader.requireAwsSource(root);
         JsonNode detail = root.path("detail");
         String rule = required(detail, "configRuleName", "detail");
         String type = required(detail, "resourceType", "detail");
@@ -126,9 +128,17 @@ final class ConfigEvents {
         return v.asText();
     }
 
+    /** Times Config could really have written (so that epoch milliseconds never overflow). */
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
     private static Instant instant(JsonNode node, String at) {
         try {
-            return Instant.parse(node.asText(""));
+            Instant t = Instant.parse(node.asText(""));
+            if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+                throw new CloudTrailEventReader.EventFormatException(at + " '" + t + "' is out of range");
+            }
+            return t;
         } catch (DateTimeParseException e) {
             throw new CloudTrailEventReader.EventFormatException(at + " '" + node.asText("") + "' is not an ISO-8601 UTC time");
         }

@@ -45,6 +45,8 @@ public final class DetectChange {
     private final ResourceTags resourceTags;
     private OversizedItems oversized = OversizedItems.NONE;
     private PolicyVersions policyVersions = PolicyVersions.NONE;
+    private String homeAccount;
+    private String homeRegion;
     private final IncidentStore incidents;
     private final RemediationQueue queue;
     private final Clock clock;
@@ -102,7 +104,9 @@ public final class DetectChange {
             return new DetectionResult.Compliant(change.eventId());
         }
         String incidentId = Incident.idFor(change.eventId());
-        if (incidents.find(incidentId).isPresent()) {
+        Optional<Incident> existing = incidents.find(incidentId);
+        if (existing.isPresent()) {
+            requeueIfStranded(existing.get(), change);
             return new DetectionResult.Duplicate(incidentId);
         }
         // The live resource's tags decide its environment and may carry exceptions.
@@ -123,7 +127,11 @@ public final class DetectChange {
                 + decision.priority() + ", " + decision.response().label()
                 + (mode == RemediationMode.DRY_RUN ? "; dry-run mode, nothing will be changed." : ".")
                 + (!active.isEmpty() && decision.response() == Response.AUTO && !remediable(change)
-                ? " No automatic remediation exists for " + change.eventName() + " yet: on-call must act." : "")
+                ? (change.kind() == ChangeKind.INGRESS_ADDED
+                        ? " Portcullis may not act in account " + change.resource().account() + " / "
+                                + change.resource().region() + ": on-call must act."
+                        : " No automatic remediation exists for " + change.eventName() + " yet: on-call must act.")
+                : "")
                 + suppressed.stream().map(x -> " Suppressed " + x.finding().ruleId() + " by " + x.exception().source()
                         + " (owner " + x.exception().owner() + ", until " + x.exception().expires() + ": "
                         + x.exception().reason() + ").").collect(java.util.stream.Collectors.joining());
@@ -133,6 +141,8 @@ public final class DetectChange {
                 null, null, null, null, List.of(), summary,
                 List.of(new TimelineEntry(now, active.isEmpty() ? "suppressed" : "detected", ACTOR, summary)), suppressed);
         if (!incidents.create(incident)) {
+            Change judgedChange = change;
+            incidents.find(incidentId).ifPresent(other -> requeueIfStranded(other, judgedChange));
             return new DetectionResult.Duplicate(incidentId);
         }
         boolean queued = !active.isEmpty() && decision.response() == Response.AUTO && remediable(change);
@@ -140,6 +150,28 @@ public final class DetectChange {
             queue.enqueue(incidentId);
         }
         return new DetectionResult.Opened(incident, queued);
+    }
+
+    /**
+     * A redelivery of an event whose incident was recorded but never handed to remediation (the queue send failed,
+     * or the function died in between) hands it over now. Remediation claims incidents with a conditional write, so
+     * a second hand-over can never act twice.
+     */
+    private void requeueIfStranded(Incident incident, Change change) {
+        if (incident.status() == IncidentStatus.OPEN && incident.response() == Response.AUTO && remediable(change)
+                && !incident.findings().isEmpty()) {
+            queue.enqueue(incident.incidentId());
+        }
+    }
+
+    /**
+     * The account and region the remediation function may act in (its role is scoped to them). Incidents elsewhere
+     * (forwarded from member accounts or other regions) are recorded for on-call, never queued.
+     */
+    public DetectChange withJurisdiction(String account, String region) {
+        this.homeAccount = account;
+        this.homeRegion = region;
+        return this;
     }
 
     /** Read policy versions with this, to judge SetDefaultPolicyVersion (the detector function does). */
@@ -165,13 +197,15 @@ public final class DetectChange {
     }
 
     private ReadResult readOversized(byte[] raw, ReadResult refused) {
+        JsonNode root;
         try {
-            JsonNode root = io.portcullis.json.Json.mapper().readTree(raw);
-            JsonNode expanded = reader.expandOversized(root, oversized);
-            return expanded == root ? refused : reader.read(expanded);
+            root = io.portcullis.json.Json.mapper().readTree(raw);
         } catch (java.io.IOException | RuntimeException e) {
             return refused;
         }
+        // A failing S3 read propagates: Lambda retries the event instead of dropping it.
+        JsonNode expanded = reader.expandOversized(root, oversized);
+        return expanded == root ? refused : reader.read(expanded);
     }
 
     /**
@@ -191,8 +225,10 @@ public final class DetectChange {
      * Changes the remediation function can undo today; the others wait for their playbook. A modified rule is not
      * revoked automatically: revoking would also lose what the rule allowed before the change.
      */
-    private static boolean remediable(Change change) {
-        return change.kind() == ChangeKind.INGRESS_ADDED;
+    private boolean remediable(Change change) {
+        return change.kind() == ChangeKind.INGRESS_ADDED
+                && (homeAccount == null || homeAccount.equals(change.resource().account()))
+                && (homeRegion == null || homeRegion.equals(change.resource().region()));
     }
 
     private boolean isOwn(Change change) {

@@ -75,10 +75,22 @@ public record Exceptions(List<PolicyException> declared) {
         return out;
     }
 
-    /** The exception that suppresses this finding today, if any (file first, then tags). */
+    /** A tag exception may suppress nothing critical, and nothing for longer than this. */
+    public static final int TAG_MAX_DAYS = 90;
+
+    /**
+     * The exception that suppresses this finding today, if any (file first, then tags). Anyone who may tag a
+     * resource may write a tag exception, so those are held to less: never a critical finding, never for more than
+     * {@value #TAG_MAX_DAYS} days ahead (a tag that claims longer suppresses nothing). Reviewed exceptions belong in
+     * exceptions.yaml.
+     */
     public Optional<PolicyException> suppressing(Finding finding, Map<String, String> tags, LocalDate today) {
         List<PolicyException> all = new ArrayList<>(declared);
-        all.addAll(fromTags(tags, finding.resource().id() == null ? "" : finding.resource().id()));
+        if (finding.severity() != io.portcullis.rule.Severity.CRITICAL) {
+            fromTags(tags, finding.resource().id() == null ? "" : finding.resource().id()).stream()
+                    .filter(e -> !e.expires().isAfter(today.plusDays(TAG_MAX_DAYS)))
+                    .forEach(all::add);
+        }
         return all.stream().filter(e -> e.activeOn(today) && e.covers(finding, tags)).findFirst();
     }
 

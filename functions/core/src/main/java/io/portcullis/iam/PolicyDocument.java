@@ -87,12 +87,13 @@ public record PolicyDocument(List<Statement> statements) {
         }
         if (node.isTextual()) {
             String text = node.asText().trim();
-            if (text.startsWith("%7B") || text.startsWith("%7b")) {
-                text = URLDecoder.decode(text, StandardCharsets.UTF_8);
-            }
             try {
+                // IAM returns documents URL-encoded (GetPolicyVersion, CreateRole's response); requests carry JSON.
+                if (!text.startsWith("{") && text.contains("%")) {
+                    text = URLDecoder.decode(text, StandardCharsets.UTF_8).trim();
+                }
                 doc = Json.mapper().readTree(text);
-            } catch (java.io.IOException e) {
+            } catch (java.io.IOException | IllegalArgumentException e) {
                 return Optional.empty();
             }
         }

@@ -7,6 +7,10 @@ import java.util.Map;
 public enum Environment {
     PRODUCTION, NON_PRODUCTION, UNKNOWN;
 
+    static final java.util.Set<String> NON_PRODUCTION_VALUES = java.util.Set.of("dev", "development", "test", "testing",
+            "qa", "uat", "staging", "stage", "stg", "sandbox", "sbx", "nonprod", "non-prod", "non-production", "preprod",
+            "pre-prod", "demo", "lab", "int", "integration", "ci");
+
     /** Reads the {@code environment} (or {@code env}) tag, case-insensitively in key and value. */
     public static Environment fromTags(Map<String, String> tags) {
         String value = null;
@@ -19,10 +23,14 @@ public enum Environment {
         if (value == null || value.isBlank()) {
             return UNKNOWN;
         }
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "prod", "production", "prd", "live" -> PRODUCTION;
-            default -> NON_PRODUCTION;
-        };
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("prod") || v.equals("production") || v.equals("prd") || v.equals("live")
+                || v.startsWith("prod-") || v.startsWith("prod_") || v.startsWith("production-")) {
+            return PRODUCTION;
+        }
+        // Only values that clearly mean "not production" lower the priority; anything else (a typo, "prod-eu2",
+        // a value chosen to dodge the protocol) is unknown, and unknown is judged as production.
+        return NON_PRODUCTION_VALUES.contains(v) ? NON_PRODUCTION : UNKNOWN;
     }
 
     public String label() {

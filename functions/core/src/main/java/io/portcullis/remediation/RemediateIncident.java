@@ -1,5 +1,6 @@
 package io.portcullis.remediation;
 
+import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.IncidentStore;
@@ -54,6 +55,12 @@ public final class RemediateIncident {
             return new RemediationResult.Skipped(incidentId,
                     "the protocol says " + incident.response().label() + ", not automatic remediation");
         }
+        if (!ResourceRef.SECURITY_GROUP.equals(incident.resource().type())
+                || !"AuthorizeSecurityGroupIngress".equals(incident.eventName())) {
+            // Only added ingress is revoked here; anything else waits for its playbook, whoever queued it.
+            return new RemediationResult.Skipped(incidentId, "no automatic remediation for " + incident.eventName()
+                    + " on " + incident.resource().type());
+        }
         Instant now = clock.instant();
         if (incident.status() == IncidentStatus.REMEDIATING && incident.claimedAt() != null
                 && incident.claimedAt().plus(CLAIM_TIMEOUT).isAfter(now)) {
@@ -69,10 +76,10 @@ public final class RemediateIncident {
             return new RemediationResult.Finished(act(claimed));
         } catch (RuntimeException e) {
             // Release the claim so the queue's retry can act at once, and let the error reach Lambda.
-            Incident released = claimed.next(IncidentStatus.OPEN, new TimelineEntry(clock.instant(), "attempt-failed",
-                    ACTOR, "Remediation attempt failed and will be retried: " + e.getClass().getSimpleName()
-                    + ": " + e.getMessage()));
-            incidents.replace(released, claimed.version());
+            TimelineEntry failed = new TimelineEntry(clock.instant(), "attempt-failed", ACTOR,
+                    "Remediation attempt failed and will be retried: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            incidents.find(incidentId).filter(current -> current.status() == IncidentStatus.REMEDIATING)
+                    .ifPresent(current -> incidents.replace(current.next(IncidentStatus.OPEN, failed), current.version()));
             throw e;
         }
     }
@@ -87,6 +94,12 @@ public final class RemediateIncident {
         Optional<SecurityGroupState> before = inspector.describe(claimed.resource());
         List<IngressRule> present = before.map(s -> s.stillPresent(offending)).orElse(List.of());
         Instant now = clock.instant();
+        if (present.isEmpty() && !claimed.revokedRules().isEmpty()) {
+            // An earlier attempt revoked and recorded it, then failed before verifying: verify now.
+            Incident resolved = claimed.next(IncidentStatus.RESOLVED, new TimelineEntry(now, "verified", ACTOR,
+                    "Re-read " + claimed.resource().id() + ": the rule revoked earlier is gone."));
+            return save(resolved.withRemediation(claimed.revokedRules(), claimed.remediatedAt(), now, now), claimed);
+        }
         if (present.isEmpty()) {
             String why = before.isEmpty()
                     ? "Security group " + claimed.resource().id() + " no longer exists; nothing to undo."
@@ -103,8 +116,10 @@ public final class RemediateIncident {
         }
         remediator.revokeIngress(claimed.resource(), present.stream().map(IngressRule::ruleId).toList());
         Instant remediatedAt = clock.instant();
-        Incident revoked = claimed.next(IncidentStatus.REMEDIATING, new TimelineEntry(remediatedAt, "remediated", ACTOR,
-                "Revoked " + rules + " from " + claimed.resource().id() + "."));
+        // Recorded before verifying, so a failure from here on cannot hide that Portcullis changed the group.
+        Incident revoked = save(claimed.next(IncidentStatus.REMEDIATING, new TimelineEntry(remediatedAt, "remediated",
+                ACTOR, "Revoked " + rules + " from " + claimed.resource().id() + "."))
+                .withRemediation(present, remediatedAt, null, null), claimed);
 
         List<IngressRule> left = inspector.describe(claimed.resource()).map(s -> s.stillPresent(offending)).orElse(List.of());
         Instant verifiedAt = clock.instant();
@@ -112,11 +127,11 @@ public final class RemediateIncident {
             Incident failed = revoked.next(IncidentStatus.FAILED, new TimelineEntry(verifiedAt, "verify-failed", ACTOR,
                     "After the revoke, " + describe(left) + " is still present on " + claimed.resource().id()
                             + "; a person must look."));
-            return save(failed.withRemediation(present, remediatedAt, null, null), claimed);
+            return save(failed.withRemediation(present, remediatedAt, null, null), revoked);
         }
         Incident resolved = revoked.next(IncidentStatus.RESOLVED, new TimelineEntry(verifiedAt, "verified", ACTOR,
                 "Re-read " + claimed.resource().id() + ": the offending rule is gone; the other rules are untouched."));
-        return save(resolved.withRemediation(present, remediatedAt, verifiedAt, verifiedAt), claimed);
+        return save(resolved.withRemediation(present, remediatedAt, verifiedAt, verifiedAt), revoked);
     }
 
     private Incident save(Incident updated, Incident claimed) {

@@ -20,11 +20,15 @@ public record SecurityGroupState(ResourceRef group, String name, Map<String, Str
         ingress = List.copyOf(ingress);
     }
 
-    /** The live rules that carry one of the given permissions: by rule id when it is still there, else by permission. */
+    /**
+     * The live rules that are the offending ones: by rule id when the offending rule has one (another rule with the
+     * same permission is not ours to touch), by permission only for rules recorded without an id.
+     */
     public List<IngressRule> stillPresent(List<IngressRule> offending) {
         return ingress.stream()
-                .filter(live -> offending.stream().anyMatch(o ->
-                        (o.ruleId() != null && o.ruleId().equals(live.ruleId())) || o.samePermissionAs(live)))
+                .filter(live -> offending.stream().anyMatch(o -> o.ruleId() != null
+                        ? o.ruleId().equals(live.ruleId())
+                        : o.samePermissionAs(live)))
                 .toList();
     }
 }

@@ -98,14 +98,17 @@ public final class AuditLoggingRule implements Rule {
         }
         if (advanced.isArray() && !advanced.isEmpty()) {
             for (JsonNode s : advanced) {
+                boolean management = false;
+                boolean readsOnly = false;
                 for (JsonNode field : s.path("fieldSelectors")) {
-                    if ("eventCategory".equals(field.path("field").asText())) {
-                        for (JsonNode v : field.path("equals")) {
-                            if ("Management".equals(v.asText())) {
-                                return false;
-                            }
-                        }
+                    String name = field.path("field").asText();
+                    for (JsonNode v : field.path("equals")) {
+                        management |= "eventCategory".equals(name) && "Management".equals(v.asText());
+                        readsOnly |= "readOnly".equals(name) && "true".equalsIgnoreCase(v.asText());
                     }
+                }
+                if (management && !readsOnly) {
+                    return false;
                 }
             }
             return true;

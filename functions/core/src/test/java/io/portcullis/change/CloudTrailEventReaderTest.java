@@ -93,12 +93,21 @@ class CloudTrailEventReaderTest {
         {}                                                   | detail-type is missing
         {"detail-type":"Scheduled Event","detail":{}}        | Scheduled Event
         {"detail-type":"AWS API Call via CloudTrail"}        | is missing or not an object
-        {"detail-type":"AWS API Call via CloudTrail","detail":{"eventID":"e","eventName":"AuthorizeSecurityGroupIngress","eventSource":"ec2.amazonaws.com","eventTime":"yesterday"}} | is not an ISO-8601 UTC time
+        {"source":"aws.ec2","detail-type":"AWS API Call via CloudTrail","detail":{"eventID":"e","eventName":"AuthorizeSecurityGroupIngress","eventSource":"ec2.amazonaws.com","eventTime":"yesterday"}} | is not an ISO-8601 UTC time
+        {"source":"custom.app","detail-type":"AWS API Call via CloudTrail","detail":{"eventID":"e"}} | only events from AWS services
+        {"source":"aws.config","detail-type":"Config Configuration Item Change","detail":{"configurationItem":{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","awsAccountId":"123456789012","awsRegion":"us-east-1","configurationItemCaptureTime":"+1000000000-01-01T00:00:00Z"}}} | out of range
         """)
     void refusesEventsOfTheWrongShape(String json, String reason) {
         ReadResult result = reader.read(json.getBytes(StandardCharsets.UTF_8));
         assertThat(result).isInstanceOfSatisfying(ReadResult.Refused.class,
                 r -> assertThat(r.reason()).contains(reason));
+    }
+
+    @Test
+    void refusesJsonNestedBeyondTheParsersLimitWithoutThrowing() {
+        byte[] deep = "[".repeat(3000).getBytes(StandardCharsets.UTF_8);
+        assertThat(reader.read(deep)).isInstanceOfSatisfying(ReadResult.Refused.class,
+                r -> assertThat(r.reason()).contains("not valid JSON"));
     }
 
     @Test

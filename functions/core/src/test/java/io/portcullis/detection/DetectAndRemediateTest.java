@@ -64,7 +64,7 @@ class DetectAndRemediateTest {
     }
 
     @Test
-    void aConsoleChangeOnProductionIsP1AndQueuedOnce() {
+    void aConsoleChangeOnProductionIsP1AndRemediatedOnceHoweverOftenItIsDelivered() {
         byte[] event = Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json");
 
         DetectionResult first = detector(RemediationMode.ENFORCE).handle(event);
@@ -77,7 +77,36 @@ class DetectAndRemediateTest {
         });
         assertThat(again).isInstanceOf(DetectionResult.Duplicate.class);
         assertThat(incidents.size()).isEqualTo(1);
+        // The redelivery came before remediation ran, so the incident is handed over again (had the first send been
+        // lost, this is what saves it); remediation still acts once.
+        assertThat(queue).hasSize(2).containsOnly(((DetectionResult.Opened) first).incident().incidentId());
+        queue.forEach(id -> remediator(RemediationMode.ENFORCE).remediate(id));
+        assertThat(groups.revokeCalls).hasSize(1);
+        assertThat(detector(RemediationMode.ENFORCE).handle(event)).isInstanceOf(DetectionResult.Duplicate.class);
+        assertThat(queue).as("once resolved, a redelivery hands nothing over").hasSize(2);
+    }
+
+    @Test
+    void anIncidentWhoseHandOverFailedIsHandedOverOnRedelivery() {
+        byte[] event = Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json");
+        java.util.concurrent.atomic.AtomicBoolean sqsDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        DetectChange detect = new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
+                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups,
+                io.portcullis.remediation.ResourceTags.NONE, incidents, id -> {
+                    if (sqsDown.get()) {
+                        throw new IllegalStateException("SQS unavailable");
+                    }
+                    queue.add(id);
+                }, clock, RemediationMode.ENFORCE, Set.of(OWN_ROLE));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> detect.handle(event)).hasMessageContaining("SQS");
+        sqsDown.set(false);
+        DetectionResult redelivered = detect.handle(event);
+
+        assertThat(redelivered).isInstanceOf(DetectionResult.Duplicate.class);
         assertThat(queue).hasSize(1);
+        assertThat(remediator(RemediationMode.ENFORCE).remediate(queue.get(0))).isInstanceOf(RemediationResult.Finished.class);
+        assertThat(groups.revokeCalls).hasSize(1);
     }
 
     @Test

@@ -80,6 +80,16 @@ class ExceptionsTest {
     }
 
     @Test
+    void aTagMaySuppressNothingCriticalAndNothingForMoreThanNinetyDays() {
+        Finding critical = new Finding("sg-ingress-sensitive-port-public", RuleFamily.SECURITY_GROUP, Severity.CRITICAL,
+                Exposure.INTERNET, SG, web(22).evidence(), Map.of(), "x");
+        assertThat(Exceptions.none().suppressing(critical, Map.of("portcullis:exception:sg-ingress-sensitive-port-public",
+                "owner=a@example.com; reason=trust me; expires=2026-12-01"), TODAY)).isEmpty();
+        assertThat(Exceptions.none().suppressing(web(8080), Map.of("portcullis:exception:sg-ingress-port-public",
+                "owner=a@example.com; reason=forever; expires=9999-12-31"), TODAY)).isEmpty();
+    }
+
+    @Test
     void anExceptionForAnotherRuleSuppressesNothing() throws Exception {
         Exceptions exceptions = file("""
                 version: 1

@@ -102,7 +102,9 @@ class ProtocolTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"production, PRODUCTION", "Prod, PRODUCTION", "staging, NON_PRODUCTION", "dev, NON_PRODUCTION"})
+    @CsvSource({"production, PRODUCTION", "Prod, PRODUCTION", "prod-eu, PRODUCTION", "staging, NON_PRODUCTION",
+            "dev, NON_PRODUCTION", "Sandbox, NON_PRODUCTION", "production-payments, PRODUCTION", "x, UNKNOWN",
+            "prdo, UNKNOWN"})
     void readsTheEnvironmentTag(String value, Environment expected) {
         assertThat(Environment.fromTags(Map.of("Environment", value))).isEqualTo(expected);
         assertThat(Environment.fromTags(Map.of("env", value))).isEqualTo(expected);

@@ -33,6 +33,7 @@ class AuditLoggingRuleTest {
         PutEventSelectors | {"trailName":"main","eventSelectors":[{"readWriteType":"ReadOnly"}]}                 | audit-trail-management-events-off:CRITICAL
         PutEventSelectors | {"trailName":"main","advancedEventSelectors":[{"name":"data only","fieldSelectors":[{"field":"eventCategory","equals":["Data"]},{"field":"resources.type","equals":["AWS::S3::Object"]}]}]} | audit-trail-management-events-off:CRITICAL
         PutEventSelectors | {"trailName":"main","advancedEventSelectors":[{"name":"mgmt","fieldSelectors":[{"field":"eventCategory","equals":["Management"]}]}]} | NONE
+        PutEventSelectors | {"trailName":"main","advancedEventSelectors":[{"name":"reads","fieldSelectors":[{"field":"eventCategory","equals":["Management"]},{"field":"readOnly","equals":["true"]}]}]} | audit-trail-management-events-off:CRITICAL
         UpdateTrail       | {"name":"main","isMultiRegionTrail":false}                                          | audit-trail-narrowed:HIGH
         UpdateTrail       | {"name":"main","includeGlobalServiceEvents":false}                                  | audit-trail-narrowed:HIGH
         UpdateTrail       | {"name":"main","enableLogFileValidation":false}                                     | audit-trail-validation-off:MEDIUM

@@ -37,6 +37,7 @@ class S3ExposureRuleTest {
         PutBucketPolicy | {"bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app"},"Action":"s3:GetObject"}]}} | NONE
         PutBucketPolicy | {"bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject"}]}} | NONE
         PutBucketPolicy | {"bucketPolicy":"not json"} | NONE
+        PutBucketPolicy | {"bucketPolicy":"%7B%zz"} | NONE
         PutBucketAcl | {"x-amz-acl":["public-read-write"]} | s3-public-acl
         PutBucketAcl | {"x-amz-acl":"authenticated-read"} | s3-public-acl
         PutBucketAcl | {"x-amz-acl":["private"]} | NONE

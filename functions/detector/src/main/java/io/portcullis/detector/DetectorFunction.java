@@ -34,6 +34,7 @@ public final class DetectorFunction {
                 settings.mode(),
                 settings.ownRoleArns())
                 .withOversizedItems(new S3OversizedItems(() -> aws.s3(aws.region())))
-                .withPolicyVersions(new IamPolicyVersions(aws::iam));
+                .withPolicyVersions(new IamPolicyVersions(aws::iam))
+                .withJurisdiction(settings.accountId(), aws.region().id());
     }
 }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class DetectorHandler implements RequestStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetectorHandler.class);
-    private static final int MAX_LOGGED_EVENT_CHARS = 16 * 1024;
+    /** Every event EventBridge can deliver fits (256 KiB); only larger, already refused input is cut. */
+    private static final int MAX_LOGGED_EVENT_CHARS = io.portcullis.change.CloudTrailEventReader.MAX_EVENT_BYTES;
 
     private final DetectChange detect;
 
