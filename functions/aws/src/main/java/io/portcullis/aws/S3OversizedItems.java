@@ -35,23 +35,30 @@ public final class S3OversizedItems implements OversizedItems {
     }
 
     @Override
-    public byte[] fetch(String bucketSlashKey) {
+    public java.util.Optional<byte[]> fetch(String bucketSlashKey) {
         int slash = bucketSlashKey.indexOf('/');
         if (slash <= 0 || slash == bucketSlashKey.length() - 1) {
-            throw new IllegalArgumentException("'" + bucketSlashKey + "' is not bucket/key");
+            return java.util.Optional.empty(); // not bucket/key: the event is refused with it
+
         }
         String bucket = bucketSlashKey.substring(0, slash);
         String key = bucketSlashKey.substring(slash + 1);
-        byte[] body = s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        byte[] body;
+        try {
+            body = s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException
+                 | software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+            return java.util.Optional.empty();
+        }
         if (body.length < 2 || (body[0] & 0xff) != 0x1f || (body[1] & 0xff) != 0x8b) {
-            return body;
+            return java.util.Optional.of(body);
         }
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
             byte[] out = in.readNBytes(MAX_BYTES + 1);
             if (out.length > MAX_BYTES) {
                 throw new IllegalStateException("the item at " + bucketSlashKey + " is larger than " + MAX_BYTES + " bytes");
             }
-            return out;
+            return java.util.Optional.of(out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot decompress " + bucketSlashKey + ": " + e.getMessage(), e);
         }

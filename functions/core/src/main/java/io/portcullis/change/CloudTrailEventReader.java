@@ -97,17 +97,20 @@ public final class CloudTrailEventReader {
             return root;
         }
         String location = detail.path("s3DeliverySummary").path("s3BucketLocation").asText("");
+        java.util.Optional<byte[]> fetched = items.fetch(location);
+        if (fetched.isEmpty()) {
+            return root;
+        }
         try {
-            JsonNode message = json.readTree(items.fetch(location));
+            JsonNode message = json.readTree(fetched.get());
             if (message == null || !message.isObject()) {
                 return root;
             }
             com.fasterxml.jackson.databind.node.ObjectNode expanded = ((com.fasterxml.jackson.databind.node.ObjectNode) root).deepCopy();
             expanded.set("detail", message);
             return expanded;
-        } catch (UnsupportedOperationException | java.io.IOException e) {
-            // No fetching here (offline), or not JSON: refused with the S3 location. AWS errors propagate so Lambda
-            // retries the event.
+        } catch (java.io.IOException e) {
+            // Not JSON: refused with the S3 location.
             return root;
         }
     }

@@ -7,11 +7,13 @@ package io.portcullis.change;
  */
 public interface OversizedItems {
 
-    /** The uncompressed message bytes at {@code bucketSlashKey}. */
-    byte[] fetch(String bucketSlashKey);
+    /**
+     * The uncompressed message bytes at {@code bucketSlashKey}, or empty when there is no such object (the event is
+     * then refused with its location). Any other failure (throttling, access denied) is thrown, so the event is
+     * retried rather than dropped.
+     */
+    java.util.Optional<byte[]> fetch(String bucketSlashKey);
 
     /** No fetching (offline evaluation): oversized items stay refused, with their S3 location in the reason. */
-    OversizedItems NONE = location -> {
-        throw new UnsupportedOperationException("fetching oversized configuration items is not available here");
-    };
+    OversizedItems NONE = location -> java.util.Optional.empty();
 }
