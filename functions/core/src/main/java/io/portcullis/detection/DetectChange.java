@@ -139,7 +139,8 @@ public final class DetectChange {
                 mode, change.eventId(), change.eventName(), change.eventTime(), change.actor(), change.origin(),
                 change.resource(), environment.label(), active, decision.priority(), decision.response(), decision, now,
                 null, null, null, null, List.of(), summary,
-                List.of(new TimelineEntry(now, active.isEmpty() ? "suppressed" : "detected", ACTOR, summary)), suppressed);
+                List.of(new TimelineEntry(now, active.isEmpty() ? "suppressed" : "detected", ACTOR, summary)), suppressed,
+                autoRules(change, active, environment));
         if (!incidents.create(incident)) {
             Change judgedChange = change;
             incidents.find(incidentId).ifPresent(other -> requeueIfStranded(other, judgedChange));
@@ -150,6 +151,18 @@ public final class DetectChange {
             queue.enqueue(incidentId);
         }
         return new DetectionResult.Opened(incident, queued);
+    }
+
+    /** The evidence of the findings whose own decision is automatic remediation. */
+    private List<io.portcullis.network.IngressRule> autoRules(Change change, List<Finding> active, Environment environment) {
+        List<io.portcullis.network.IngressRule> rules = new java.util.ArrayList<>();
+        for (Finding f : active) {
+            Decision own = engine.decide(change, List.of(f), environment);
+            if (own != null && own.response() == Response.AUTO) {
+                rules.addAll(f.evidence());
+            }
+        }
+        return rules;
     }
 
     /**

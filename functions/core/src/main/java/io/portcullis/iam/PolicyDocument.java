@@ -24,7 +24,10 @@ public record PolicyDocument(List<Statement> statements) {
      * @param actions         Action values ({@code s3:GetObject}, {@code *}); empty when NotAction is used
      * @param notActions      NotAction values; an Allow with NotAction allows everything else
      * @param resources       Resource values ({@code *}, ARNs); empty when absent (trust policies) or NotResource
-     * @param conditionKeys   the condition keys used (lower-case, e.g. {@code aws:principalorgid})
+     * @param conditionKeys   the condition keys that narrow the statement (lower-case, e.g. {@code aws:principalorgid}):
+     *                        only under a positive operator (StringEquals, StringLike, ArnEquals, ArnLike, IpAddress,
+     *                        …) without IfExists or set qualifiers, and only with values that are not {@code *} or a
+     *                        {@code /0} range
      */
     public record Statement(boolean allow, List<String> principals, List<String> actions, List<String> notActions,
                             List<String> resources, Set<String> conditionKeys) {
@@ -49,6 +52,10 @@ public record PolicyDocument(List<Statement> statements) {
             return principals.contains("*");
         }
     }
+
+    /** Condition operators that can only narrow who matches. */
+    static final Set<String> POSITIVE_OPERATORS = Set.of("stringequals", "stringequalsignorecase", "stringlike",
+            "arnequals", "arnlike", "ipaddress", "numericequals", "bool");
 
     /** Condition keys that limit a public grant to the organisation or its network. */
     public static final Set<String> RESTRICTING_KEYS = Set.of("aws:principalorgid", "aws:principalorgpaths",
@@ -117,8 +124,19 @@ public record PolicyDocument(List<Statement> statements) {
                 p.properties().forEach(e -> principals.addAll(strings(e.getValue())));
             }
             Set<String> keys = new java.util.TreeSet<>();
-            s.path("Condition").properties().forEach(op -> op.getValue().properties()
-                    .forEach(k -> keys.add(k.getKey().toLowerCase(Locale.ROOT))));
+            s.path("Condition").properties().forEach(op -> {
+                if (!POSITIVE_OPERATORS.contains(op.getKey().toLowerCase(Locale.ROOT))) {
+                    return; // StringNotEquals, …IfExists, ForAnyValue:…, Null: none of these narrow "anyone"
+                }
+                op.getValue().properties().forEach(k -> {
+                    List<String> values = strings(k.getValue());
+                    boolean meaningful = !values.isEmpty() && values.stream().noneMatch(v ->
+                            v.isBlank() || v.equals("*") || v.endsWith("/0") || v.equals("arn:aws:*") || v.equals("arn:*"));
+                    if (meaningful) {
+                        keys.add(k.getKey().toLowerCase(Locale.ROOT));
+                    }
+                });
+            });
             statements.add(new Statement("Allow".equalsIgnoreCase(s.path("Effect").asText()), principals,
                     strings(s.path("Action")), strings(s.path("NotAction")),
                     s.has("NotResource") ? List.of("*") : strings(s.path("Resource")), keys));

@@ -41,32 +41,32 @@ import java.util.List;
  * @param outcome       the last result, in a sentence
  * @param timeline      every step, decision and actor
  * @param suppressed    findings an exception suppressed, with the exception (still counted in reports)
+ * @param autoRules     the security-group rules of the findings whose own protocol decision is automatic: what
+ *                      remediation may revoke without asking (a P1 on port 22 does not take a P2's port 443 with it)
  */
 public record Incident(String incidentId, long version, IncidentStatus status, RemediationMode mode,
                        String sourceEventId, String eventName, Instant eventTime, Actor actor, Origin origin,
                        ResourceRef resource, String environment, List<Finding> findings, Priority priority,
                        Response response, Decision decision, Instant detectedAt, Instant remediatedAt,
                        Instant verifiedAt, Instant resolvedAt, Instant claimedAt, List<IngressRule> revokedRules,
-                       String outcome, List<TimelineEntry> timeline, List<SuppressedFinding> suppressed) {
+                       String outcome, List<TimelineEntry> timeline, List<SuppressedFinding> suppressed,
+                       List<IngressRule> autoRules) {
 
     public Incident {
         findings = List.copyOf(findings);
         revokedRules = revokedRules == null ? List.of() : List.copyOf(revokedRules);
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
         suppressed = suppressed == null ? List.of() : List.copyOf(suppressed);
+        autoRules = autoRules == null ? List.of() : List.copyOf(autoRules);
     }
 
     public static String idFor(String eventId) {
         return "inc-" + eventId;
     }
 
-    /** Every security-group rule the findings name: what remediation may remove, and nothing else. */
+    /** What remediation may remove, and nothing else: the rules of the findings the protocol sends to auto. */
     public List<IngressRule> offendingRules() {
-        List<IngressRule> rules = new ArrayList<>();
-        for (Finding f : findings) {
-            rules.addAll(f.evidence());
-        }
-        return rules;
+        return autoRules;
     }
 
     /** The next version, with a new status and a timeline entry. */
@@ -75,24 +75,24 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
         t.add(entry);
         return new Incident(incidentId, version + 1, newStatus, mode, sourceEventId, eventName, eventTime, actor,
                 origin, resource, environment, findings, priority, response, decision, detectedAt, remediatedAt,
-                verifiedAt, resolvedAt, claimedAt, revokedRules, entry.detail(), t, suppressed);
+                verifiedAt, resolvedAt, claimedAt, revokedRules, entry.detail(), t, suppressed, autoRules);
     }
 
     public Incident withVersion(long newVersion) {
         return new Incident(incidentId, newVersion, status, mode, sourceEventId, eventName, eventTime, actor, origin,
                 resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
-                resolvedAt, claimedAt, revokedRules, outcome, timeline, suppressed);
+                resolvedAt, claimedAt, revokedRules, outcome, timeline, suppressed, autoRules);
     }
 
     public Incident withClaimedAt(Instant at) {
         return new Incident(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin,
                 resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
-                resolvedAt, at, revokedRules, outcome, timeline, suppressed);
+                resolvedAt, at, revokedRules, outcome, timeline, suppressed, autoRules);
     }
 
     public Incident withRemediation(List<IngressRule> revoked, Instant remediated, Instant verified, Instant resolved) {
         return new Incident(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin,
                 resource, environment, findings, priority, response, decision, detectedAt, remediated, verified,
-                resolved, claimedAt, revoked, outcome, timeline, suppressed);
+                resolved, claimedAt, revoked, outcome, timeline, suppressed, autoRules);
     }
 }

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Ingress opened to the internet or to a wide public block. Critical when it reaches an administrative or database
- * port, all ports, or protocol {@code -1}; high for other ports open to the internet; medium for other wide public
- * blocks. Private sources, single hosts, other security groups and prefix lists are not exposure. Removals and
+ * port, all ports, or protocol {@code -1}; high for other ports open to the internet, and for a wide public block
+ * that reaches a sensitive port; medium for other wide public blocks. Blocks on the same port in one change are
+ * added up: together covering half the address space or more, they are the internet. Private sources, single hosts, other security groups and prefix lists are not exposure. Removals and
  * egress rules are not judged.
  */
 public final class SecurityGroupIngressRule implements Rule {
@@ -48,6 +49,14 @@ public final class SecurityGroupIngressRule implements Rule {
                 && change.kind() != ChangeKind.STATE) {
             return List.of();
         }
+        // Several blocks on the same port can add up to the internet (0.0.0.0/2 four times): judge their sum.
+        java.util.Map<String, java.math.BigInteger> publicAddresses = new java.util.HashMap<>();
+        for (IngressRule rule : change.rules()) {
+            if (rule.cidr() != null && !rule.cidr().isPrivate()) {
+                publicAddresses.merge(sameTarget(rule), java.math.BigInteger.ONE.shiftLeft(rule.cidr().hostBits()),
+                        java.math.BigInteger::add);
+            }
+        }
         List<Finding> findings = new ArrayList<>();
         for (IngressRule rule : change.rules()) {
             Cidr cidr = rule.cidr();
@@ -55,12 +64,20 @@ public final class SecurityGroupIngressRule implements Rule {
                 continue;
             }
             Exposure exposure = exposure(cidr);
+            java.math.BigInteger half = java.math.BigInteger.ONE.shiftLeft(cidr.isIpv6() ? 127 : 31);
+            if (exposure != Exposure.INTERNET && publicAddresses.get(sameTarget(rule)).compareTo(half) >= 0) {
+                exposure = Exposure.INTERNET;
+            }
             if (exposure == Exposure.INTERNAL) {
                 continue;
             }
             findings.add(finding(change, rule, exposure));
         }
         return findings;
+    }
+
+    private static String sameTarget(IngressRule rule) {
+        return rule.protocol() + " " + rule.ports() + " " + (rule.cidr().isIpv6() ? "v6" : "v4");
     }
 
     Exposure exposure(Cidr cidr) {
@@ -94,6 +111,14 @@ public final class SecurityGroupIngressRule implements Rule {
             return new Finding(ID_OTHER_PORT, RuleFamily.SECURITY_GROUP, Severity.HIGH, exposure, change.resource(), List.of(rule), Map.of(),
                     "Security group " + group + " allows " + rule.describe() + ", so " + who
                             + " can reach that service on the instances that use it.");
+        }
+        var sensitivePort = rule.protocol().hasPorts() ? sensitive.firstIn(rule.ports()) : java.util.Optional.<Map.Entry<Integer, String>>empty();
+        if (rule.protocol() == IpProtocol.ALL || (rule.protocol().hasPorts() && rule.ports().isAll()) || sensitivePort.isPresent()) {
+            String what = sensitivePort.map(p -> p.getValue() + " (port " + p.getKey() + ")").orElse("every port");
+            return new Finding(ID_WIDE, RuleFamily.SECURITY_GROUP, Severity.HIGH, exposure, change.resource(), List.of(rule),
+                    Map.of(), "Security group " + group + " allows " + rule.describe() + ", a public block of 2^"
+                            + rule.cidr().hostBits() + " addresses that can reach " + what
+                            + "; narrow it to the hosts that need access.");
         }
         return new Finding(ID_WIDE, RuleFamily.SECURITY_GROUP, Severity.MEDIUM, exposure, change.resource(), List.of(rule), Map.of(),
                 "Security group " + group + " allows " + rule.describe() + ", a public block of 2^"

@@ -110,6 +110,33 @@ class DetectAndRemediateTest {
     }
 
     @Test
+    void aP1TakesOnlyItsOwnRuleNotAnotherFindingsThatNeedsApproval() throws Exception {
+        var event = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper()
+                .readTree(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
+        var items = (com.fasterxml.jackson.databind.node.ArrayNode) event.at("/detail/requestParameters/ipPermissions/items");
+        items.addObject().put("ipProtocol", "tcp").put("fromPort", 443).put("toPort", 443)
+                .putObject("ipRanges").putArray("items").addObject().put("cidrIp", "0.0.0.0/0");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) event.at("/detail/responseElements/securityGroupRuleSet/items"))
+                .addObject().put("groupId", SG).put("securityGroupRuleId", "sgr-https").put("isEgress", false)
+                .put("ipProtocol", "tcp").put("fromPort", 443).put("toPort", 443).put("cidrIpv4", "0.0.0.0/0");
+        IngressRule httpsWorld = new IngressRule("sgr-https", IpProtocol.TCP, new PortRange(443, 443),
+                Cidr.parse("0.0.0.0/0"), null, null);
+        groups.put(new SecurityGroupState(ResourceRef.securityGroup(SG, "123456789012", "us-east-1"), "web-prod",
+                Map.of("environment", "production"), List.of(HARMLESS, SSH_WORLD, httpsWorld)));
+
+        DetectionResult result = detector(RemediationMode.ENFORCE).handle(Json.mapper().writeValueAsBytes(event));
+        remediator(RemediationMode.ENFORCE).remediate(queue.get(0));
+
+        assertThat(result).isInstanceOfSatisfying(DetectionResult.Opened.class, o -> {
+            assertThat(o.incident().priority()).isEqualTo(Priority.P1);
+            assertThat(o.incident().findings()).hasSize(2);
+        });
+        assertThat(groups.revokeCalls).containsExactly(List.of("sgr-0f1e2d3c4b5a60001"));
+        assertThat(groups.describe(ResourceRef.securityGroup(SG, "123456789012", "us-east-1")).orElseThrow().ingress())
+                .containsExactly(HARMLESS, httpsWorld);
+    }
+
+    @Test
     void remediationRevokesOnlyTheOffendingRuleAndIsIdempotent() {
         detector(RemediationMode.ENFORCE).handle(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
         String id = queue.get(0);

@@ -36,6 +36,10 @@ class S3ExposureRuleTest {
         PutBucketPolicy | {"bucketPolicy":{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}} | NONE
         PutBucketPolicy | {"bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app"},"Action":"s3:GetObject"}]}} | NONE
         PutBucketPolicy | {"bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject"}]}} | NONE
+        PutBucketPolicy | {"bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}}]}} | s3-public-policy
+        PutBucketPolicy | {"bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}} | s3-public-policy
+        PutBucketPolicy | {"bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}]}} | s3-public-policy
+        PutBucketPolicy | {"bucketPolicy":{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"IpAddress":{"aws:SourceIp":["203.0.113.0/24"]}}}]}} | NONE
         PutBucketPolicy | {"bucketPolicy":"not json"} | NONE
         PutBucketPolicy | {"bucketPolicy":"%7B%zz"} | NONE
         PutBucketAcl | {"x-amz-acl":["public-read-write"]} | s3-public-acl

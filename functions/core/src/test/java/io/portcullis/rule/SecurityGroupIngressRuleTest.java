@@ -48,8 +48,9 @@ class SecurityGroupIngressRuleTest {
         tcp,   8080,  8080,  0.0.0.0/0,        HIGH
         udp,   53,    53,    0.0.0.0/0,        HIGH
         icmp,  -1,    -1,    0.0.0.0/0,        HIGH
-        tcp,   22,    22,    52.0.0.0/8,       MEDIUM
-        tcp,   22,    22,    2600::/24,        MEDIUM
+        tcp,   22,    22,    52.0.0.0/8,       HIGH
+        tcp,   8080,  8080,  52.0.0.0/8,       MEDIUM
+        tcp,   22,    22,    2600::/24,        HIGH
         tcp,   22,    22,    10.0.0.0/8,       NONE
         tcp,   22,    22,    192.168.0.0/16,   NONE
         tcp,   22,    22,    203.0.113.7/32,   NONE
@@ -94,6 +95,16 @@ class SecurityGroupIngressRuleTest {
                 rule("tcp", 22, 22, "10.0.0.0/8"), rule("tcp", 22, 22, "0.0.0.0/0"), rule("tcp", 443, 443, "10.0.0.0/8")));
         assertThat(findings).singleElement().satisfies(f ->
                 assertThat(f.evidence()).extracting(IngressRule::source).containsExactly("0.0.0.0/0"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void blocksThatTogetherCoverTheInternetAreTheInternet() {
+        List<Finding> findings = rules.evaluate(change(ChangeKind.INGRESS_ADDED, null, rule("tcp", 22, 22, "0.0.0.0/2"),
+                rule("tcp", 22, 22, "64.0.0.0/2"), rule("tcp", 22, 22, "128.0.0.0/2"), rule("tcp", 22, 22, "192.0.0.0/2")));
+        assertThat(findings).hasSize(4).allSatisfy(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.exposure()).isEqualTo(Exposure.INTERNET);
+        });
     }
 
     @org.junit.jupiter.api.Test
