@@ -20,13 +20,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class AwsResourceTags implements ResourceTags {
 
     private final Function<Region, S3Client> s3Factory;
-    private final Supplier<IamClient> iamFactory;
+    private final Lazy<IamClient> iam;
     private final Map<String, S3Client> s3 = new ConcurrentHashMap<>();
-    private volatile IamClient iam;
 
     public AwsResourceTags(Function<Region, S3Client> s3Factory, Supplier<IamClient> iamFactory) {
         this.s3Factory = s3Factory;
-        this.iamFactory = iamFactory;
+        this.iam = new Lazy<>(iamFactory);
     }
 
     @Override
@@ -69,15 +68,6 @@ public final class AwsResourceTags implements ResourceTags {
     }
 
     private IamClient iam() {
-        IamClient client = iam;
-        if (client == null) {
-            synchronized (this) {
-                if (iam == null) {
-                    iam = iamFactory.get();
-                }
-                client = iam;
-            }
-        }
-        return client;
+        return iam.get();
     }
 }

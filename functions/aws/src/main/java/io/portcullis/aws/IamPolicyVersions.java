@@ -12,7 +12,7 @@ public final class IamPolicyVersions implements PolicyVersions {
     private final Supplier<IamClient> iam;
 
     public IamPolicyVersions(Supplier<IamClient> iam) {
-        this.iam = iam;
+        this.iam = new Lazy<>(iam);
     }
 
     @Override

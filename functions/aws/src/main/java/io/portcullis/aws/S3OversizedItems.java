@@ -13,25 +13,15 @@ public final class S3OversizedItems implements OversizedItems {
     /** The largest uncompressed item read; Config's own items are far smaller. */
     static final int MAX_BYTES = 16 * 1024 * 1024;
 
-    private final java.util.function.Supplier<S3Client> factory;
-    private volatile S3Client client;
+    private final Lazy<S3Client> s3;
 
     /** @param factory builds the S3 client on first use: most containers never meet an oversized item */
     public S3OversizedItems(java.util.function.Supplier<S3Client> factory) {
-        this.factory = factory;
+        this.s3 = new Lazy<>(factory);
     }
 
     private S3Client s3() {
-        S3Client c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = factory.get();
-                }
-                c = client;
-            }
-        }
-        return c;
+        return s3.get();
     }
 
     @Override
