@@ -79,6 +79,24 @@ class TemplateTest {
         assertThat(revoke.path("Resource").asText()).contains("${AWS::AccountId}:security-group/");
     }
 
+    /** The remediator may do exactly what the actions it runs declare: nothing missing, nothing extra. */
+    @Test
+    void theRemediatorsAwsPermissionsAreExactlyThoseOfItsActions() {
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        for (io.portcullis.playbook.RemediationAction a : io.portcullis.playbook.RemediationAction.values()) {
+            if (a.runsToday()) {
+                declared.addAll(a.permissions());
+            }
+        }
+        java.util.Set<String> granted = new java.util.TreeSet<>();
+        for (JsonNode s : resources.path("RemediatorRole").path("Properties").path("Policies").get(0)
+                .path("PolicyDocument").path("Statement")) {
+            strings(s.path("Action")).stream().filter(a -> !a.startsWith("logs:") && !a.startsWith("sqs:")
+                    && !a.startsWith("dynamodb:")).forEach(granted::add);
+        }
+        assertThat(granted).isEqualTo(declared);
+    }
+
     @Test
     void incidentsTableIsOnDemandEncryptedAndRecoverable() {
         JsonNode table = resources.path("IncidentsTable").path("Properties");

@@ -58,25 +58,28 @@ public final class PortcullisCli implements Runnable {
         }
     }
 
-    @Command(name = "validate", description = "Check policy files (protocol.yaml, accounts.yaml, exceptions.yaml) "
-            + "against their schemas and cross-references; "
+    @Command(name = "validate", description = "Check policy files (rules, protocol, accounts, exceptions) and "
+            + "playbooks against their schemas and cross-references; "
             + "print every problem with file, line and field; exit 1 if there is any.")
     static final class ValidateCommand implements Callable<Integer> {
 
-        @Parameters(arity = "0..1", paramLabel = "DIR", description = "The policy folder (default: functions/policy).")
+        @Parameters(arity = "0..1", paramLabel = "DIR",
+                description = "A policy folder or a playbooks folder (default: functions/policy and playbooks).")
         Path dir;
 
         @Override
         public Integer call() {
-            Path folder = dir != null ? dir : LocalRuntime.repositoryRoot().resolve("functions/policy");
-            List<Problem> problems = new PolicyValidator().validateDirectory(folder);
-            problems.forEach(p -> System.out.println(p));
-            if (problems.isEmpty()) {
-                System.out.println(folder + ": valid");
-                return 0;
+            List<Path> folders = dir != null ? List.of(dir) : List.of(
+                    LocalRuntime.repositoryRoot().resolve("functions/policy"), LocalRuntime.repositoryRoot().resolve("playbooks"));
+            int total = 0;
+            for (Path folder : folders) {
+                List<Problem> problems = new PolicyValidator().validateDirectory(folder);
+                problems.forEach(p -> System.out.println(p));
+                System.out.println(folder + (problems.isEmpty() ? ": valid"
+                        : ": " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")));
+                total += problems.size();
             }
-            System.out.println(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in " + folder);
-            return 1;
+            return total == 0 ? 0 : 1;
         }
     }
 

@@ -40,7 +40,9 @@ public final class PolicyValidator {
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     private final SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
 
-    /** Validates every policy file in {@code dir}; an unknown YAML file is itself a problem. */
+    public static final String PLAYBOOK_SCHEMA = "playbook.schema.json";
+
+    /** Validates every policy file in {@code dir} (every playbook, when the folder is {@code playbooks}). */
     public List<Problem> validateDirectory(Path dir) {
         List<Problem> problems = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -49,7 +51,9 @@ public final class PolicyValidator {
         }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList()) {
-                String schema = SCHEMAS.get(file.getFileName().toString());
+                boolean playbooks = dir.toAbsolutePath().normalize().getFileName() != null
+                        && dir.toAbsolutePath().normalize().getFileName().toString().equals("playbooks");
+                String schema = playbooks ? PLAYBOOK_SCHEMA : SCHEMAS.get(file.getFileName().toString());
                 if (schema == null) {
                     problems.add(new Problem(file, 1, "", "no schema governs this file name; policy files are "
                             + SCHEMAS.keySet().stream().sorted().toList()));
@@ -98,6 +102,9 @@ public final class PolicyValidator {
         }
         if (schemaName.equals("rules.schema.json")) {
             problems.addAll(severityReferences(file, document, locations));
+        }
+        if (schemaName.equals(PLAYBOOK_SCHEMA)) {
+            problems.addAll(PlaybookChecks.check(file, document, locations::lineOf));
         }
         problems.sort(Comparator.comparingInt(Problem::line).thenComparing(Problem::field));
         return problems.stream().distinct().toList();
@@ -180,6 +187,11 @@ public final class PolicyValidator {
         String message = m.getMessage();
         int colon = message.indexOf(": ");
         return colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
+    /** {@code /steps/2/action} → {@code steps[2].action}, for documents where digits are always list indexes. */
+    static String fieldOf(String pointer) {
+        return field(pointer, null).replaceAll("\\.(\\d+)(?=\\.|$)", "[$1]");
     }
 
     /** {@code /rows/5/priority} → {@code rows[5].priority}; map keys stay keys even when they are digits. */

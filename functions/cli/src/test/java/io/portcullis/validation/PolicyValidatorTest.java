@@ -92,6 +92,50 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void theShippedPlaybooksAreValid() {
+        assertThat(validator.validateDirectory(LocalRuntime.repositoryRoot().resolve("playbooks"))).isEmpty();
+    }
+
+    @Test
+    void aBrokenPlaybookIsReportedByFileLineAndField(@TempDir Path root) throws Exception {
+        Path dir = Files.createDirectories(root.resolve("playbooks"));
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, """
+                version: 1
+                name: broken
+                description: a playbook with every mistake
+                family: s3
+                steps:
+                  - name: Snapshot
+                    type: snapshot
+                    action: revoke-ingress
+                  - name: WaitForLowTide
+                    type: wait-for-window
+                    window: {days: [MON], start: "02:00", end: "04:00", timeZone: Mars/Olympus}
+                  - name: Fix
+                    type: remediate
+                    action: revoke-ingress
+                  - name: Fix
+                    type: remediate
+                    action: make-it-safe
+                  - name: Resolve
+                    type: resolve
+                    retries: 3
+                """);
+
+        assertThat(validator.validateDirectory(dir)).extracting(Problem::toString).containsExactlyInAnyOrder(
+                file + ":8: steps[0].action: 'action' belongs to remediate steps, not snapshot; remove it",
+                file + ":11: steps[1].window.timeZone: 'Mars/Olympus' is not a time zone; use an IANA name such as Europe/London",
+                file + ":14: steps[2].action: 'revoke-ingress' remediates security-group findings, but this playbook handles s3",
+                file + ":15: steps[3].name: step name 'Fix' is used twice; state names must be unique",
+                file + ":17: steps[3].action: no action 'make-it-safe' is registered; use one of "
+                        + String.join(", ", java.util.Arrays.stream(io.portcullis.playbook.RemediationAction.values())
+                        .map(io.portcullis.playbook.RemediationAction::key).toList()),
+                file + ":5: steps: no verify step after the last remediate step: every change Portcullis makes is checked by re-reading the live state",
+                file + ":20: steps[4].retries: unknown field 'retries'; check its spelling or remove it (the schema allows no other fields)");
+    }
+
+    @Test
     void reportsYamlSyntaxErrorsWithTheirLine(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("accounts.yaml"), "version: 1\naccounts:\n  \"123456789012\": {environment: [production\n");
         assertThat(validator.validateDirectory(dir)).singleElement()

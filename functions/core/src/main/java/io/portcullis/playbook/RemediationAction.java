@@ -1,0 +1,80 @@
+package io.portcullis.playbook;
+
+import io.portcullis.rule.RuleFamily;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registered remediation actions a playbook's {@code remediate} step may name, each with the rule family it
+ * serves and the IAM permissions it needs (the template grants those, and only those, to the function that runs it).
+ * Every action undoes only the offending part and refuses to act when the live state no longer matches the finding.
+ */
+public enum RemediationAction {
+    REVOKE_INGRESS("revoke-ingress", RuleFamily.SECURITY_GROUP, true,
+            "Revoke exactly the offending ingress rules, by rule id.",
+            List.of("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:RevokeSecurityGroupIngress")),
+    RESTORE_PUBLIC_ACCESS_BLOCK("restore-public-access-block", RuleFamily.S3, false,
+            "Turn the four public access block settings back on (bucket or account).",
+            List.of("s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock")),
+    REMOVE_PUBLIC_STATEMENTS("remove-public-statements", RuleFamily.S3, false,
+            "Remove only the bucket-policy statements that allow anyone, keep the rest.",
+            List.of("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy")),
+    REMOVE_PUBLIC_ACL_GRANTS("remove-public-acl-grants", RuleFamily.S3, false,
+            "Remove only the AllUsers and AuthenticatedUsers grants from the bucket ACL.",
+            List.of("s3:GetBucketAcl", "s3:PutBucketAcl")),
+    DETACH_POLICY("detach-policy", RuleFamily.IAM, false,
+            "Detach the admin-equivalent managed policy from the user, role or group.",
+            List.of("iam:DetachUserPolicy", "iam:DetachRolePolicy", "iam:DetachGroupPolicy")),
+    RESTORE_DEFAULT_POLICY_VERSION("restore-default-policy-version", RuleFamily.IAM, false,
+            "Set the previous policy version back as default.",
+            List.of("iam:GetPolicy", "iam:ListPolicyVersions", "iam:SetDefaultPolicyVersion")),
+    RESTORE_TRUST_POLICY("restore-trust-policy", RuleFamily.IAM, false,
+            "Put back the trust policy recorded by the snapshot step.",
+            List.of("iam:GetRole", "iam:UpdateAssumeRolePolicy")),
+    DEACTIVATE_ACCESS_KEY("deactivate-access-key", RuleFamily.IAM, false,
+            "Deactivate (not delete) the new access key.",
+            List.of("iam:UpdateAccessKey")),
+    START_LOGGING("start-logging", RuleFamily.AUDIT_LOGGING, false,
+            "Start the trail logging again.",
+            List.of("cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"));
+
+    private final String key;
+    private final RuleFamily family;
+    private final boolean runsToday;
+    private final String description;
+    private final List<String> permissions;
+
+    RemediationAction(String key, RuleFamily family, boolean runsToday, String description, List<String> permissions) {
+        this.key = key;
+        this.family = family;
+        this.runsToday = runsToday;
+        this.description = description;
+        this.permissions = List.copyOf(permissions);
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public RuleFamily family() {
+        return family;
+    }
+
+    /** Whether a function runs it in this release (the others are declared, validated, and wait for their worker). */
+    public boolean runsToday() {
+        return runsToday;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public List<String> permissions() {
+        return permissions;
+    }
+
+    public static Optional<RemediationAction> byKey(String key) {
+        return Arrays.stream(values()).filter(a -> a.key.equals(key)).findFirst();
+    }
+}
