@@ -1,8 +1,6 @@
 package io.portcullis.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.approval.Approval;
 import io.portcullis.approval.ApprovalStatus;
 import io.portcullis.approval.ApprovalStore;
@@ -11,7 +9,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * Approvals in DynamoDB, keyed on {@code approvalId}. A decision is written only while the item is still PENDING at
@@ -21,12 +18,12 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
-    private final ObjectMapper json;
+    private final DynamoDbDocuments<Approval> documents;
 
     public DynamoDbApprovalStore(DynamoDbClient dynamoDb, String table, ObjectMapper json) {
         this.dynamoDb = dynamoDb;
         this.table = table;
-        this.json = json;
+        this.documents = new DynamoDbDocuments<>(dynamoDb, table, "approvalId", Approval.class, json);
     }
 
     @Override
@@ -36,17 +33,7 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
 
     @Override
     public Optional<Approval> find(String approvalId) {
-        GetItemResponse response = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("approvalId", AttributeValue.fromS(approvalId))));
-        if (!response.hasItem() || response.item().isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(json.treeToValue(JsonAttributes.toObject(response.item()), Approval.class));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("approval " + approvalId + " in " + table + " cannot be read: "
-                    + e.getOriginalMessage(), e);
-        }
+        return documents.get(approvalId);
     }
 
     @Override
@@ -64,7 +51,6 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
     }
 
     private Map<String, AttributeValue> item(Approval approval) {
-        ObjectNode tree = json.valueToTree(approval);
-        return JsonAttributes.toItem(tree);
+        return documents.item(approval);
     }
 }

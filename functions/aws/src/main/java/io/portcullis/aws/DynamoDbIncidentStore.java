@@ -1,8 +1,6 @@
 package io.portcullis.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStore;
 import java.util.Map;
@@ -10,7 +8,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * Incidents in the DynamoDB table {@code PORTCULLIS_INCIDENTS_TABLE}, keyed on {@code incidentId}. Creation is
@@ -21,12 +18,12 @@ public final class DynamoDbIncidentStore implements IncidentStore {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
-    private final ObjectMapper json;
+    private final DynamoDbDocuments<Incident> documents;
 
     public DynamoDbIncidentStore(DynamoDbClient dynamoDb, String table, ObjectMapper json) {
         this.dynamoDb = dynamoDb;
         this.table = table;
-        this.json = json;
+        this.documents = new DynamoDbDocuments<>(dynamoDb, table, "incidentId", Incident.class, json);
     }
 
     @Override
@@ -42,17 +39,7 @@ public final class DynamoDbIncidentStore implements IncidentStore {
 
     @Override
     public Optional<Incident> find(String incidentId) {
-        GetItemResponse response = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("incidentId", AttributeValue.fromS(incidentId))));
-        if (!response.hasItem() || response.item().isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(json.treeToValue(JsonAttributes.toObject(response.item()), Incident.class));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("incident " + incidentId + " in table " + table
-                    + " cannot be read: " + e.getOriginalMessage(), e);
-        }
+        return documents.get(incidentId);
     }
 
     @Override
@@ -72,7 +59,6 @@ public final class DynamoDbIncidentStore implements IncidentStore {
     }
 
     private Map<String, AttributeValue> item(Incident incident) {
-        ObjectNode tree = json.valueToTree(incident);
-        return JsonAttributes.toItem(tree);
+        return documents.item(incident);
     }
 }
