@@ -1,0 +1,40 @@
+package io.portcullis.notify;
+
+import io.portcullis.incident.Incident;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Tells people about an incident, in Slack. Every text that came from an event (resource names, descriptions,
+ * principal names) is escaped, so nothing in an event can format, mention or link in the message.
+ */
+public interface Notifier {
+
+    /**
+     * Posts the incident's first message to the on-call channel: what changed, who, from where (console, IaC, CLI),
+     * when, the priority and the protocol row that chose it, and {@code next}: what will happen and when.
+     */
+    SlackThread announce(Incident incident, String next);
+
+    /**
+     * Replies in the incident's thread (broadcast to the channel) with Approve and Reject buttons, a reason input
+     * (a rejection needs one), who may approve, and when the gate times out and what happens then. The buttons
+     * carry only {@code approvalId}.
+     *
+     * @return the reply, so the interaction endpoint can replace its buttons with the decision
+     */
+    SlackThread askApproval(SlackThread thread, Incident incident, String approvalId, Set<String> approvers,
+                            Instant expiresAt, String onTimeout);
+
+    /** Replies in the thread with what was done automatically and an Undo button carrying only {@code undoId}. */
+    SlackThread offerUndo(SlackThread thread, Incident incident, String undoId, String done);
+
+    /** A thread reply recording a later step. */
+    void reply(SlackThread thread, String text);
+
+    /** Replaces a message's buttons with the outcome, e.g. "Approved by @alice at 10:42 UTC". */
+    void decided(SlackThread message, String outcome);
+
+    /** An alert for a failed playbook, in the thread if there is one, else in the channel. */
+    void alert(SlackThread threadOrNull, Incident incident, String text);
+}

@@ -1,0 +1,29 @@
+package io.portcullis.playbook;
+
+/**
+ * What a remediation action did.
+ *
+ * @param kind   changed, nothing to do (already as it should be), would change (dry-run), or refused (the live
+ *               state no longer matches the finding, so acting could break something nobody judged)
+ * @param detail one sentence for the incident timeline and Slack, naming what was (or would be) changed
+ */
+public record ActionResult(Kind kind, String detail) {
+
+    public enum Kind { CHANGED, NOTHING_TO_DO, WOULD_CHANGE, REFUSED }
+
+    public static ActionResult changed(String detail) {
+        return new ActionResult(Kind.CHANGED, detail);
+    }
+
+    public static ActionResult nothingToDo(String detail) {
+        return new ActionResult(Kind.NOTHING_TO_DO, detail);
+    }
+
+    public static ActionResult wouldChange(String detail) {
+        return new ActionResult(Kind.WOULD_CHANGE, detail);
+    }
+
+    public static ActionResult refused(String detail) {
+        return new ActionResult(Kind.REFUSED, detail);
+    }
+}
