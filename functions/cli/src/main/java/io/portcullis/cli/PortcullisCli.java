@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "portcullis 0.1.0",
         description = "Security auto-remediation for AWS: local tools.",
         subcommands = {PortcullisCli.DemoCommand.class, PortcullisCli.ValidateCommand.class,
-                PortcullisCli.EvaluateCommand.class})
+                PortcullisCli.EvaluateCommand.class, PortcullisCli.CompileCommand.class})
 public final class PortcullisCli implements Runnable {
 
     public static void main(String[] args) {
@@ -113,6 +113,26 @@ public final class PortcullisCli implements Runnable {
                 }
             }
             new Evaluate(engine).run(files, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "compile", description = "Compile playbooks/*.yaml into the state machines the template deploys "
+            + "(playbooks/asl/<name>.asl.json). With --check, change nothing and exit 1 if a compiled file is stale.")
+    static final class CompileCommand implements Callable<Integer> {
+
+        @Option(names = "--check", description = "Only check that the compiled files are up to date.")
+        boolean check;
+
+        @Override
+        public Integer call() {
+            List<String> stale = CompiledPlaybooks.sync(LocalRuntime.repositoryRoot().resolve("playbooks"), !check);
+            stale.forEach(f -> System.out.println((check ? "stale: " : "wrote: ") + f));
+            if (check && !stale.isEmpty()) {
+                System.out.println("Run ./portcullis compile and commit the result.");
+                return 1;
+            }
+            System.out.println(stale.isEmpty() ? "playbooks/asl: up to date" : "playbooks/asl: " + stale.size() + " written");
             return 0;
         }
     }
