@@ -16,6 +16,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public final class DynamoDbApprovalStore implements ApprovalStore {
 
+    /** The global secondary index on {@code incidentId}. */
+    public static final String BY_INCIDENT = "byIncident";
+
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final DynamoDbDocuments<Approval> documents;
@@ -34,6 +37,24 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
     @Override
     public Optional<Approval> find(String approvalId) {
         return documents.get(approvalId);
+    }
+
+    @Override
+    public Optional<Approval> pendingFor(String incidentId) {
+        // The byIncident index (template.yaml); eventually consistent, which is fine minutes after the gate opened.
+        var response = dynamoDb.query(r -> r.tableName(table).indexName(BY_INCIDENT)
+                .keyConditionExpression("incidentId = :incident")
+                .expressionAttributeValues(Map.of(":incident", AttributeValue.fromS(incidentId))));
+        return response.items().stream().map(documents::fromItem)
+                .filter(a -> a.status() == ApprovalStatus.PENDING && !a.isUndo())
+                .max(java.util.Comparator.comparing(Approval::expiresAt));
+    }
+
+    @Override
+    public void posted(Approval approval) {
+        dynamoDb.putItem(r -> r.tableName(table).item(item(approval))
+                .conditionExpression("attribute_exists(approvalId) AND version = :version")
+                .expressionAttributeValues(Map.of(":version", AttributeValue.fromN(Long.toString(approval.version())))));
     }
 
     @Override

@@ -44,6 +44,15 @@ final class DynamoDbDocuments<T> {
         }
     }
 
+    T fromItem(Map<String, AttributeValue> item) {
+        try {
+            return json.treeToValue(JsonAttributes.toObject(item), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(type.getSimpleName() + " in table " + table + " cannot be read: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
     Map<String, AttributeValue> item(T value) {
         ObjectNode tree = json.valueToTree(value);
         return JsonAttributes.toItem(tree);

@@ -90,4 +90,30 @@ public final class Ec2SecurityGroups implements SecurityGroupInspector, Security
         }
         client(group).revokeSecurityGroupIngress(r -> r.groupId(group.id()).securityGroupRuleIds(ruleIds));
     }
+
+    @Override
+    public void restoreIngress(ResourceRef group, List<IngressRule> rules) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        List<software.amazon.awssdk.services.ec2.model.IpPermission> permissions = new ArrayList<>();
+        for (IngressRule rule : rules) {
+            var p = software.amazon.awssdk.services.ec2.model.IpPermission.builder().ipProtocol(rule.protocol().apiName());
+            if (rule.protocol().hasPorts()) {
+                p.fromPort(rule.ports().from()).toPort(rule.ports().to());
+            }
+            String description = rule.description();
+            if (rule.cidr() != null && rule.cidr().isIpv6()) {
+                p.ipv6Ranges(r -> r.cidrIpv6(rule.cidr().toString()).description(description));
+            } else if (rule.cidr() != null) {
+                p.ipRanges(r -> r.cidrIp(rule.cidr().toString()).description(description));
+            } else if (rule.otherSource().startsWith("pl-")) {
+                p.prefixListIds(r -> r.prefixListId(rule.otherSource()).description(description));
+            } else {
+                p.userIdGroupPairs(r -> r.groupId(rule.otherSource()).description(description));
+            }
+            permissions.add(p.build());
+        }
+        client(group).authorizeSecurityGroupIngress(r -> r.groupId(group.id()).ipPermissions(permissions));
+    }
 }

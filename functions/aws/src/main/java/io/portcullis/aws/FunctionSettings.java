@@ -11,23 +11,37 @@ import java.util.stream.Collectors;
  * them, README.md lists them, and a rename is a breaking change.
  *
  * <pre>
- * PORTCULLIS_INCIDENTS_TABLE        incidents table name                      (detector, remediator) required
- * PORTCULLIS_REMEDIATION_QUEUE_URL  remediation queue URL                     (detector)             required
+ * PORTCULLIS_INCIDENTS_TABLE        incidents table name                      (all)                  required
+ * PORTCULLIS_APPROVALS_TABLE        approvals table name                      (remediator, interaction) required
+ * PORTCULLIS_PLAYBOOKS              family=state machine ARN, comma-separated (detector)             required
+ * PORTCULLIS_STEP_QUEUE_URL         the playbook step queue (for Undo)        (interaction)          required
  * PORTCULLIS_REMEDIATION_MODE       enforce | dry-run                         (detector, remediator) default dry-run
  * PORTCULLIS_OWN_ROLE_ARNS          comma-separated roles Portcullis acts as  (detector)             default none
  * PORTCULLIS_IAC_ROLE_ARNS          comma-separated IaC deployment roles      (detector)             default none
  * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector)             default any
+ * PORTCULLIS_SLACK_SECRET_ID        Secrets Manager secret: {"botToken","signingSecret"} (remediator, interaction)
+ * PORTCULLIS_SLACK_CHANNEL          the on-call channel id (C…)               (remediator)           required
+ * PORTCULLIS_APPROVERS              Slack user ids who may approve and Undo   (remediator)           default none
+ * PORTCULLIS_SLACK_API_URL          Slack Web API prefix (tests only)         (remediator, interaction) default Slack
  * AWS_REGION, AWS_ENDPOINT_URL      standard SDK variables, see {@link AwsConnection}
  * </pre>
  *
  * <p>The default mode is {@code dry-run}: a deployment that forgot the setting records what it would do and
  * changes nothing.
  */
-public record FunctionSettings(String incidentsTable, String remediationQueueUrl, RemediationMode mode,
-                               Set<String> ownRoleArns, Set<String> iacRoleArns, String accountId) {
+public record FunctionSettings(String incidentsTable, String approvalsTable, Map<String, String> playbooks,
+                               String stepQueueUrl, RemediationMode mode, Set<String> ownRoleArns,
+                               Set<String> iacRoleArns, String accountId, String slackSecretId, String slackChannel,
+                               Set<String> approvers, String slackApiUrl) {
 
     public static final String INCIDENTS_TABLE = "PORTCULLIS_INCIDENTS_TABLE";
-    public static final String REMEDIATION_QUEUE_URL = "PORTCULLIS_REMEDIATION_QUEUE_URL";
+    public static final String APPROVALS_TABLE = "PORTCULLIS_APPROVALS_TABLE";
+    public static final String PLAYBOOKS = "PORTCULLIS_PLAYBOOKS";
+    public static final String STEP_QUEUE_URL = "PORTCULLIS_STEP_QUEUE_URL";
+    public static final String SLACK_SECRET_ID = "PORTCULLIS_SLACK_SECRET_ID";
+    public static final String SLACK_CHANNEL = "PORTCULLIS_SLACK_CHANNEL";
+    public static final String APPROVERS = "PORTCULLIS_APPROVERS";
+    public static final String SLACK_API_URL = "PORTCULLIS_SLACK_API_URL";
     public static final String REMEDIATION_MODE = "PORTCULLIS_REMEDIATION_MODE";
     public static final String OWN_ROLE_ARNS = "PORTCULLIS_OWN_ROLE_ARNS";
     public static final String IAC_ROLE_ARNS = "PORTCULLIS_IAC_ROLE_ARNS";
@@ -41,8 +55,10 @@ public record FunctionSettings(String incidentsTable, String remediationQueueUrl
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(REMEDIATION_MODE + ": " + e.getMessage(), e);
         }
-        return new FunctionSettings(env.get(INCIDENTS_TABLE), env.get(REMEDIATION_QUEUE_URL), parsed,
-                list(env.get(OWN_ROLE_ARNS)), list(env.get(IAC_ROLE_ARNS)), env.get(ACCOUNT_ID));
+        return new FunctionSettings(env.get(INCIDENTS_TABLE), env.get(APPROVALS_TABLE), playbooks(env.get(PLAYBOOKS)),
+                env.get(STEP_QUEUE_URL), parsed, list(env.get(OWN_ROLE_ARNS)), list(env.get(IAC_ROLE_ARNS)),
+                env.get(ACCOUNT_ID), env.get(SLACK_SECRET_ID), env.get(SLACK_CHANNEL), list(env.get(APPROVERS)),
+                env.get(SLACK_API_URL));
     }
 
     /** The table name, or an error naming the variable to set. */
@@ -50,8 +66,41 @@ public record FunctionSettings(String incidentsTable, String remediationQueueUrl
         return require(incidentsTable, INCIDENTS_TABLE, "the name of the incidents DynamoDB table");
     }
 
-    public String requireRemediationQueueUrl() {
-        return require(remediationQueueUrl, REMEDIATION_QUEUE_URL, "the URL of the remediation SQS queue");
+    public String requireApprovalsTable() {
+        return require(approvalsTable, APPROVALS_TABLE, "the name of the approvals DynamoDB table");
+    }
+
+    public String requireStepQueueUrl() {
+        return require(stepQueueUrl, STEP_QUEUE_URL, "the URL of the playbook step SQS queue");
+    }
+
+    public String requireSlackSecretId() {
+        return require(slackSecretId, SLACK_SECRET_ID, "the id or ARN of the Secrets Manager secret holding the"
+                + " Slack bot token and signing secret");
+    }
+
+    public String requireSlackChannel() {
+        return require(slackChannel, SLACK_CHANNEL, "the Slack channel id (C…) of the on-call channel");
+    }
+
+    public Map<String, String> requirePlaybooks() {
+        if (playbooks.isEmpty()) {
+            throw new IllegalStateException(PLAYBOOKS + " is not set: set it to family=state machine ARN pairs, e.g."
+                    + " security-group=arn:aws:states:…:stateMachine:portcullis-security-group-ingress");
+        }
+        return playbooks;
+    }
+
+    private static Map<String, String> playbooks(String value) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String pair : list(value)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new IllegalStateException(PLAYBOOKS + ": '" + pair + "' is not family=state machine ARN");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return Map.copyOf(out);
     }
 
     private static String require(String value, String name, String what) {

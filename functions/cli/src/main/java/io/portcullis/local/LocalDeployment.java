@@ -4,51 +4,121 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Creates, in the emulator, the stateful resources {@code template.yaml} declares (the incidents table and the
- * remediation queue with its dead-letter queue), reading their definitions from the template itself so local runs
- * cannot drift from what is deployed.
+ * Creates, in the emulator, the stateful resources {@code template.yaml} declares — the incidents and approvals
+ * tables (with their indexes), the step queue with its dead-letter queue, the alert queue, and one state machine
+ * per playbook from the compiled definition the template names, with the template's substitutions — reading their
+ * definitions from the template itself so local runs cannot drift from what is deployed.
  *
- * @param incidentsTable     the table name
- * @param remediationQueueUrl the queue URL
- * @param remediationQueueArn the queue ARN (the event-source mapping names it in each record)
+ * @param incidentsTable the incidents table name
+ * @param approvalsTable the approvals table name
+ * @param stepQueueUrl   the playbook step queue URL
+ * @param stepQueueArn   its ARN (the event-source mapping names it in each record)
+ * @param alertQueueUrl  where playbooks leave alerts the worker could not record
+ * @param playbooks      rule family key → state machine ARN
  */
-public record LocalDeployment(String incidentsTable, String remediationQueueUrl, String remediationQueueArn) {
+public record LocalDeployment(String incidentsTable, String approvalsTable, String stepQueueUrl, String stepQueueArn,
+                              String alertQueueUrl, Map<String, String> playbooks) {
 
-    public static LocalDeployment create(Path template, DynamoDbClient dynamoDb, SqsClient sqs, String suffix) {
+    /** The template's state machines, by the rule family their playbook handles. */
+    static final Map<String, String> STATE_MACHINES = Map.of("SecurityGroupIngressPlaybook", "security-group",
+            "S3ExposurePlaybook", "s3", "IamPrivilegePlaybook", "iam", "AuditLoggingPlaybook", "audit-logging");
+
+    /** The role the emulator's state machines "run as" (moto does not check it). */
+    static final String PLAYBOOK_ROLE = "arn:aws:iam::123456789012:role/portcullis-playbook";
+
+    public static LocalDeployment create(Path template, DynamoDbClient dynamoDb, SqsClient sqs, SfnClient sfn,
+                                         String suffix) {
         JsonNode resources = readTemplate(template).path("Resources");
-        JsonNode table = resource(resources, "IncidentsTable", "AWS::DynamoDB::Table", template);
-        String tableName = "portcullis-incidents-" + suffix;
-        List<AttributeDefinition> attributes = new ArrayList<>();
-        table.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
-                .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()));
-        List<KeySchemaElement> keys = new ArrayList<>();
-        table.path("KeySchema").forEach(k -> keys.add(KeySchemaElement.builder()
-                .attributeName(k.path("AttributeName").asText()).keyType(k.path("KeyType").asText()).build()));
-        dynamoDb.createTable(r -> r.tableName(tableName).attributeDefinitions(attributes).keySchema(keys)
-                .billingMode(BillingMode.fromValue(table.path("BillingMode").asText("PAY_PER_REQUEST"))));
-        dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(tableName));
+        String incidents = table(dynamoDb, resource(resources, "IncidentsTable", "AWS::DynamoDB::Table", template),
+                "portcullis-incidents-" + suffix);
+        String approvals = table(dynamoDb, resource(resources, "ApprovalsTable", "AWS::DynamoDB::Table", template),
+                "portcullis-approvals-" + suffix);
 
-        JsonNode queue = resource(resources, "RemediationQueue", "AWS::SQS::Queue", template);
-        String dlqUrl = sqs.createQueue(r -> r.queueName("portcullis-remediation-dlq-" + suffix)).queueUrl();
+        JsonNode queue = resource(resources, "StepQueue", "AWS::SQS::Queue", template);
+        String dlqUrl = sqs.createQueue(r -> r.queueName("portcullis-steps-dlq-" + suffix)).queueUrl();
         String dlqArn = arn(sqs, dlqUrl);
         int maxReceive = queue.path("RedrivePolicy").path("maxReceiveCount").asInt(5);
-        String queueUrl = sqs.createQueue(r -> r.queueName("portcullis-remediation-" + suffix).attributes(Map.of(
+        String queueUrl = sqs.createQueue(r -> r.queueName("portcullis-steps-" + suffix).attributes(Map.of(
                 QueueAttributeName.VISIBILITY_TIMEOUT, queue.path("VisibilityTimeout").asText("30"),
                 QueueAttributeName.REDRIVE_POLICY,
                 "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":" + maxReceive + "}"))).queueUrl();
-        return new LocalDeployment(tableName, queueUrl, arn(sqs, queueUrl));
+        resource(resources, "AlertQueue", "AWS::SQS::Queue", template);
+        String alertUrl = sqs.createQueue(r -> r.queueName("portcullis-alerts-" + suffix)).queueUrl();
+
+        Map<String, String> substitutions = Map.of("${StepQueueUrl}", queueUrl, "${AlertQueueUrl}", alertUrl);
+        Map<String, String> machines = new LinkedHashMap<>();
+        for (Map.Entry<String, String> m : STATE_MACHINES.entrySet()) {
+            JsonNode props = resource(resources, m.getKey(), "AWS::Serverless::StateMachine", template);
+            Path definitionFile = template.getParent().resolve(props.path("DefinitionUri").asText());
+            String definition;
+            try {
+                definition = Files.readString(definitionFile);
+            } catch (IOException e) {
+                throw new IllegalStateException(template + ": " + m.getKey() + ".DefinitionUri: cannot read "
+                        + definitionFile + " (run ./portcullis compile)", e);
+            }
+            for (Map.Entry<String, String> sub : substitutions.entrySet()) {
+                definition = definition.replace(sub.getKey(), sub.getValue());
+            }
+            String body = definition;
+            String name = "portcullis-" + m.getValue() + "-" + suffix;
+            String arn = sfn.createStateMachine(r -> r.name(name).definition(body).roleArn(PLAYBOOK_ROLE))
+                    .stateMachineArn();
+            machines.put(m.getValue(), arn);
+        }
+        return new LocalDeployment(incidents, approvals, queueUrl, arn(sqs, queueUrl), alertUrl, Map.copyOf(machines));
+    }
+
+    /** PORTCULLIS_PLAYBOOKS, as the template builds it. */
+    public String playbooksSetting() {
+        return String.join(",", playbooks.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    private static String table(DynamoDbClient dynamoDb, JsonNode table, String tableName) {
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        table.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
+                .attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build()));
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        for (JsonNode index : table.path("GlobalSecondaryIndexes")) {
+            indexes.add(GlobalSecondaryIndex.builder().indexName(index.path("IndexName").asText())
+                    .keySchema(keys(index.path("KeySchema")))
+                    .projection(Projection.builder().projectionType(ProjectionType.fromValue(
+                            index.path("Projection").path("ProjectionType").asText("ALL"))).build()).build());
+        }
+        dynamoDb.createTable(r -> {
+            r.tableName(tableName).attributeDefinitions(attributes).keySchema(keys(table.path("KeySchema")))
+                    .billingMode(BillingMode.fromValue(table.path("BillingMode").asText("PAY_PER_REQUEST")));
+            if (!indexes.isEmpty()) {
+                r.globalSecondaryIndexes(indexes);
+            }
+        });
+        dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(tableName));
+        return tableName;
+    }
+
+    private static List<KeySchemaElement> keys(JsonNode schema) {
+        List<KeySchemaElement> keys = new ArrayList<>();
+        schema.forEach(k -> keys.add(KeySchemaElement.builder()
+                .attributeName(k.path("AttributeName").asText()).keyType(k.path("KeyType").asText()).build()));
+        return keys;
     }
 
     /** The template, parsed; CloudFormation's short-form tags ({@code !Ref}, {@code !GetAtt}) read as plain values. */

@@ -1,75 +1,136 @@
 package io.portcullis.local;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.approval.RequestSignature;
 import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.DynamoDbApprovalStore;
 import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.aws.FunctionSettings;
+import io.portcullis.aws.SfnPlaybookStarter;
 import io.portcullis.detector.DetectorFunction;
 import io.portcullis.detector.DetectorHandler;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.RemediationMode;
+import io.portcullis.interaction.InteractionFunction;
+import io.portcullis.interaction.SlackInteractionHandler;
 import io.portcullis.json.Json;
-import io.portcullis.remediator.RemediationHandler;
+import io.portcullis.remediator.PlaybookStepHandler;
 import io.portcullis.remediator.RemediatorFunction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Portcullis deployed into the local emulator: the template's table and queues created, and the real detector and
- * remediation handlers built by their own composition roots from the same environment variables template.yaml sets.
- * Handlers are invoked in-process exactly as Lambda invokes them (raw event stream; SQS batches through Lambda's own
- * event serializer).
+ * Portcullis deployed into the local emulator: the template's tables, queues and playbook state machines created,
+ * a Slack secret in Secrets Manager, a local stand-in for Slack's Web API, and the real detector, playbook worker
+ * and Slack interaction handlers built by their own composition roots from the same environment variables
+ * template.yaml sets. Handlers are invoked in-process exactly as Lambda invokes them (raw event stream; SQS batches
+ * and API Gateway requests through Lambda's own event serializer). The state machines run for real in the
+ * emulator; this class plays Lambda's event-source mapping for the step queue.
  */
-public final class LocalRuntime {
+public final class LocalRuntime implements AutoCloseable {
 
-    /** The role the local remediation function "runs as"; its own changes are never judged. */
+    /** The role the local playbook worker "runs as"; its own changes are never judged. */
     public static final String REMEDIATOR_ROLE_ARN = "arn:aws:iam::123456789012:role/portcullis-remediator";
+    /** Obviously fake Slack credentials, stored in the emulator's Secrets Manager like the real ones. */
+    public static final String SLACK_BOT_TOKEN = "xoxb-local-fake-token";
+    public static final String SLACK_SIGNING_SECRET = "local-fake-signing-secret";
+    public static final String SLACK_CHANNEL = "C0LOCALONCALL";
+    /** The on-call approvers of the local deployment. */
+    public static final List<String> APPROVERS = List.of("U0ONCALL1", "U0ONCALL2");
 
     private final AwsConnection aws;
     private final Ec2Client ec2;
     private final DynamoDbClient dynamoDb;
     private final SqsClient sqs;
+    private final SfnClient sfn;
     private final LocalDeployment deployment;
+    private final LocalSlack slack;
     private final Map<String, String> environment;
     private final DetectorHandler detector;
-    private final RemediationHandler remediator;
+    private final PlaybookStepHandler worker;
+    private final SlackInteractionHandler interaction;
+    private final PojoSerializer<APIGatewayV2HTTPEvent> httpEvents =
+            LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, LocalRuntime.class.getClassLoader());
 
-    private LocalRuntime(AwsConnection aws, LocalDeployment deployment, Map<String, String> environment) {
+    private LocalRuntime(AwsConnection aws, LocalDeployment deployment, LocalSlack slack,
+                         Map<String, String> environment, Clock workerClock, Clock interactionClock) {
         this.aws = aws;
         this.ec2 = aws.ec2();
         this.dynamoDb = aws.dynamoDb();
         this.sqs = aws.sqs();
+        this.sfn = aws.sfn();
         this.deployment = deployment;
+        this.slack = slack;
         this.environment = Map.copyOf(environment);
         FunctionSettings settings = FunctionSettings.fromEnvironment(environment);
         this.detector = new DetectorHandler(DetectorFunction.build(settings, aws));
-        this.remediator = new RemediationHandler(RemediatorFunction.build(settings, aws));
+        this.worker = new PlaybookStepHandler(RemediatorFunction.build(settings, aws, workerClock), aws::sfn);
+        var decide = InteractionFunction.build(settings, aws, interactionClock);
+        this.interaction = new SlackInteractionHandler(() -> decide);
     }
 
-    /** Deploys a fresh, uniquely named copy of the template's resources and builds both functions against it. */
+    /** Deploys a fresh, uniquely named copy of the template's resources and builds the functions against it. */
     public static LocalRuntime deploy(Path repositoryRoot, AwsConnection aws, RemediationMode mode) {
+        return deploy(repositoryRoot, aws, mode, Clock.systemUTC(), Clock.systemUTC());
+    }
+
+    /**
+     * @param workerClock      the playbook worker's clock (a test moves it next to a low-tide window)
+     * @param interactionClock the interaction endpoint's clock (a test moves it past an approval's expiry)
+     */
+    public static LocalRuntime deploy(Path repositoryRoot, AwsConnection aws, RemediationMode mode, Clock workerClock,
+                                      Clock interactionClock) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         LocalDeployment deployment;
-        try (DynamoDbClient d = aws.dynamoDb(); SqsClient s = aws.sqs()) {
-            deployment = LocalDeployment.create(repositoryRoot.resolve("template.yaml"), d, s, suffix);
+        String secretArn;
+        try (DynamoDbClient d = aws.dynamoDb(); SqsClient s = aws.sqs(); SfnClient f = aws.sfn();
+             var secrets = aws.secretsManager()) {
+            deployment = LocalDeployment.create(repositoryRoot.resolve("template.yaml"), d, s, f, suffix);
+            String value = Json.mapper().createObjectNode().put("botToken", SLACK_BOT_TOKEN)
+                    .put("signingSecret", SLACK_SIGNING_SECRET).toString();
+            secretArn = secrets.createSecret(r -> r.name("portcullis-slack-" + suffix).secretString(value)).arn();
         }
-        Map<String, String> env = Map.of(
-                FunctionSettings.INCIDENTS_TABLE, deployment.incidentsTable(),
-                FunctionSettings.REMEDIATION_QUEUE_URL, deployment.remediationQueueUrl(),
-                FunctionSettings.REMEDIATION_MODE, mode.value(),
-                FunctionSettings.OWN_ROLE_ARNS, REMEDIATOR_ROLE_ARN,
-                FunctionSettings.ACCOUNT_ID, "123456789012");
-        return new LocalRuntime(aws, deployment, env);
+        LocalSlack slack = LocalSlack.start(SLACK_BOT_TOKEN);
+        Map<String, String> env = new HashMap<>();
+        env.put(FunctionSettings.INCIDENTS_TABLE, deployment.incidentsTable());
+        env.put(FunctionSettings.APPROVALS_TABLE, deployment.approvalsTable());
+        env.put(FunctionSettings.PLAYBOOKS, deployment.playbooksSetting());
+        env.put(FunctionSettings.STEP_QUEUE_URL, deployment.stepQueueUrl());
+        env.put(FunctionSettings.REMEDIATION_MODE, mode.value());
+        env.put(FunctionSettings.OWN_ROLE_ARNS, REMEDIATOR_ROLE_ARN);
+        env.put(FunctionSettings.ACCOUNT_ID, "123456789012");
+        env.put(FunctionSettings.SLACK_SECRET_ID, secretArn);
+        env.put(FunctionSettings.SLACK_CHANNEL, SLACK_CHANNEL);
+        env.put(FunctionSettings.APPROVERS, String.join(",", APPROVERS));
+        env.put(FunctionSettings.SLACK_API_URL, slack.url());
+        return new LocalRuntime(aws, deployment, slack, env, workerClock, interactionClock);
     }
 
     /**
@@ -111,14 +172,126 @@ public final class LocalRuntime {
         }
     }
 
-    /** Plays the SQS event-source mapping until the remediation queue is empty; returns the messages completed. */
-    public int runRemediations() {
-        return new LocalSqsEventSource(sqs, deployment.remediationQueueUrl(), deployment.remediationQueueArn(),
-                aws.region().id()).drain(remediator, () -> new LocalLambdaContext("portcullis-remediator", 30, 512));
+    /** Plays the SQS event-source mapping until the step queue is empty; returns the messages completed. */
+    public int runSteps() {
+        return new LocalSqsEventSource(sqs, deployment.stepQueueUrl(), deployment.stepQueueArn(), aws.region().id())
+                .drain(worker, () -> new LocalLambdaContext("portcullis-remediator", 30, 512));
+    }
+
+    /**
+     * Drives the incident's playbook execution: delivers its steps to the worker as Lambda's event-source mapping
+     * would, until the execution ends or waits at an approval gate (or {@code limit} passes).
+     */
+    public Execution runPlaybook(String incidentId, Duration limit) {
+        String arn = executionArn(incidentId);
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            int done = runSteps();
+            Optional<DescribeExecutionResponse> d = describe(arn);
+            if (d.isPresent() && d.get().status() != ExecutionStatus.RUNNING) {
+                runSteps();
+                return execution(incidentId);
+            }
+            if (done == 0 && d.isPresent() && waitingForApproval(incidentId)) {
+                return execution(incidentId);
+            }
+            if (done == 0) {
+                sleep(100);
+            }
+        }
+        return execution(incidentId);
+    }
+
+    public Execution runPlaybook(String incidentId) {
+        return runPlaybook(incidentId, Duration.ofSeconds(60));
+    }
+
+    private boolean waitingForApproval(String incidentId) {
+        return new DynamoDbApprovalStore(dynamoDb, deployment.approvalsTable(), Json.mapper()).pendingFor(incidentId)
+                .filter(a -> a.messageTs() != null).isPresent();
+    }
+
+    /** The execution's status and the names of the states it entered, in order. */
+    public record Execution(String arn, ExecutionStatus status, List<String> states, List<HistoryEvent> history) {
+
+        public boolean entered(String state) {
+            return states.contains(state);
+        }
+    }
+
+    public Execution execution(String incidentId) {
+        String arn = executionArn(incidentId);
+        Optional<DescribeExecutionResponse> d = describe(arn);
+        if (d.isEmpty()) {
+            return new Execution(arn, null, List.of(), List.of());
+        }
+        List<HistoryEvent> history = new ArrayList<>();
+        sfn.getExecutionHistoryPaginator(r -> r.executionArn(arn)).events().forEach(history::add);
+        List<String> states = history.stream().filter(e -> e.stateEnteredEventDetails() != null)
+                .map(e -> e.stateEnteredEventDetails().name()).toList();
+        return new Execution(arn, d.get().status(), states, history);
+    }
+
+    private Optional<DescribeExecutionResponse> describe(String arn) {
+        try {
+            return Optional.of(sfn.describeExecution(r -> r.executionArn(arn)));
+        } catch (ExecutionDoesNotExistException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The execution of the incident's playbook: named after the incident, on its family's state machine. */
+    public String executionArn(String incidentId) {
+        Incident incident = incident(incidentId).orElseThrow(() -> new IllegalStateException("no incident " + incidentId));
+        String machine = deployment.playbooks().get(incident.findings().get(0).family().key());
+        return machine.replace(":stateMachine:", ":execution:") + ":" + SfnPlaybookStarter.executionName(incidentId);
+    }
+
+    /**
+     * Sends a click to the Slack interaction handler as API Gateway's HTTP API would: a form-encoded
+     * {@code payload}, signed with the local signing secret at {@code at}.
+     */
+    public APIGatewayV2HTTPResponse click(String formBody, Instant at) {
+        String ts = Long.toString(at.getEpochSecond());
+        String signature = new RequestSignature(SLACK_SIGNING_SECRET).sign(ts, formBody.getBytes(StandardCharsets.UTF_8));
+        return postInteraction(formBody, ts, signature);
+    }
+
+    /** Posts a body with the given Slack headers (forged, stale or replayed requests included). */
+    public APIGatewayV2HTTPResponse postInteraction(String formBody, String timestamp, String signature) {
+        ObjectNode event = Json.mapper().createObjectNode();
+        event.put("version", "2.0");
+        event.put("routeKey", "POST /slack/interactions");
+        event.put("rawPath", "/slack/interactions");
+        ObjectNode headers = event.putObject("headers");
+        headers.put("content-type", "application/x-www-form-urlencoded");
+        if (timestamp != null) {
+            headers.put("x-slack-request-timestamp", timestamp);
+        }
+        if (signature != null) {
+            headers.put("x-slack-signature", signature);
+        }
+        ObjectNode http = event.putObject("requestContext").putObject("http");
+        http.put("method", "POST");
+        http.put("path", "/slack/interactions");
+        event.put("body", java.util.Base64.getEncoder().encodeToString(formBody.getBytes(StandardCharsets.UTF_8)));
+        event.put("isBase64Encoded", true);
+        APIGatewayV2HTTPEvent parsed = httpEvents.fromJson(new ByteArrayInputStream(
+                event.toString().getBytes(StandardCharsets.UTF_8)));
+        return interaction.handleRequest(parsed, new LocalLambdaContext("portcullis-slack-interactions", 10, 512));
     }
 
     public Optional<Incident> incident(String incidentId) {
         return new DynamoDbIncidentStore(dynamoDb, deployment.incidentsTable(), Json.mapper()).find(incidentId);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     public Ec2Client ec2() {
@@ -133,6 +306,14 @@ public final class LocalRuntime {
         return sqs;
     }
 
+    public SfnClient sfn() {
+        return sfn;
+    }
+
+    public LocalSlack slack() {
+        return slack;
+    }
+
     public LocalDeployment deployment() {
         return deployment;
     }
@@ -145,7 +326,12 @@ public final class LocalRuntime {
         return detector;
     }
 
-    public RemediationHandler remediator() {
-        return remediator;
+    public PlaybookStepHandler worker() {
+        return worker;
+    }
+
+    @Override
+    public void close() {
+        slack.close();
     }
 }

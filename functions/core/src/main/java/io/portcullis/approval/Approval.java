@@ -18,19 +18,47 @@ import java.util.Set;
  * @param decidedAt     when
  * @param reason        a rejection's reason (it becomes an exception)
  * @param version       optimistic-lock version
+ * @param kind          {@link #APPROVAL} (a playbook's gate, resumed through {@code taskToken}) or {@link #UNDO} (an
+ *                      Undo button after automatic remediation; no token)
+ * @param channel       the Slack channel of the message with the buttons
+ * @param messageTs     that message's ts, so the decision can replace its buttons
+ * @param payload       for an Undo: what to put back, as JSON (e.g. the revoked rules); else null
  */
 public record Approval(String approvalId, String incidentId, ApprovalStatus status, Set<String> approvers,
                        Set<String> actorSlackIds, Instant expiresAt, String taskToken, String decidedBy,
-                       Instant decidedAt, String reason, long version) {
+                       Instant decidedAt, String reason, long version, String kind, String channel, String messageTs,
+                       String payload) {
+
+    public static final String APPROVAL = "approval";
+    public static final String UNDO = "undo";
 
     public Approval {
         approvers = Set.copyOf(approvers);
         actorSlackIds = actorSlackIds == null ? Set.of() : Set.copyOf(actorSlackIds);
+        kind = kind == null ? APPROVAL : kind;
+    }
+
+    /** A playbook gate's approval, not yet posted to Slack. */
+    public Approval(String approvalId, String incidentId, ApprovalStatus status, Set<String> approvers,
+                    Set<String> actorSlackIds, Instant expiresAt, String taskToken, String decidedBy,
+                    Instant decidedAt, String reason, long version) {
+        this(approvalId, incidentId, status, approvers, actorSlackIds, expiresAt, taskToken, decidedBy, decidedAt,
+                reason, version, APPROVAL, null, null, null);
     }
 
     public Approval decided(ApprovalStatus outcome, String by, Instant at, String why) {
         return new Approval(approvalId, incidentId, outcome, approvers, actorSlackIds, expiresAt, taskToken, by, at, why,
-                version + 1);
+                version + 1, kind, channel, messageTs, payload);
+    }
+
+    /** The same approval, with the Slack message that carries its buttons. */
+    public Approval postedAs(String slackChannel, String ts) {
+        return new Approval(approvalId, incidentId, status, approvers, actorSlackIds, expiresAt, taskToken, decidedBy,
+                decidedAt, reason, version, kind, slackChannel, ts, payload);
+    }
+
+    public boolean isUndo() {
+        return UNDO.equals(kind);
     }
 
     /** Never print the task token. */

@@ -31,12 +31,28 @@ public final class DecideApproval {
     private final ApprovalStore approvals;
     private final WorkflowResumer workflow;
     private final Clock clock;
+    private io.portcullis.notify.Notifier notifier;
+    private UndoRequests undo = (incidentId, undoId, by) -> {
+        throw new IllegalStateException("Undo is not configured");
+    };
 
     public DecideApproval(RequestSignature signature, ApprovalStore approvals, WorkflowResumer workflow, Clock clock) {
         this.signature = signature;
         this.approvals = approvals;
         this.workflow = workflow;
         this.clock = clock;
+    }
+
+    /** Replace the buttons of the decided message with who decided what and when. */
+    public DecideApproval withNotifier(io.portcullis.notify.Notifier slack) {
+        this.notifier = slack;
+        return this;
+    }
+
+    /** Where a decided Undo is sent to be carried out (the playbook worker's queue). */
+    public DecideApproval withUndo(UndoRequests requests) {
+        this.undo = requests;
+        return this;
     }
 
     public Outcome decide(String timestampHeader, String signatureHeader, byte[] rawBody) {
@@ -56,6 +72,10 @@ public final class DecideApproval {
             return new Outcome(404, "This approval does not exist.", "refused: " + who + ": no such approval");
         }
         Approval approval = found.get();
+        if (approval.isUndo() != click.actionId().equals(SlackAction.UNDO)) {
+            return new Outcome(400, "This button does not belong to this request.", "refused: " + who
+                    + ": action " + click.actionId() + " on a " + approval.kind());
+        }
         if (!approval.incidentId().equals(click.incidentId())) {
             return new Outcome(409, "This button belongs to another incident.", "refused: " + who + " is for incident "
                     + approval.incidentId() + " but was clicked on the message of " + click.incidentId());
@@ -76,7 +96,7 @@ public final class DecideApproval {
             return new Outcome(403, "You made this change, so someone else must decide.", "refused: " + who
                     + ": the actor may not approve their own change");
         }
-        boolean approve = click.actionId().equals(SlackAction.APPROVE);
+        boolean approve = !click.actionId().equals(SlackAction.REJECT);
         if (!approve && click.reason() == null) {
             return new Outcome(400, "A rejection needs a reason: fill in the reason, then Reject.", "refused: " + who
                     + ": rejection without a reason");
@@ -86,12 +106,31 @@ public final class DecideApproval {
         if (!approvals.decide(decided)) {
             return new Outcome(409, "Someone else decided first.", "refused: " + who + ": lost the race to decide");
         }
-        if (approve) {
-            workflow.approve(approval.taskToken(), "{\"decision\":\"approved\",\"by\":\"" + click.userId() + "\"}");
+        com.fasterxml.jackson.databind.node.ObjectNode result = io.portcullis.json.Json.mapper().createObjectNode()
+                .put("approvalId", approval.approvalId()).put("by", click.userId()).put("at", now.toString());
+        String verb;
+        if (approval.isUndo()) {
+            undo.request(approval.incidentId(), approval.approvalId(), click.userId());
+            verb = "Undo requested";
+        } else if (approve) {
+            workflow.approve(approval.taskToken(), result.put("decision", "approved").toString());
+            verb = "Approved";
         } else {
-            workflow.reject(approval.taskToken(), click.reason());
+            workflow.reject(approval.taskToken(), result.put("decision", "rejected").put("reason", click.reason()).toString());
+            verb = "Rejected";
         }
-        return new Outcome(200, (approve ? "Approved" : "Rejected") + " by <@" + click.userId() + "> at " + now + ".",
-                (approve ? "approved" : "rejected") + ": " + who + " for incident " + approval.incidentId());
+        String text = verb + " by <@" + click.userId() + "> at " + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + (approve ? "." : ": " + click.reason());
+        if (notifier != null && approval.channel() != null) {
+            try {
+                notifier.decided(new io.portcullis.notify.SlackThread(approval.channel(), approval.messageTs()), text);
+            } catch (RuntimeException e) {
+                // The decision stands and the playbook resumed; only the message edit failed.
+                return new Outcome(200, text, verb.toLowerCase(java.util.Locale.ROOT) + ": " + who + " for incident "
+                        + approval.incidentId() + "; the Slack message was not updated: " + e.getMessage());
+            }
+        }
+        return new Outcome(200, text, verb.toLowerCase(java.util.Locale.ROOT) + ": " + who + " for incident "
+                + approval.incidentId());
     }
 }

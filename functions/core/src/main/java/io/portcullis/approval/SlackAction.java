@@ -11,7 +11,8 @@ import java.util.Optional;
  * {@code block_actions} JSON whose first action is our button.
  *
  * @param userId     the clicking Slack user
- * @param actionId   {@code approve} or {@code reject}
+ * @param actionId   {@code approve} or {@code reject} (block {@code approval:<incident>}), or {@code undo} (block
+ *                   {@code undo:<incident>})
  * @param approvalId the button's value
  * @param incidentId the incident the message was about (its block id {@code approval:<incident>})
  * @param reason     the text of the message's {@code reject_reason} input, if filled in
@@ -20,7 +21,9 @@ public record SlackAction(String userId, String actionId, String approvalId, Str
 
     public static final String APPROVE = "approve";
     public static final String REJECT = "reject";
+    public static final String UNDO = "undo";
     public static final String BLOCK_PREFIX = "approval:";
+    public static final String UNDO_BLOCK_PREFIX = "undo:";
     public static final String REASON_ACTION = "reject_reason";
 
     /** The click, or empty when the body is not a Portcullis approval click. */
@@ -53,8 +56,9 @@ public record SlackAction(String userId, String actionId, String approvalId, Str
         String actionId = action.path("action_id").asText("");
         String value = action.path("value").asText("");
         String block = action.path("block_id").asText("");
-        if (user.isBlank() || value.isBlank() || !block.startsWith(BLOCK_PREFIX)
-                || !(actionId.equals(APPROVE) || actionId.equals(REJECT))) {
+        boolean gate = block.startsWith(BLOCK_PREFIX) && (actionId.equals(APPROVE) || actionId.equals(REJECT));
+        boolean undo = block.startsWith(UNDO_BLOCK_PREFIX) && actionId.equals(UNDO);
+        if (user.isBlank() || value.isBlank() || !(gate || undo)) {
             return Optional.empty();
         }
         String reason = null;
@@ -64,6 +68,7 @@ public record SlackAction(String userId, String actionId, String approvalId, Str
                 reason = input.path("value").asText().trim();
             }
         }
-        return Optional.of(new SlackAction(user, actionId, value, block.substring(BLOCK_PREFIX.length()), reason));
+        String incident = block.substring(gate ? BLOCK_PREFIX.length() : UNDO_BLOCK_PREFIX.length());
+        return Optional.of(new SlackAction(user, actionId, value, incident, reason));
     }
 }

@@ -6,5 +6,6 @@ public interface WorkflowResumer {
     /** @param outputJson the gate's result, e.g. {@code {"decision":"approved","by":"U123"}} */
     void approve(String taskToken, String outputJson);
 
-    void reject(String taskToken, String reason);
+    /** @param causeJson what the gate's Catch receives as Cause: {"approvalId", "by", "at", "reason"} */
+    void reject(String taskToken, String causeJson);
 }

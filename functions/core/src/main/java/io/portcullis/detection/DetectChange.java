@@ -15,7 +15,8 @@ import io.portcullis.incident.TimelineEntry;
 import io.portcullis.protocol.Decision;
 import io.portcullis.protocol.Environment;
 import io.portcullis.protocol.Response;
-import io.portcullis.remediation.RemediationQueue;
+import io.portcullis.playbook.PlaybookInput;
+import io.portcullis.playbook.PlaybookStarter;
 import io.portcullis.remediation.ResourceTags;
 import io.portcullis.remediation.PolicyVersions;
 import io.portcullis.remediation.SecurityGroupInspector;
@@ -32,8 +33,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The detector's use case: read an event, judge it, record an incident once per CloudTrail event id, and send
- * incidents the protocol marks {@code auto} to remediation.
+ * The detector's use case: read an event, judge it, record an incident once per CloudTrail event id, and start the
+ * playbook of every incident the protocol does not merely record (auto, approval, scheduled).
  */
 public final class DetectChange {
 
@@ -48,7 +49,7 @@ public final class DetectChange {
     private String homeAccount;
     private String homeRegion;
     private final IncidentStore incidents;
-    private final RemediationQueue queue;
+    private final PlaybookStarter playbooks;
     private final Clock clock;
     private final RemediationMode mode;
     private final Set<String> ownRoleArns;
@@ -59,14 +60,14 @@ public final class DetectChange {
      */
     public DetectChange(CloudTrailEventReader reader, PolicyEngine engine, SecurityGroupInspector inspector,
                         ResourceTags resourceTags,
-                        IncidentStore incidents, RemediationQueue queue, Clock clock, RemediationMode mode,
+                        IncidentStore incidents, PlaybookStarter playbooks, Clock clock, RemediationMode mode,
                         Set<String> ownRoleArns) {
         this.reader = reader;
         this.engine = engine;
         this.inspector = inspector;
         this.resourceTags = resourceTags;
         this.incidents = incidents;
-        this.queue = queue;
+        this.playbooks = playbooks;
         this.clock = clock;
         this.mode = mode;
         this.ownRoleArns = Set.copyOf(ownRoleArns);
@@ -126,11 +127,12 @@ public final class DetectChange {
         String summary = worst.explanation() + " Protocol row " + decision.row() + " (" + decision.rowName() + "): "
                 + decision.priority() + ", " + decision.response().label()
                 + (mode == RemediationMode.DRY_RUN ? "; dry-run mode, nothing will be changed." : ".")
-                + (!active.isEmpty() && decision.response() == Response.AUTO && !remediable(change)
-                ? (change.kind() == ChangeKind.INGRESS_ADDED
+                + (!active.isEmpty() && decision.response() != Response.RECORD && !remediable(change)
+                ? (!home(change)
                         ? " Portcullis may not act in account " + change.resource().account() + " / "
                                 + change.resource().region() + ": on-call must act."
-                        : " No automatic remediation exists for " + change.eventName() + " yet: on-call must act.")
+                        : " Portcullis does not revoke a modified rule by itself (that would also lose what the rule"
+                                + " allowed before): on-call must act.")
                 : "")
                 + suppressed.stream().map(x -> " Suppressed " + x.finding().ruleId() + " by " + x.exception().source()
                         + " (owner " + x.exception().owner() + ", until " + x.exception().expires() + ": "
@@ -146,11 +148,9 @@ public final class DetectChange {
             incidents.find(incidentId).ifPresent(other -> requeueIfStranded(other, judgedChange));
             return new DetectionResult.Duplicate(incidentId);
         }
-        boolean queued = !active.isEmpty() && decision.response() == Response.AUTO && remediable(change);
-        if (queued) {
-            queue.enqueue(incidentId);
-        }
-        return new DetectionResult.Opened(incident, queued);
+        boolean started = !active.isEmpty() && decision.response() != Response.RECORD && remediable(change)
+                && playbooks.start(incident, input(incident));
+        return new DetectionResult.Opened(incident, started);
     }
 
     /** The evidence of the findings whose own decision is automatic remediation. */
@@ -171,10 +171,16 @@ public final class DetectChange {
      * a second hand-over can never act twice.
      */
     private void requeueIfStranded(Incident incident, Change change) {
-        if (incident.status() == IncidentStatus.OPEN && incident.response() == Response.AUTO && remediable(change)
+        if (incident.status() == IncidentStatus.OPEN && incident.response() != Response.RECORD && remediable(change)
                 && !incident.findings().isEmpty()) {
-            queue.enqueue(incident.incidentId());
+            playbooks.start(incident, input(incident));
         }
+    }
+
+    /** The execution input, with the approval gate's limit and timeout action from the row that decided. */
+    private com.fasterxml.jackson.databind.node.ObjectNode input(Incident incident) {
+        io.portcullis.protocol.ProtocolRow row = engine.row(incident.decision());
+        return PlaybookInput.of(incident, row == null ? null : row.approvalWithin(), row == null ? null : row.onTimeout());
     }
 
     /**
@@ -235,12 +241,18 @@ public final class DetectChange {
     }
 
     /**
-     * Changes the remediation function can undo today; the others wait for their playbook. A modified rule is not
-     * revoked automatically: revoking would also lose what the rule allowed before the change.
+     * Whether Portcullis' playbooks may act on the change: in its own account and region (its roles are scoped to
+     * them), and for security groups only when ingress was added (a modified rule is not revoked automatically:
+     * revoking would also lose what the rule allowed before the change).
      */
     private boolean remediable(Change change) {
-        return change.kind() == ChangeKind.INGRESS_ADDED
-                && (homeAccount == null || homeAccount.equals(change.resource().account()))
+        boolean home = home(change);
+        boolean securityGroup = ResourceRef.SECURITY_GROUP.equals(change.resource().type());
+        return home && (!securityGroup || change.kind() == ChangeKind.INGRESS_ADDED);
+    }
+
+    private boolean home(Change change) {
+        return (homeAccount == null || homeAccount.equals(change.resource().account()))
                 && (homeRegion == null || homeRegion.equals(change.resource().region()));
     }
 
@@ -259,7 +271,7 @@ public final class DetectChange {
             case DetectionResult.Duplicate d -> Map.of("outcome", d.outcome(), "incidentId", d.incidentId());
             case DetectionResult.Opened o -> Map.of("outcome", o.outcome(), "incidentId", o.incident().incidentId(),
                     "priority", o.incident().priority().name(), "response", o.incident().response().label(),
-                    "queuedForRemediation", o.queued());
+                    "playbookStarted", o.queued());
         };
     }
 }

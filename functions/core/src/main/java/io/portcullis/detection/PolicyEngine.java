@@ -77,6 +77,12 @@ public final class PolicyEngine {
         return protocol.decide(worst.family(), worst.severity(), worst.exposure(), environment, change.origin());
     }
 
+    /** The protocol row that made a decision, or null. */
+    public io.portcullis.protocol.ProtocolRow row(io.portcullis.protocol.Decision decision) {
+        return decision == null || decision.row() < 1 || decision.row() > protocol.rows().size() ? null
+                : protocol.rows().get(decision.row() - 1);
+    }
+
     public static Finding worst(List<Finding> findings) {
         return findings.stream().min(Comparator.comparing(Finding::severity)).orElseThrow();
     }

@@ -13,9 +13,20 @@ public enum IncidentStatus {
     /** Remediation could not be completed or verified; a person must look. */
     FAILED,
     /** Every finding is covered by an exception in force: recorded and reported, nothing done. */
-    SUPPRESSED;
+    SUPPRESSED,
+    /** Its playbook waits at the approval gate for on-call's decision in Slack. */
+    AWAITING_APPROVAL,
+    /** Its playbook waits for the next low-tide window. */
+    SCHEDULED,
+    /** On-call rejected the remediation with a reason: recorded as an exception with an expiry (accepted risk). */
+    REJECTED,
+    /** Nobody decided in time and the protocol says escalate: the escalation contact was paged; still open. */
+    ESCALATED,
+    /** Nobody decided in time and the protocol says abort: nothing was changed. */
+    ABORTED;
 
     public boolean isFinal() {
-        return this == RESOLVED || this == DRY_RUN || this == FAILED || this == SUPPRESSED;
+        return this == RESOLVED || this == DRY_RUN || this == FAILED || this == SUPPRESSED || this == REJECTED
+                || this == ABORTED;
     }
 }

@@ -6,8 +6,17 @@ package io.portcullis.playbook;
  * @param kind   changed, nothing to do (already as it should be), would change (dry-run), or refused (the live
  *               state no longer matches the finding, so acting could break something nobody judged)
  * @param detail one sentence for the incident timeline and Slack, naming what was (or would be) changed
+ * @param undo   for a change that can be undone, what Undo needs to put it back (e.g. the revoked rules); else null
  */
-public record ActionResult(Kind kind, String detail) {
+public record ActionResult(Kind kind, String detail, com.fasterxml.jackson.databind.node.ObjectNode undo) {
+
+    public ActionResult(Kind kind, String detail) {
+        this(kind, detail, null);
+    }
+
+    public static ActionResult changed(String detail, com.fasterxml.jackson.databind.node.ObjectNode undo) {
+        return new ActionResult(Kind.CHANGED, detail, undo);
+    }
 
     public enum Kind { CHANGED, NOTHING_TO_DO, WOULD_CHANGE, REFUSED }
 

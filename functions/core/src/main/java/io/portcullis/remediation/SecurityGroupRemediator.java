@@ -11,4 +11,7 @@ public interface SecurityGroupRemediator {
 
     /** Revokes exactly these ingress rules ({@code sgr-…} ids) of the group, in one call: all or none. */
     void revokeIngress(ResourceRef group, List<String> ruleIds);
+
+    /** Undo: authorises these ingress rules again, with their descriptions, in one call. */
+    void restoreIngress(ResourceRef group, List<io.portcullis.network.IngressRule> rules);
 }

@@ -7,7 +7,7 @@ import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
 import io.portcullis.aws.IamPolicyVersions;
 import io.portcullis.aws.S3OversizedItems;
-import io.portcullis.aws.SqsRemediationQueue;
+import io.portcullis.aws.SfnPlaybookStarter;
 import io.portcullis.change.CloudTrailEventReader;
 import io.portcullis.change.OriginClassifier;
 import io.portcullis.detection.DetectChange;
@@ -29,7 +29,7 @@ public final class DetectorFunction {
                 new Ec2SecurityGroups(aws::ec2),
                 new AwsResourceTags(aws::s3, aws::iam),
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), json),
-                new SqsRemediationQueue(aws.sqs(), settings.requireRemediationQueueUrl(), json),
+                new SfnPlaybookStarter(aws::sfn, settings.requirePlaybooks()),
                 Clock.systemUTC(),
                 settings.mode(),
                 settings.ownRoleArns())

@@ -1,23 +1,46 @@
 package io.portcullis.remediator;
 
 import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.DynamoDbApprovalStore;
 import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
+import io.portcullis.aws.SecretsManagerSlackCredentials;
+import io.portcullis.aws.SlackCredentials;
 import io.portcullis.json.Json;
-import io.portcullis.remediation.RemediateIncident;
+import io.portcullis.playbook.ApprovalIds;
+import io.portcullis.playbook.PlaybookWorker;
+import io.portcullis.playbook.ResourceActions;
+import io.portcullis.playbook.SecurityGroupActions;
+import io.portcullis.slack.SlackDirectory;
+import io.portcullis.slack.SlackNotifier;
 import java.time.Clock;
+import java.util.List;
 
-/** The remediation function's composition root: builds its clients and use case once per container. */
+/** The playbook worker's composition root: builds its clients and use case once per container. */
 public final class RemediatorFunction {
 
     private RemediatorFunction() {
     }
 
-    public static RemediateIncident build(FunctionSettings settings, AwsConnection aws) {
+    public static PlaybookWorker build(FunctionSettings settings, AwsConnection aws) {
+        return build(settings, aws, Clock.systemUTC());
+    }
+
+    /** @param clock the worker's clock (tests move it to a low-tide window) */
+    public static PlaybookWorker build(FunctionSettings settings, AwsConnection aws, Clock clock) {
+        SlackCredentials slack;
+        try (var secrets = aws.secretsManager()) {
+            slack = new SecretsManagerSlackCredentials(secrets, settings.requireSlackSecretId()).read();
+        }
+        SlackNotifier notifier = SlackNotifier.create(slack.botToken(), settings.requireSlackChannel(),
+                settings.slackApiUrl());
         Ec2SecurityGroups groups = new Ec2SecurityGroups(aws::ec2);
-        return new RemediateIncident(
+        List<ResourceActions> others = OtherActions.all(aws);
+        return new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
-                groups, groups, Clock.systemUTC(), settings.mode());
+                new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
+                notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups), others,
+                clock, settings.mode(), settings.approvers(), ApprovalIds::next);
     }
 }

@@ -1,0 +1,29 @@
+package io.portcullis.playbook;
+
+import io.portcullis.change.Actor;
+import java.util.Set;
+
+/** Who is who in Slack: the members of an approvers group, and the Slack account of the person who made a change. */
+public interface Directory {
+
+    /** The Slack user ids in a user group ({@code S…}); empty when the group is unknown. */
+    Set<String> members(String userGroupId);
+
+    /**
+     * The Slack user ids of the change's actor, as far as they can be known (an SSO session named by e-mail is looked
+     * up by that e-mail); they may never approve their own change.
+     */
+    Set<String> slackIdsOf(Actor actor);
+
+    Directory NONE = new Directory() {
+        @Override
+        public Set<String> members(String userGroupId) {
+            return Set.of();
+        }
+
+        @Override
+        public Set<String> slackIdsOf(Actor actor) {
+            return Set.of();
+        }
+    };
+}

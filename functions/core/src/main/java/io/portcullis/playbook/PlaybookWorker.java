@@ -1,0 +1,395 @@
+package io.portcullis.playbook;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.approval.Approval;
+import io.portcullis.approval.ApprovalStatus;
+import io.portcullis.approval.ApprovalStore;
+import io.portcullis.incident.Incident;
+import io.portcullis.incident.IncidentStatus;
+import io.portcullis.incident.IncidentStore;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.incident.TimelineEntry;
+import io.portcullis.json.Json;
+import io.portcullis.network.IngressRule;
+import io.portcullis.notify.Notifier;
+import io.portcullis.notify.SlackThread;
+import io.portcullis.protocol.Response;
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The playbook worker's use case: run one step a playbook execution sent over the step queue, record it in the
+ * incident's timeline, tell Slack, and say how it ended. Also runs Undo, sent by the Slack interaction endpoint.
+ *
+ * <p>Errors from AWS or Slack propagate: the Lambda handler reports retryable ones as {@code Portcullis.Transient}
+ * (the state machine retries with backoff) and the rest as failures (caught: the incident is marked FAILED).
+ */
+public final class PlaybookWorker {
+
+    public static final String ACTOR = "portcullis-playbook";
+    /** How long an Undo button stays usable. */
+    public static final Duration UNDO_FOR = Duration.ofHours(24);
+    /** How long a rejection's exception lasts. */
+    public static final Duration EXCEPTION_FOR = Duration.ofDays(30);
+
+    private final IncidentStore incidents;
+    private final ApprovalStore approvals;
+    private final Notifier notifier;
+    private final Directory directory;
+    private final List<ResourceActions> actions;
+    private final SecurityGroupActions securityGroups;
+    private final Clock clock;
+    private final RemediationMode mode;
+    private final Set<String> defaultApprovers;
+    private final Supplier<String> ids;
+
+    /**
+     * @param defaultApprovers Slack user ids who may approve any gate and use Undo, besides a playbook's own
+     * @param ids              makes opaque, unguessable approval ids
+     */
+    public PlaybookWorker(IncidentStore incidents, ApprovalStore approvals, Notifier notifier, Directory directory,
+                          SecurityGroupActions securityGroups, List<ResourceActions> otherActions, Clock clock,
+                          RemediationMode mode, Set<String> defaultApprovers, Supplier<String> ids) {
+        this.incidents = incidents;
+        this.approvals = approvals;
+        this.notifier = notifier;
+        this.directory = directory;
+        this.securityGroups = securityGroups;
+        List<ResourceActions> all = new ArrayList<>();
+        all.add(securityGroups);
+        all.addAll(otherActions);
+        this.actions = List.copyOf(all);
+        this.clock = clock;
+        this.mode = mode;
+        this.defaultApprovers = Set.copyOf(defaultApprovers);
+        this.ids = ids;
+    }
+
+    public StepOutcome run(StepRequest request) {
+        Optional<Incident> found = incidents.find(request.incidentId());
+        if (found.isEmpty()) {
+            return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "no incident " + request.incidentId());
+        }
+        Incident incident = found.get();
+        return switch (request.type()) {
+            case PlaybookStep.SNAPSHOT -> snapshot(request, incident);
+            case PlaybookStep.NOTIFY -> notify(request, incident);
+            case PlaybookStep.APPROVE -> approve(request, incident);
+            case PlaybookStep.WAIT_FOR_WINDOW -> window(request, incident);
+            case PlaybookStep.REMEDIATE -> remediate(request, incident);
+            case PlaybookStep.VERIFY -> verify(request, incident);
+            case PlaybookStep.RESOLVE -> resolve(request, incident);
+            case "rejected" -> rejected(request, incident);
+            case "approval-timed-out" -> timedOut(request, incident);
+            case "escalate" -> escalate(request, incident);
+            case "abort" -> abort(request, incident);
+            case "fail" -> fail(request, incident);
+            case "undo" -> undo(request, incident);
+            default -> new StepOutcome.Failed(StepOutcome.STEP_FAILED, "unknown step type '" + request.type() + "'");
+        };
+    }
+
+    private boolean dryRun(StepRequest request, Incident incident) {
+        return request.dryRun() || mode == RemediationMode.DRY_RUN || incident.mode() == RemediationMode.DRY_RUN;
+    }
+
+    private Optional<ResourceActions> actionsFor(Incident incident) {
+        return actions.stream().filter(a -> a.handles(incident)).findFirst();
+    }
+
+    private StepOutcome snapshot(StepRequest request, Incident incident) {
+        Optional<ResourceActions> a = actionsFor(incident);
+        if (a.isEmpty()) {
+            return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "no remediation actions for "
+                    + incident.resource().type());
+        }
+        ObjectNode before = a.get().snapshot(incident);
+        record(incident.incidentId(), null, request.step(), ACTOR,
+                "Recorded the before-state of " + incident.resource().id() + ".");
+        return new StepOutcome.Done(before);
+    }
+
+    private StepOutcome notify(StepRequest request, Incident incident) {
+        SlackThread thread = notifier.announce(incident, next(request, incident));
+        record(incident.incidentId(), null, request.step(), ACTOR, "Told on-call in Slack (" + thread.channel() + ").");
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("channel", thread.channel());
+        out.put("ts", thread.ts());
+        return new StepOutcome.Done(out);
+    }
+
+    /** What will happen and when, for the first message. */
+    private String next(StepRequest request, Incident incident) {
+        String target = incident.resource().id();
+        String dry = dryRun(request, incident) ? " Dry-run mode: nothing will be changed, only reported." : "";
+        return switch (incident.response()) {
+            case AUTO -> "Portcullis is removing the offending change on " + target + " now; Undo will be offered here."
+                    + dry;
+            case APPROVAL -> "Waiting for on-call's approval before changing " + target + "." + dry;
+            case SCHEDULED -> "The fix for " + target + " is scheduled for the next low-tide window." + dry;
+            case RECORD -> "Recorded for the weekly report; nothing will be changed.";
+        };
+    }
+
+    private StepOutcome approve(StepRequest request, Incident incident) {
+        Set<String> approvers = new LinkedHashSet<>(request.strings("approvers"));
+        String group = request.text("approverGroup");
+        if (group != null) {
+            approvers.addAll(directory.members(group));
+        }
+        approvers.addAll(defaultApprovers);
+        Set<String> actor = directory.slackIdsOf(incident.actor());
+        approvers.removeAll(actor);
+        if (approvers.isEmpty()) {
+            return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "nobody may approve incident "
+                    + incident.incidentId() + ": the playbook's approvers resolve to no Slack user but the actor");
+        }
+        long seconds = request.body().path("timeoutSeconds").asLong(PlaybookInput.DEFAULT_APPROVAL.toSeconds());
+        String onTimeout = Optional.ofNullable(request.text("onTimeout")).orElse("escalate");
+        Instant now = clock.instant();
+        Instant expires = now.plusSeconds(seconds);
+        Approval approval = new Approval(ids.get(), incident.incidentId(), ApprovalStatus.PENDING, approvers, actor,
+                expires, request.taskToken(), null, null, null, 1);
+        approvals.create(approval);
+        record(incident.incidentId(), IncidentStatus.AWAITING_APPROVAL, request.step(), ACTOR,
+                "Asked on-call to approve (" + String.join(", ", approvers) + ") by " + expires
+                        + "; on timeout: " + onTimeout + ".");
+        SlackThread thread = request.slack().orElseGet(() -> notifier.announce(incident, next(request, incident)));
+        SlackThread buttons = notifier.askApproval(thread, incident, approval.approvalId(), approvers, expires, onTimeout);
+        approvals.posted(approval.postedAs(buttons.channel(), buttons.ts()));
+        return new StepOutcome.Pending(approval.approvalId());
+    }
+
+    private StepOutcome window(StepRequest request, Incident incident) {
+        JsonNode w = request.body().path("window");
+        Set<DayOfWeek> days = new LinkedHashSet<>();
+        w.path("days").forEach(d -> days.add(java.util.Arrays.stream(DayOfWeek.values())
+                .filter(x -> x.name().startsWith(d.asText())).findFirst().orElseThrow()));
+        Window window = new Window(days, LocalTime.parse(w.path("start").asText()), LocalTime.parse(w.path("end").asText()),
+                ZoneId.of(w.path("timeZone").asText()));
+        Instant now = clock.instant();
+        Instant opens = window.nextOpening(now);
+        long seconds = Math.max(0, Duration.between(now, opens).toSeconds());
+        String text = seconds == 0 ? "The low-tide window " + window.describe() + " is open: remediating now."
+                : "Scheduled for the low-tide window " + window.describe() + ": remediation at "
+                        + opens.truncatedTo(ChronoUnit.SECONDS) + " (in " + Duration.ofSeconds(seconds) + ").";
+        record(incident.incidentId(), seconds == 0 ? null : IncidentStatus.SCHEDULED, request.step(), ACTOR, text);
+        request.slack().ifPresent(t -> notifier.reply(t, text));
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("seconds", seconds);
+        out.put("opensAt", opens.truncatedTo(ChronoUnit.SECONDS).toString());
+        return new StepOutcome.Done(out);
+    }
+
+    private StepOutcome remediate(StepRequest request, Incident incident) {
+        Optional<RemediationAction> action = RemediationAction.byKey(Optional.ofNullable(request.text("action")).orElse(""));
+        Optional<ResourceActions> a = actionsFor(incident);
+        if (action.isEmpty() || a.isEmpty()) {
+            return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "no action '" + request.text("action") + "' for "
+                    + incident.resource().type());
+        }
+        if (action.get().family() != incident.findings().stream().findFirst().map(f -> f.family()).orElse(null)) {
+            return new StepOutcome.Failed(StepOutcome.REFUSED, action.get().key() + " does not remediate "
+                    + incident.resource().type());
+        }
+        JsonNode snap = request.body().path("snapshot");
+        ActionResult result = a.get().apply(action.get(), incident,
+                snap instanceof ObjectNode o ? o : Json.mapper().createObjectNode(), dryRun(request, incident));
+        Instant now = clock.instant();
+        switch (result.kind()) {
+            case REFUSED -> {
+                record(incident.incidentId(), null, request.step(), ACTOR, "Refused: " + result.detail());
+                return new StepOutcome.Failed(StepOutcome.REFUSED, result.detail());
+            }
+            case CHANGED -> update(incident.incidentId(), i -> {
+                List<IngressRule> revoked = new ArrayList<>(i.revokedRules());
+                if (result.undo() != null && result.undo().has("revoked")) {
+                    revoked.addAll(Json.mapper().convertValue(result.undo().path("revoked"),
+                            new TypeReference<List<IngressRule>>() { }));
+                }
+                return i.next(IncidentStatus.REMEDIATING, new TimelineEntry(now, request.step(), ACTOR, result.detail()))
+                        .withRemediation(revoked, now, i.verifiedAt(), i.resolvedAt());
+            });
+            case WOULD_CHANGE -> update(incident.incidentId(), i -> i.next(IncidentStatus.DRY_RUN,
+                    new TimelineEntry(now, request.step(), ACTOR, result.detail())));
+            case NOTHING_TO_DO -> record(incident.incidentId(), null, request.step(), ACTOR, result.detail());
+        }
+        request.slack().ifPresent(t -> notifier.reply(t, result.detail()));
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("result", result.kind().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("detail", result.detail());
+        return new StepOutcome.Done(out);
+    }
+
+    private StepOutcome verify(StepRequest request, Incident incident) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        if (dryRun(request, incident)) {
+            out.put("verified", false);
+            record(incident.incidentId(), null, request.step(), ACTOR, "Dry-run: nothing was changed, nothing to verify.");
+            return new StepOutcome.Done(out);
+        }
+        Optional<ResourceActions> a = actionsFor(incident);
+        Optional<String> wrong = a.flatMap(x -> x.stillWrong(incident));
+        Instant now = clock.instant();
+        if (wrong.isPresent()) {
+            record(incident.incidentId(), null, request.step(), ACTOR, "Verification failed: " + wrong.get() + ".");
+            return new StepOutcome.Failed(StepOutcome.VERIFY_FAILED, wrong.get());
+        }
+        update(incident.incidentId(), i -> i.next(i.status(), new TimelineEntry(now, request.step(), ACTOR,
+                        "Re-read " + i.resource().id() + ": the offending change is gone; nothing else was touched."))
+                .withRemediation(i.revokedRules(), i.remediatedAt(), now, i.resolvedAt()));
+        out.put("verified", true);
+        return new StepOutcome.Done(out);
+    }
+
+    private StepOutcome resolve(StepRequest request, Incident incident) {
+        boolean dry = dryRun(request, incident);
+        Instant now = clock.instant();
+        Incident resolved = update(incident.incidentId(), i -> i.next(dry ? IncidentStatus.DRY_RUN : IncidentStatus.RESOLVED,
+                        new TimelineEntry(now, request.step(), ACTOR, dry ? "Dry-run finished: " + i.outcome()
+                                : "Resolved: " + i.outcome()))
+                .withRemediation(i.revokedRules(), i.remediatedAt(), i.verifiedAt(), now));
+        Optional<SlackThread> thread = request.slack();
+        if (!dry && resolved.response() == Response.AUTO && !resolved.revokedRules().isEmpty() && thread.isPresent()
+                && !defaultApprovers.isEmpty()) {
+            Approval undo = new Approval(ids.get(), resolved.incidentId(), ApprovalStatus.PENDING, defaultApprovers,
+                    directory.slackIdsOf(resolved.actor()), now.plus(UNDO_FOR), null, null, null, null, 1,
+                    Approval.UNDO, null, null, Json.mapper().valueToTree(resolved.revokedRules()).toString());
+            approvals.create(undo);
+            SlackThread message = notifier.offerUndo(thread.get(), resolved, undo.approvalId(),
+                    "Revoked " + SecurityGroupActions.describe(resolved.revokedRules()) + " from "
+                            + resolved.resource().id() + " and verified it is gone.");
+            approvals.posted(undo.postedAs(message.channel(), message.ts()));
+        } else {
+            thread.ifPresent(t -> notifier.reply(t, (dry ? "Dry-run finished: " : "Resolved: ") + resolved.outcome()));
+        }
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("status", resolved.status().name());
+        return new StepOutcome.Done(out);
+    }
+
+    private StepOutcome rejected(StepRequest request, Incident incident) {
+        JsonNode cause = parse(request.body().path("error").path("Cause").asText(""));
+        String by = cause.path("by").asText("on-call");
+        String reason = cause.path("reason").asText("no reason given");
+        Instant now = clock.instant();
+        Instant until = now.plus(EXCEPTION_FOR);
+        String rules = String.join(", ", incident.findings().stream().map(f -> f.ruleId()).distinct().toList());
+        String text = "Rejected by " + by + ": " + reason + ". Recorded as an exception for " + rules + " on "
+                + incident.resource().id() + " (owner " + by + ") until " + until.truncatedTo(ChronoUnit.SECONDS)
+                + "; nothing was changed.";
+        update(incident.incidentId(), i -> i.next(IncidentStatus.REJECTED, new TimelineEntry(now, "exception",
+                "slack:" + by, text)));
+        request.slack().ifPresent(t -> notifier.reply(t, text));
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("exceptionUntil", until.truncatedTo(ChronoUnit.SECONDS).toString());
+        out.put("owner", by);
+        return new StepOutcome.Done(out);
+    }
+
+    private StepOutcome timedOut(StepRequest request, Incident incident) {
+        String onTimeout = Optional.ofNullable(request.text("onTimeout")).orElse("escalate");
+        Instant now = clock.instant();
+        String text = "Nobody decided in time; the protocol's timeout action: " + onTimeout + ".";
+        approvals.pendingFor(incident.incidentId()).ifPresent(a -> {
+            if (approvals.decide(a.decided(ApprovalStatus.EXPIRED, null, now, "timed out")) && a.channel() != null) {
+                notifier.decided(new SlackThread(a.channel(), a.messageTs()), "Timed out at "
+                        + now.truncatedTo(ChronoUnit.SECONDS) + ". " + text);
+            }
+        });
+        record(incident.incidentId(), IncidentStatus.OPEN, request.step(), ACTOR, text);
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("onTimeout", onTimeout);
+        return new StepOutcome.Done(out);
+    }
+
+    private StepOutcome escalate(StepRequest request, Incident incident) {
+        String text = "Nobody approved in time: escalated. The change on " + incident.resource().id()
+                + " is still in place; a person must decide.";
+        record(incident.incidentId(), IncidentStatus.ESCALATED, request.step(), ACTOR, text);
+        notifier.alert(request.slack().orElse(null), incident, text);
+        return new StepOutcome.Done(Json.mapper().createObjectNode().put("escalated", true));
+    }
+
+    private StepOutcome abort(StepRequest request, Incident incident) {
+        String text = "Nobody approved in time: aborted, nothing was changed on " + incident.resource().id() + ".";
+        record(incident.incidentId(), IncidentStatus.ABORTED, request.step(), ACTOR, text);
+        request.slack().ifPresent(t -> notifier.reply(t, text));
+        return new StepOutcome.Done(Json.mapper().createObjectNode().put("aborted", true));
+    }
+
+    private StepOutcome fail(StepRequest request, Incident incident) {
+        JsonNode error = request.body().path("error");
+        String cause = error.path("Error").asText("unknown error") + ": " + error.path("Cause").asText("");
+        String text = "Playbook " + request.playbook() + " failed: " + cause + " A person must look; nothing more will"
+                + " be done automatically.";
+        record(incident.incidentId(), IncidentStatus.FAILED, "failed", ACTOR, text);
+        notifier.alert(request.slack().orElse(null), incident, text);
+        return new StepOutcome.Done(Json.mapper().createObjectNode().put("failed", true));
+    }
+
+    private StepOutcome undo(StepRequest request, Incident incident) {
+        String undoId = Optional.ofNullable(request.text("undoId")).orElse("");
+        Optional<Approval> found = approvals.find(undoId);
+        if (found.isEmpty() || !found.get().isUndo() || found.get().status() != ApprovalStatus.APPROVED
+                || !found.get().incidentId().equals(incident.incidentId())) {
+            return new StepOutcome.Failed(StepOutcome.REFUSED, "undo " + undoId + " is not a decided Undo of "
+                    + incident.incidentId());
+        }
+        if (incident.timeline().stream().anyMatch(t -> t.step().equals("undone"))) {
+            return new StepOutcome.Finished("already undone");
+        }
+        List<IngressRule> revoked = Json.mapper().convertValue(parse(found.get().payload()),
+                new TypeReference<List<IngressRule>>() { });
+        String detail = securityGroups.restore(incident, revoked);
+        String by = found.get().decidedBy();
+        record(incident.incidentId(), null, "undone", "slack:" + by, "Undo by " + by + ": " + detail);
+        if (found.get().channel() != null) {
+            notifier.reply(new SlackThread(found.get().channel(), found.get().messageTs()), "Undo by <@" + by + ">: "
+                    + detail);
+        }
+        return new StepOutcome.Finished(detail);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            JsonNode n = Json.mapper().readTree(json == null ? "" : json);
+            return n == null ? Json.mapper().createObjectNode() : n;
+        } catch (java.io.IOException e) {
+            return Json.mapper().createObjectNode();
+        }
+    }
+
+    /** Appends a timeline entry (and moves the status, unless null). */
+    private void record(String incidentId, IncidentStatus status, String step, String actor, String detail) {
+        Instant now = clock.instant();
+        update(incidentId, i -> i.next(status == null ? i.status() : status, new TimelineEntry(now, step, actor, detail)));
+    }
+
+    /** An optimistic-lock update, retried when someone else wrote in between. */
+    private Incident update(String incidentId, Function<Incident, Incident> change) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Incident current = incidents.find(incidentId).orElseThrow(
+                    () -> new IllegalStateException("incident " + incidentId + " disappeared"));
+            Incident next = change.apply(current).withVersion(current.version() + 1);
+            if (incidents.replace(next, current.version())) {
+                return next;
+            }
+        }
+        throw new IllegalStateException("incident " + incidentId + " kept changing under the playbook worker");
+    }
+}

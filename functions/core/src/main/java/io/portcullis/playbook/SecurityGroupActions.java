@@ -1,0 +1,113 @@
+package io.portcullis.playbook;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.change.ResourceRef;
+import io.portcullis.incident.Incident;
+import io.portcullis.json.Json;
+import io.portcullis.network.IngressRule;
+import io.portcullis.protocol.Response;
+import io.portcullis.remediation.SecurityGroupInspector;
+import io.portcullis.remediation.SecurityGroupRemediator;
+import io.portcullis.remediation.SecurityGroupState;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Security-group ingress: revoke exactly the offending rules (by rule id) that are still there, never anything
+ * else, and put them back on Undo.
+ *
+ * <p>Which rules are offending: for an incident the protocol sent to automatic remediation, only the rules of the
+ * findings whose own decision is automatic ({@link Incident#offendingRules()}); after an approval, the rules of all
+ * its findings.
+ */
+public final class SecurityGroupActions implements ResourceActions {
+
+    private final SecurityGroupInspector inspector;
+    private final SecurityGroupRemediator remediator;
+
+    public SecurityGroupActions(SecurityGroupInspector inspector, SecurityGroupRemediator remediator) {
+        this.inspector = inspector;
+        this.remediator = remediator;
+    }
+
+    @Override
+    public boolean handles(Incident incident) {
+        return ResourceRef.SECURITY_GROUP.equals(incident.resource().type());
+    }
+
+    public static List<IngressRule> offending(Incident incident) {
+        if (incident.response() == Response.AUTO) {
+            return incident.offendingRules();
+        }
+        return incident.findings().stream().flatMap(f -> f.evidence().stream()).toList();
+    }
+
+    @Override
+    public ObjectNode snapshot(Incident incident) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        Optional<SecurityGroupState> live = inspector.describe(incident.resource());
+        out.put("exists", live.isPresent());
+        ArrayNode rules = out.putArray("ingress");
+        live.ifPresent(s -> s.ingress().forEach(r -> rules.add(Json.mapper().valueToTree(r))));
+        return out;
+    }
+
+    @Override
+    public ActionResult apply(RemediationAction action, Incident incident, ObjectNode snapshot, boolean dryRun) {
+        if (action != RemediationAction.REVOKE_INGRESS) {
+            return ActionResult.refused(action.key() + " does not apply to security group " + incident.resource().id());
+        }
+        Optional<SecurityGroupState> live = inspector.describe(incident.resource());
+        if (live.isEmpty()) {
+            return ActionResult.nothingToDo("Security group " + incident.resource().id() + " no longer exists.");
+        }
+        List<IngressRule> offending = offending(incident);
+        if (offending.isEmpty()) {
+            return ActionResult.refused("The incident names no offending rule on " + incident.resource().id()
+                    + "; refusing to guess which to revoke.");
+        }
+        List<IngressRule> present = live.get().stillPresent(offending);
+        if (present.isEmpty()) {
+            return ActionResult.nothingToDo("The offending rule is already gone from " + incident.resource().id()
+                    + "; nothing was changed.");
+        }
+        String rules = describe(present);
+        if (dryRun) {
+            return ActionResult.wouldChange("Dry-run: would revoke " + rules + " from " + incident.resource().id() + ".");
+        }
+        remediator.revokeIngress(incident.resource(), present.stream().map(IngressRule::ruleId).toList());
+        ObjectNode undo = Json.mapper().createObjectNode();
+        undo.set("revoked", Json.mapper().valueToTree(present));
+        return ActionResult.changed("Revoked " + rules + " from " + incident.resource().id() + ".", undo);
+    }
+
+    @Override
+    public Optional<String> stillWrong(Incident incident) {
+        List<IngressRule> left = inspector.describe(incident.resource())
+                .map(s -> s.stillPresent(offending(incident))).orElse(List.of());
+        return left.isEmpty() ? Optional.empty()
+                : Optional.of(describe(left) + " is still present on " + incident.resource().id());
+    }
+
+    /** Undo: authorise exactly the revoked rules again. */
+    public String restore(Incident incident, List<IngressRule> revoked) {
+        Optional<SecurityGroupState> live = inspector.describe(incident.resource());
+        if (live.isEmpty()) {
+            throw new IllegalStateException("security group " + incident.resource().id() + " no longer exists");
+        }
+        List<IngressRule> missing = revoked.stream()
+                .filter(r -> live.get().ingress().stream().noneMatch(r::samePermissionAs)).toList();
+        if (!missing.isEmpty()) {
+            remediator.restoreIngress(incident.resource(), missing);
+        }
+        return "Restored " + describe(revoked) + " on " + incident.resource().id() + ".";
+    }
+
+    static String describe(List<IngressRule> rules) {
+        return rules.stream().map(r -> r.describe() + (r.ruleId() != null ? " (" + r.ruleId() + ")" : ""))
+                .collect(Collectors.joining(", "));
+    }
+
+}
