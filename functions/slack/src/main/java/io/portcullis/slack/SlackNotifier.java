@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  * <p>What came from an event is never mrkdwn: identifiers are {@link SlackText#code(String) escaped inline code}, and
  * sentences (explanations, outcomes, reasons) are {@code plain_text}, so nothing in an event can mention, link or
  * format. Every message also carries a top-level {@code text}, which Slack shows in notifications and screen readers
- * read.
+ * read; it is posted with {@code mrkdwn: false} for the same reason.
  *
  * <p>Every failed call becomes a {@link SlackException} ({@link SlackRateLimited} for HTTP 429) naming the method and
  * Slack's error, never the token.
@@ -134,12 +134,12 @@ public final class SlackNotifier implements Notifier {
                     plainText("Next: " + SlackText.escape(next, SlackText.SECTION_TEXT - 10), false)))));
         }
         blocks.add(context(c -> c.elements(List.of(markdownText("Incident " + SlackText.code(incident.incidentId())
-                + (incident.mode() == null ? "" : " · mode " + SlackText.code(incident.mode().name().toLowerCase(java.util.Locale.ROOT))))))));
+                + (incident.mode() == null ? "" : " · mode " + SlackText.code(incident.mode().value())))))));
         String fallback = title(incident) + " by " + actorName(incident.actor())
                 + (next == null || next.isBlank() ? "" : ". Next: " + next);
         ChatPostMessageResponse response = post("chat.postMessage", ChatPostMessageRequest.builder()
                 .channel(channel).text(SlackText.escape(fallback, SlackText.FALLBACK)).blocks(blocks)
-                .unfurlLinks(false).unfurlMedia(false).build());
+                .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
         return new SlackThread(response.getChannel() == null ? channel : response.getChannel(), response.getTs());
     }
 
@@ -176,7 +176,7 @@ public final class SlackNotifier implements Notifier {
         ChatPostMessageResponse response = post("chat.postMessage", ChatPostMessageRequest.builder()
                 .channel(thread.channel()).threadTs(thread.ts()).replyBroadcast(true)
                 .text(SlackText.escape(fallback, SlackText.FALLBACK)).blocks(blocks)
-                .unfurlLinks(false).unfurlMedia(false).build());
+                .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
         return new SlackThread(response.getChannel() == null ? thread.channel() : response.getChannel(),
                 response.getTs());
     }
@@ -198,7 +198,7 @@ public final class SlackNotifier implements Notifier {
         ChatPostMessageResponse response = post("chat.postMessage", ChatPostMessageRequest.builder()
                 .channel(thread.channel()).threadTs(thread.ts())
                 .text(SlackText.escape("Done: " + text, SlackText.FALLBACK)).blocks(blocks)
-                .unfurlLinks(false).unfurlMedia(false).build());
+                .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
         return new SlackThread(response.getChannel() == null ? thread.channel() : response.getChannel(),
                 response.getTs());
     }
@@ -210,7 +210,7 @@ public final class SlackNotifier implements Notifier {
                 .channel(thread.channel()).threadTs(thread.ts())
                 .text(SlackText.escape(text, SlackText.FALLBACK))
                 .blocks(List.of(section(s -> s.text(plainText(SlackText.escape(text, SlackText.SECTION_TEXT), false)))))
-                .unfurlLinks(false).unfurlMedia(false).build());
+                .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
     }
 
     @Override
@@ -233,7 +233,7 @@ public final class SlackNotifier implements Notifier {
                         + ": " + text, SlackText.FALLBACK))
                 .blocks(List.of(section(s -> s.text(markdownText(":warning: *Portcullis alert*" + about))),
                         section(s -> s.text(plainText(body, false)))))
-                .unfurlLinks(false).unfurlMedia(false);
+                .unfurlLinks(false).unfurlMedia(false).mrkdwn(false);
         if (threadOrNull != null) {
             request.threadTs(threadOrNull.ts()).replyBroadcast(true);
         }
