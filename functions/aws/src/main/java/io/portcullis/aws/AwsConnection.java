@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -76,6 +77,11 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
     /** IAM is global: its endpoint lives in us-east-1 (aws-global). */
     public IamClient iam() {
         return configure(IamClient.builder(), endpoint.isPresent() ? region : Region.AWS_GLOBAL).build();
+    }
+
+    /** Secrets Manager in the function's region, where the Slack secret lives. */
+    public SecretsManagerClient secretsManager() {
+        return configure(SecretsManagerClient.builder(), region).build();
     }
 
     public SfnClient sfn() {

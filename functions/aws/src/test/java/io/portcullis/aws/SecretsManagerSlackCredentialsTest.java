@@ -1,0 +1,58 @@
+package io.portcullis.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SecretsManagerSlackCredentialsTest {
+
+    static final String ID = "portcullis/slack";
+
+    @Test
+    void readsBothValuesFromTheSecretJson() {
+        SlackCredentials credentials = SecretsManagerSlackCredentials.parse(ID,
+                "{\"botToken\":\"xoxb-1-2-abc\",\"signingSecret\":\"8f14e45fceea167a\"}");
+
+        assertThat(credentials).isEqualTo(new SlackCredentials("xoxb-1-2-abc", "8f14e45fceea167a"));
+    }
+
+    @Test
+    void toStringNeverShowsTheValues() {
+        SlackCredentials credentials = new SlackCredentials("xoxb-1-2-abc", "8f14e45fceea167a");
+
+        assertThat(credentials.toString()).doesNotContain("xoxb-1-2-abc", "8f14e45fceea167a")
+                .contains("botToken=(redacted)", "signingSecret=(redacted)");
+    }
+
+    @Test
+    void aMissingFieldIsNamedWithTheSecretButTheOtherValueIsNotEchoed() {
+        assertThatThrownBy(() -> SecretsManagerSlackCredentials.parse(ID, "{\"botToken\":\"xoxb-1-2-abc\"}"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'portcullis/slack'").hasMessageContaining("\"signingSecret\"")
+                .hasMessageNotContaining("xoxb-1-2-abc");
+    }
+
+    @Test
+    void everyMissingOrEmptyFieldIsNamedAtOnce() {
+        assertThatThrownBy(() -> SecretsManagerSlackCredentials.parse(ID, "{\"botToken\":\"  \",\"signingSecret\":7}"))
+                .hasMessageContaining("no \"botToken\" and \"signingSecret\"");
+    }
+
+    @Test
+    void invalidJsonIsReportedWithoutQuotingTheSecret() {
+        assertThatThrownBy(() -> SecretsManagerSlackCredentials.parse(ID, "botToken=xoxb-1-2-abc"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'portcullis/slack' is not valid JSON")
+                .hasMessageNotContaining("xoxb-1-2-abc")
+                .hasNoCause();
+    }
+
+    @Test
+    void aSecretThatIsNotAnObjectOrIsEmptyIsRefused() {
+        assertThatThrownBy(() -> SecretsManagerSlackCredentials.parse(ID, "[\"xoxb-1-2-abc\"]"))
+                .hasMessageContaining("is not a JSON object").hasMessageNotContaining("xoxb-1-2-abc");
+        assertThatThrownBy(() -> SecretsManagerSlackCredentials.parse(ID, null))
+                .hasMessageContaining("has no SecretString");
+    }
+}
