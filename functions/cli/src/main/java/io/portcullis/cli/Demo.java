@@ -42,7 +42,12 @@ final class Demo {
         Path sample = sampleOverride != null ? sampleOverride : root.resolve(SAMPLE);
         URI endpoint = Emulator.endpoint();
         AwsConnection aws = AwsConnection.emulator(endpoint, Emulator.region());
-        LocalRuntime runtime = LocalRuntime.deploy(root, aws, mode);
+        try (LocalRuntime runtime = LocalRuntime.deploy(root, aws, mode)) {
+            return run(mode, root, sample, endpoint, aws, runtime);
+        }
+    }
+
+    private int run(RemediationMode mode, Path root, Path sample, URI endpoint, AwsConnection aws, LocalRuntime runtime) {
 
         Sandbox sandbox = Sandbox.create(runtime.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 6), "production");
         ObjectNode event = EventReplay.applyIngress(runtime.ec2(), EventReplay.retarget(EventReplay.load(sample), sandbox.groupId()));
@@ -53,7 +58,8 @@ final class Demo {
         // The handlers run first (their own log lines come out here, as in CloudWatch); the report follows.
         long started = System.nanoTime();
         JsonNode answer = runtime.invokeDetector(event);
-        int remediations = runtime.runRemediations();
+        String opened = answer.path("incidentId").asText(null);
+        LocalRuntime.Execution execution = opened == null ? null : runtime.runPlaybook(opened);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         out.println();
 
@@ -102,11 +108,18 @@ final class Demo {
         out.println("6. Rules after");
         printRules(after.ingress());
         out.println();
+        out.println("Playbook execution (Step Functions, run by the emulator): " + execution.status());
+        out.println("   " + String.join(" → ", execution.states()));
+        out.println();
+        out.println("Slack (local stand-in for the Web API, channel " + LocalRuntime.SLACK_CHANNEL + ")");
+        runtime.slack().requests().forEach(r -> out.println("   " + pad(r.method(), 16)
+                + (r.threadTs() != null ? "in thread · " : "") + firstLine(r.text())));
+        out.println();
         out.println("Timeline");
         incident.timeline().forEach(t -> out.println("   " + t.at() + "  " + pad(t.step(), 14) + t.actor() + ": " + t.detail()));
         out.println();
         out.println("Event to " + incident.status().name().toLowerCase().replace('_', ' ') + " in " + took.toMillis()
-                + " ms (" + remediations + " remediation job" + (remediations == 1 ? "" : "s") + "). Incidents table: "
+                + " ms (" + execution.states().size() + " states). Incidents table: "
                 + runtime.deployment().incidentsTable());
         boolean harmlessKept = after.ingress().stream().anyMatch(r -> sandbox.harmlessRuleId().equals(r.ruleId()));
         Set<String> revokedIds = incident.revokedRules().stream().map(IngressRule::ruleId).collect(Collectors.toSet());
@@ -123,6 +136,14 @@ final class Demo {
             out.println("     " + pad(r.ruleId() == null ? "-" : r.ruleId(), 24) + pad(r.describe(), 36)
                     + (r.description() == null ? "" : "\"" + r.description() + "\""));
         }
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        String line = text.lines().findFirst().orElse("");
+        return line.length() > 110 ? line.substring(0, 110) + "…" : line;
     }
 
     private static String orDash(Object o) {

@@ -79,6 +79,20 @@ public final class LocalSlack implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private final Deque<Failure> failures = new ArrayDeque<>();
+    private final Map<String, List<String>> groups = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> emails = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A user group ({@code usergroups.users.list} answers its members). */
+    public LocalSlack userGroup(String groupId, List<String> members) {
+        groups.put(groupId, List.copyOf(members));
+        return this;
+    }
+
+    /** A workspace user ({@code users.lookupByEmail} finds them). */
+    public LocalSlack user(String email, String userId) {
+        emails.put(email, userId);
+        return this;
+    }
 
     private record Failure(int status, String error, Long retryAfter) {
     }
@@ -182,14 +196,22 @@ public final class LocalSlack implements AutoCloseable {
                     : token == null ? "not_authed"
                     : !token.equals(expectedToken) ? "invalid_auth"
                     : null;
-            if (refusal == null && !method.equals("auth.test") && (channel == null || channel.isBlank())) {
+            boolean directory = method.equals("usergroups.users.list") || method.equals("users.lookupByEmail");
+            if (refusal == null && !method.equals("auth.test") && !directory && (channel == null || channel.isBlank())) {
                 refusal = "channel_not_found";
             }
             if (refusal == null && method.equals("chat.update") && text(fields, "ts") == null) {
                 refusal = "message_not_found";
             }
-            if (refusal == null && !List.of("chat.postMessage", "chat.update", "auth.test").contains(method)) {
+            if (refusal == null && !List.of("chat.postMessage", "chat.update", "auth.test", "usergroups.users.list",
+                    "users.lookupByEmail").contains(method)) {
                 refusal = "unknown_method";
+            }
+            if (refusal == null && method.equals("usergroups.users.list") && !groups.containsKey(text(fields, "usergroup"))) {
+                refusal = "no_such_subteam";
+            }
+            if (refusal == null && method.equals("users.lookupByEmail") && !emails.containsKey(text(fields, "email"))) {
+                refusal = "users_not_found";
             }
             String ts = refusal != null ? null
                     : method.equals("chat.update") ? text(fields, "ts")
@@ -202,7 +224,12 @@ public final class LocalSlack implements AutoCloseable {
                 return;
             }
             ObjectNode ok = json.createObjectNode().put("ok", true);
-            if (method.equals("auth.test")) {
+            if (method.equals("usergroups.users.list")) {
+                var users = ok.putArray("users");
+                groups.get(text(fields, "usergroup")).forEach(users::add);
+            } else if (method.equals("users.lookupByEmail")) {
+                ok.putObject("user").put("id", emails.get(text(fields, "email")));
+            } else if (method.equals("auth.test")) {
                 ok.put("url", "https://portcullis-local.slack.com/").put("team", "Portcullis local")
                         .put("user", "portcullis").put("team_id", "T0LOCAL").put("user_id", "U0PORTCULLIS")
                         .put("bot_id", "B0PORTCULLIS");

@@ -23,7 +23,7 @@ class DecideApprovalTest {
     static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
     static final String TOKEN = "fake-task-token-AAAABBBB";
 
-    final InMemoryApprovals store = new InMemoryApprovals();
+    final io.portcullis.testing.InMemoryApprovals store = new io.portcullis.testing.InMemoryApprovals();
     final List<String> resumed = new ArrayList<>();
     final RequestSignature signature = new RequestSignature(SECRET);
     final DecideApproval decide = new DecideApproval(signature, store, new WorkflowResumer() {
@@ -74,7 +74,8 @@ class DecideApprovalTest {
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.message()).contains("Approved by <@UONCALL>");
         assertThat(again.status()).as("a second click, or a replay, changes nothing").isEqualTo(409);
-        assertThat(resumed).containsExactly("approve " + TOKEN + " {\"decision\":\"approved\",\"by\":\"UONCALL\"}");
+        assertThat(resumed).containsExactly("approve " + TOKEN + " {\"approvalId\":\"apv-1\",\"by\":\"UONCALL\","
+                + "\"at\":\"2026-11-25T10:00:00Z\",\"decision\":\"approved\"}");
         assertThat(store.find("apv-1").orElseThrow().decidedBy()).isEqualTo("UONCALL");
         assertThat(first.reason()).doesNotContain(TOKEN);
     }
@@ -87,7 +88,8 @@ class DecideApprovalTest {
         DecideApproval.Outcome rejected = send(click("UONCALL", "reject", "apv-1", "inc-1", "partner feed, see CHG-1234"));
 
         assertThat(rejected.status()).isEqualTo(200);
-        assertThat(resumed).containsExactly("reject " + TOKEN + " partner feed, see CHG-1234");
+        assertThat(resumed).containsExactly("reject " + TOKEN + " {\"approvalId\":\"apv-1\",\"by\":\"UONCALL\","
+                + "\"at\":\"2026-11-25T10:00:00Z\",\"decision\":\"rejected\",\"reason\":\"partner feed, see CHG-1234\"}");
         assertThat(store.find("apv-1").orElseThrow().reason()).isEqualTo("partner feed, see CHG-1234");
     }
 
@@ -117,30 +119,5 @@ class DecideApprovalTest {
         assertThat(store.find("apv-1").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
         assertThat(store.find("apv-old").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
         outcomes.values().forEach(o -> assertThat(o.reason()).startsWith("refused: ").doesNotContain(TOKEN));
-    }
-
-    /** The approvals port in memory, with the adapter's single-decision rule. */
-    static final class InMemoryApprovals implements ApprovalStore {
-        private final Map<String, Approval> approvals = new ConcurrentHashMap<>();
-
-        @Override
-        public void create(Approval approval) {
-            approvals.put(approval.approvalId(), approval);
-        }
-
-        @Override
-        public Optional<Approval> find(String approvalId) {
-            return Optional.ofNullable(approvals.get(approvalId));
-        }
-
-        @Override
-        public synchronized boolean decide(Approval decided) {
-            Approval current = approvals.get(decided.approvalId());
-            if (current == null || current.status() != ApprovalStatus.PENDING || current.version() != decided.version() - 1) {
-                return false;
-            }
-            approvals.put(decided.approvalId(), decided);
-            return true;
-        }
     }
 }

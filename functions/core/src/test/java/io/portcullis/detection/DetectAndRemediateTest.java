@@ -1,5 +1,15 @@
 package io.portcullis.detection;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.approval.Approval;
+import io.portcullis.approval.ApprovalStatus;
+import io.portcullis.playbook.Directory;
+import io.portcullis.playbook.PlaybookWorker;
+import io.portcullis.playbook.SecurityGroupActions;
+import io.portcullis.playbook.StepOutcome;
+import io.portcullis.playbook.StepRequest;
+import io.portcullis.testing.InMemoryApprovals;
+import io.portcullis.testing.RecordingNotifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.change.CloudTrailEventReader;
@@ -16,8 +26,6 @@ import io.portcullis.network.PortRange;
 import io.portcullis.protocol.Accounts;
 import io.portcullis.protocol.Priority;
 import io.portcullis.protocol.Protocol;
-import io.portcullis.remediation.RemediateIncident;
-import io.portcullis.remediation.RemediationResult;
 import io.portcullis.remediation.SecurityGroupState;
 import io.portcullis.rule.RuleSet;
 import io.portcullis.testing.Fixtures;
@@ -48,13 +56,61 @@ class DetectAndRemediateTest {
     final List<String> queue = new ArrayList<>();
     final Clock clock = Clock.fixed(Instant.parse("2026-11-25T03:42:09Z"), ZoneOffset.UTC);
 
+    final InMemoryApprovals approvals = new InMemoryApprovals();
+    final RecordingNotifier slack = new RecordingNotifier();
+    int ids;
+
     DetectChange detector(RemediationMode mode) {
         return new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
-                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups, io.portcullis.remediation.ResourceTags.NONE, incidents, queue::add, clock, mode, Set.of(OWN_ROLE));
+                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups, io.portcullis.remediation.ResourceTags.NONE, incidents, this::start, clock, mode, Set.of(OWN_ROLE));
     }
 
-    RemediateIncident remediator(RemediationMode mode) {
-        return new RemediateIncident(incidents, groups, groups, clock, mode);
+    boolean start(Incident incident, ObjectNode input) {
+        queue.add(incident.incidentId());
+        return true;
+    }
+
+    PlaybookWorker worker(RemediationMode mode) {
+        return new PlaybookWorker(incidents, approvals, slack, Directory.NONE, new SecurityGroupActions(groups, groups),
+                List.of(), clock, mode, Set.of("UONCALL"), () -> "apv-" + (++ids));
+    }
+
+    /**
+     * Runs the automatic path of playbooks/security-group-ingress.yaml in memory, step by step, as its state machine
+     * would: each step's message carries what earlier steps returned (snapshot, Slack thread). Stops at a failure.
+     */
+    StepOutcome remediate(String incidentId, RemediationMode workerMode) {
+        PlaybookWorker worker = worker(workerMode);
+        ObjectNode state = Json.mapper().createObjectNode();
+        state.putObject("slack");
+        state.putObject("snapshot");
+        boolean dryRun = incidents.find(incidentId).orElseThrow().mode() == RemediationMode.DRY_RUN;
+        StepOutcome last = null;
+        for (String[] step : new String[][] {{"Snapshot", "snapshot"}, {"NotifyOnCall", "notify"},
+                {"RevokeOffendingIngress", "remediate"}, {"Verify", "verify"}, {"Resolve", "resolve"}}) {
+            ObjectNode body = Json.mapper().createObjectNode().put("taskToken", "token-" + step[0])
+                    .put("incidentId", incidentId).put("playbook", "security-group-ingress").put("step", step[0])
+                    .put("type", step[1]).put("dryRun", dryRun);
+            if (step[1].equals("remediate")) {
+                body.put("action", "revoke-ingress");
+                body.set("snapshot", state.get("snapshot"));
+            }
+            body.set("slack", state.get("slack"));
+            last = worker.run(StepRequest.parse(body.toString(), new StringBuilder()).orElseThrow());
+            if (!(last instanceof StepOutcome.Done done)) {
+                return last;
+            }
+            if (step[1].equals("snapshot")) {
+                state.set("snapshot", done.output());
+            } else if (step[1].equals("notify")) {
+                state.set("slack", done.output());
+            }
+        }
+        return last;
+    }
+
+    Incident incident(String id) {
+        return incidents.find(id).orElseThrow();
     }
 
     @BeforeEach
@@ -80,7 +136,7 @@ class DetectAndRemediateTest {
         // The redelivery came before remediation ran, so the incident is handed over again (had the first send been
         // lost, this is what saves it); remediation still acts once.
         assertThat(queue).hasSize(2).containsOnly(((DetectionResult.Opened) first).incident().incidentId());
-        queue.forEach(id -> remediator(RemediationMode.ENFORCE).remediate(id));
+        queue.forEach(id -> remediate(id, RemediationMode.ENFORCE));
         assertThat(groups.revokeCalls).hasSize(1);
         assertThat(detector(RemediationMode.ENFORCE).handle(event)).isInstanceOf(DetectionResult.Duplicate.class);
         assertThat(queue).as("once resolved, a redelivery hands nothing over").hasSize(2);
@@ -92,20 +148,20 @@ class DetectAndRemediateTest {
         java.util.concurrent.atomic.AtomicBoolean sqsDown = new java.util.concurrent.atomic.AtomicBoolean(true);
         DetectChange detect = new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
                 new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups,
-                io.portcullis.remediation.ResourceTags.NONE, incidents, id -> {
+                io.portcullis.remediation.ResourceTags.NONE, incidents, (incident, input) -> {
                     if (sqsDown.get()) {
-                        throw new IllegalStateException("SQS unavailable");
+                        throw new IllegalStateException("Step Functions unavailable");
                     }
-                    queue.add(id);
+                    return queue.add(incident.incidentId());
                 }, clock, RemediationMode.ENFORCE, Set.of(OWN_ROLE));
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> detect.handle(event)).hasMessageContaining("SQS");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> detect.handle(event)).hasMessageContaining("Step Functions");
         sqsDown.set(false);
         DetectionResult redelivered = detect.handle(event);
 
         assertThat(redelivered).isInstanceOf(DetectionResult.Duplicate.class);
         assertThat(queue).hasSize(1);
-        assertThat(remediator(RemediationMode.ENFORCE).remediate(queue.get(0))).isInstanceOf(RemediationResult.Finished.class);
+        assertThat(remediate(queue.get(0), RemediationMode.ENFORCE)).isInstanceOf(StepOutcome.Done.class);
         assertThat(groups.revokeCalls).hasSize(1);
     }
 
@@ -125,7 +181,7 @@ class DetectAndRemediateTest {
                 Map.of("environment", "production"), List.of(HARMLESS, SSH_WORLD, httpsWorld)));
 
         DetectionResult result = detector(RemediationMode.ENFORCE).handle(Json.mapper().writeValueAsBytes(event));
-        remediator(RemediationMode.ENFORCE).remediate(queue.get(0));
+        remediate(queue.get(0), RemediationMode.ENFORCE);
 
         assertThat(result).isInstanceOfSatisfying(DetectionResult.Opened.class, o -> {
             assertThat(o.incident().priority()).isEqualTo(Priority.P1);
@@ -141,21 +197,25 @@ class DetectAndRemediateTest {
         detector(RemediationMode.ENFORCE).handle(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
         String id = queue.get(0);
 
-        RemediationResult first = remediator(RemediationMode.ENFORCE).remediate(id);
-        RemediationResult second = remediator(RemediationMode.ENFORCE).remediate(id);
+        StepOutcome first = remediate(id, RemediationMode.ENFORCE);
+        Incident afterFirst = incident(id);
+        StepOutcome second = remediate(id, RemediationMode.ENFORCE);
 
         assertThat(groups.revokeCalls).containsExactly(List.of("sgr-0f1e2d3c4b5a60001"));
         assertThat(groups.describe(ResourceRef.securityGroup(SG, "123456789012", "us-east-1")).orElseThrow().ingress())
                 .containsExactly(HARMLESS);
-        assertThat(first).isInstanceOfSatisfying(RemediationResult.Finished.class, f -> {
-            Incident i = f.incident();
-            assertThat(i.status()).isEqualTo(IncidentStatus.RESOLVED);
-            assertThat(i.detectedAt()).isNotNull();
-            assertThat(i.remediatedAt()).isNotNull();
-            assertThat(i.verifiedAt()).isNotNull();
-            assertThat(i.timeline()).extracting(t -> t.step()).containsExactly("detected", "claimed", "remediated", "verified");
-        });
-        assertThat(second).isInstanceOf(RemediationResult.Skipped.class);
+        assertThat(first).isInstanceOf(StepOutcome.Done.class);
+        assertThat(afterFirst.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(afterFirst.detectedAt()).isNotNull();
+        assertThat(afterFirst.remediatedAt()).isNotNull();
+        assertThat(afterFirst.verifiedAt()).isNotNull();
+        assertThat(afterFirst.resolvedAt()).isNotNull();
+        assertThat(afterFirst.revokedRules()).containsExactly(SSH_WORLD);
+        assertThat(afterFirst.timeline()).extracting(t -> t.step())
+                .containsExactly("detected", "Snapshot", "NotifyOnCall", "RevokeOffendingIngress", "Verify", "Resolve");
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("undo apv-").contains("Revoked tcp port 22 from 0.0.0.0/0"));
+        assertThat(second).isInstanceOf(StepOutcome.Done.class);
+        assertThat(incident(id).timeline()).anySatisfy(t -> assertThat(t.detail()).contains("already gone"));
     }
 
     @Test
@@ -163,15 +223,14 @@ class DetectAndRemediateTest {
         detector(RemediationMode.DRY_RUN).handle(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
 
         // Even an enforcing worker must not act on an incident recorded in dry-run.
-        RemediationResult result = remediator(RemediationMode.ENFORCE).remediate(queue.get(0));
+        remediate(queue.get(0), RemediationMode.ENFORCE);
 
+        Incident i = incident(queue.get(0));
         assertThat(groups.revokeCalls).isEmpty();
-        assertThat(result).isInstanceOfSatisfying(RemediationResult.Finished.class, f -> {
-            assertThat(f.incident().status()).isEqualTo(IncidentStatus.DRY_RUN);
-            assertThat(f.incident().remediatedAt()).isNull();
-            assertThat(f.incident().revokedRules()).containsExactly(SSH_WORLD);
-            assertThat(f.incident().outcome()).contains("Dry-run: would revoke").contains("no change was made");
-        });
+        assertThat(i.status()).isEqualTo(IncidentStatus.DRY_RUN);
+        assertThat(i.remediatedAt()).isNull();
+        assertThat(i.timeline()).anySatisfy(t -> assertThat(t.detail()).contains("Dry-run: would revoke tcp port 22"));
+        assertThat(slack.sent).noneSatisfy(m -> assertThat(m).startsWith("undo"));
     }
 
     @Test
@@ -180,27 +239,56 @@ class DetectAndRemediateTest {
         groups.revokeIngress(ResourceRef.securityGroup(SG, "123456789012", "us-east-1"), List.of(SSH_WORLD.ruleId()));
         groups.revokeCalls.clear();
 
-        RemediationResult result = remediator(RemediationMode.ENFORCE).remediate(queue.get(0));
+        StepOutcome result = remediate(queue.get(0), RemediationMode.ENFORCE);
 
         assertThat(groups.revokeCalls).isEmpty();
-        assertThat(result).isInstanceOfSatisfying(RemediationResult.Finished.class, f -> {
-            assertThat(f.incident().status()).isEqualTo(IncidentStatus.RESOLVED);
-            assertThat(f.incident().remediatedAt()).isNull();
-            assertThat(f.incident().outcome()).contains("already gone");
+        assertThat(result).isInstanceOf(StepOutcome.Done.class);
+        Incident i = incident(queue.get(0));
+        assertThat(i.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(i.remediatedAt()).isNull();
+        assertThat(i.timeline()).anySatisfy(t -> assertThat(t.detail()).contains("already gone"));
+    }
+
+    @Test
+    void undoPutsBackExactlyTheRevokedRuleOnce() {
+        detector(RemediationMode.ENFORCE).handle(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
+        String id = queue.get(0);
+        remediate(id, RemediationMode.ENFORCE);
+        Approval offer = approvals.find("apv-1").orElseThrow();
+        assertThat(offer.isUndo()).isTrue();
+        approvals.decide(offer.decided(ApprovalStatus.APPROVED, "UONCALL", clock.instant(), null));
+        String undo = Json.mapper().createObjectNode().put("type", "undo").put("incidentId", id)
+                .put("undoId", "apv-1").put("by", "UONCALL").toString();
+
+        StepOutcome first = worker(RemediationMode.ENFORCE).run(StepRequest.parse(undo, new StringBuilder()).orElseThrow());
+        StepOutcome again = worker(RemediationMode.ENFORCE).run(StepRequest.parse(undo, new StringBuilder()).orElseThrow());
+
+        assertThat(first).isInstanceOfSatisfying(StepOutcome.Finished.class,
+                f -> assertThat(f.detail()).contains("Restored tcp port 22 from 0.0.0.0/0"));
+        assertThat(again).isInstanceOfSatisfying(StepOutcome.Finished.class,
+                f -> assertThat(f.detail()).isEqualTo("already undone"));
+        assertThat(groups.restoreCalls).containsExactly(List.of(SSH_WORLD));
+        assertThat(groups.describe(ResourceRef.securityGroup(SG, "123456789012", "us-east-1")).orElseThrow().ingress())
+                .extracting(IngressRule::describe).containsExactlyInAnyOrder(HARMLESS.describe(), SSH_WORLD.describe());
+        assertThat(incident(id).timeline()).last().satisfies(t -> {
+            assertThat(t.step()).isEqualTo("undone");
+            assertThat(t.actor()).isEqualTo("slack:UONCALL");
         });
     }
 
     @Test
-    void aWorkerHoldingTheClaimKeepsOthersOut() {
+    void anUndoNobodyDecidedIsRefused() {
         detector(RemediationMode.ENFORCE).handle(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
         String id = queue.get(0);
-        Incident open = incidents.find(id).orElseThrow();
-        incidents.replace(open.next(IncidentStatus.REMEDIATING,
-                new io.portcullis.incident.TimelineEntry(clock.instant(), "claimed", "other", "x")).withClaimedAt(clock.instant()),
-                open.version());
+        remediate(id, RemediationMode.ENFORCE);
+        String undo = Json.mapper().createObjectNode().put("type", "undo").put("incidentId", id)
+                .put("undoId", "apv-1").put("by", "UMALLORY").toString();
 
-        assertThat(remediator(RemediationMode.ENFORCE).remediate(id)).isInstanceOf(RemediationResult.Busy.class);
-        assertThat(groups.revokeCalls).isEmpty();
+        StepOutcome result = worker(RemediationMode.ENFORCE).run(StepRequest.parse(undo, new StringBuilder()).orElseThrow());
+
+        assertThat(result).isInstanceOfSatisfying(StepOutcome.Failed.class,
+                f -> assertThat(f.error()).isEqualTo(StepOutcome.REFUSED));
+        assertThat(groups.restoreCalls).isEmpty();
     }
 
     @Test
@@ -221,17 +309,16 @@ class DetectAndRemediateTest {
     }
 
     @Test
-    void stoppingTheTrailIsP1ButWaitsForOnCallUntilItsPlaybookExists() {
+    void stoppingTheTrailIsP1AndStartsItsPlaybook() {
         DetectionResult result = detector(RemediationMode.ENFORCE)
                 .handle(Fixtures.bytes("cloudtrail/cloudtrail-stop-logging-cli.json"));
         assertThat(result).isInstanceOfSatisfying(DetectionResult.Opened.class, o -> {
             assertThat(o.incident().priority()).isEqualTo(Priority.P1);
             assertThat(o.incident().resource().id()).isEqualTo("org-management-events");
             assertThat(o.incident().decision().rowName()).isEqualTo("audit logging stopped, deleted or emptied");
-            assertThat(o.queued()).isFalse();
-            assertThat(o.incident().outcome()).contains("No automatic remediation exists for StopLogging yet");
+            assertThat(o.queued()).isTrue();
         });
-        assertThat(queue).isEmpty();
+        assertThat(queue).hasSize(1);
     }
 
     @Test
@@ -242,7 +329,7 @@ class DetectAndRemediateTest {
                 """), "exceptions.yaml");
         DetectChange detect = new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
                 new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none(), exceptions), groups, io.portcullis.remediation.ResourceTags.NONE, incidents,
-                queue::add, clock, RemediationMode.ENFORCE, Set.of(OWN_ROLE));
+                this::start, clock, RemediationMode.ENFORCE, Set.of(OWN_ROLE));
 
         DetectionResult result = detect.handle(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
 
@@ -283,10 +370,10 @@ class DetectAndRemediateTest {
                 .handle(Fixtures.bytes("cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json"));
         assertThat(result).isInstanceOfSatisfying(DetectionResult.Opened.class, o -> {
             assertThat(o.incident().priority()).isEqualTo(Priority.P2);
-            assertThat(o.queued()).isFalse();
+            assertThat(o.queued()).as("its playbook starts, and waits at the approval gate").isTrue();
             assertThat(o.incident().findings()).singleElement()
                     .satisfies(f -> assertThat(f.evidence()).extracting(IngressRule::source).containsExactly("::/0"));
         });
-        assertThat(queue).isEmpty();
+        assertThat(queue).hasSize(1);
     }
 }

@@ -59,7 +59,7 @@ class EventMutationFuzzTest {
         DetectChange detector = new DetectChange(
                 new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
                 new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()),
-                new InMemorySecurityGroups(), io.portcullis.remediation.ResourceTags.NONE, new InMemoryIncidentStore(), id -> { }, Clock.systemUTC(),
+                new InMemorySecurityGroups(), io.portcullis.remediation.ResourceTags.NONE, new InMemoryIncidentStore(), (incident, input) -> true, Clock.systemUTC(),
                 RemediationMode.DRY_RUN, Set.of());
         Map<Mutation, Integer> applied = new EnumMap<>(Mutation.class);
         Map<String, Integer> outcomes = new java.util.TreeMap<>();

@@ -33,4 +33,15 @@ public final class InMemorySecurityGroups implements SecurityGroupInspector, Sec
         List<IngressRule> left = s.ingress().stream().filter(r -> !ruleIds.contains(r.ruleId())).toList();
         groups.put(group.id(), new SecurityGroupState(s.group(), s.name(), s.tags(), left));
     }
+
+    public final List<List<IngressRule>> restoreCalls = new ArrayList<>();
+
+    @Override
+    public synchronized void restoreIngress(ResourceRef group, List<IngressRule> rules) {
+        restoreCalls.add(List.copyOf(rules));
+        SecurityGroupState s = groups.get(group.id());
+        List<IngressRule> now = new ArrayList<>(s.ingress());
+        now.addAll(rules);
+        groups.put(group.id(), new SecurityGroupState(s.group(), s.name(), s.tags(), now));
+    }
 }

@@ -111,6 +111,11 @@ public final class SlackNotifier implements Notifier {
         return new SlackNotifier(Slack.getInstance(config).methods(botToken), channel);
     }
 
+    /** The Web API client, shared with {@link SlackDirectory}. */
+    public MethodsClient methods() {
+        return methods;
+    }
+
     @Override
     public SlackThread announce(Incident incident, String next) {
         List<LayoutBlock> blocks = new ArrayList<>();
