@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class TemplateTest {
 
     /** Actions AWS only grants on Resource "*" (no resource-level permissions). */
-    static final Set<String> NO_RESOURCE_LEVEL = Set.of("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules");
+    static final Set<String> NO_RESOURCE_LEVEL = Set.of("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules",
+            "s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock");
 
     final Path root = LocalRuntime.repositoryRoot();
     final JsonNode template = LocalDeployment.readTemplate(root.resolve("template.yaml"));

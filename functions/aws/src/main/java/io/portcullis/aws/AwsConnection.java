@@ -13,10 +13,13 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3control.S3ControlClient;
+import software.amazon.awssdk.services.s3control.endpoints.S3ControlEndpointProvider;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -72,6 +75,24 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
         var builder = configure(S3Client.builder(), inRegion);
         endpoint.ifPresent(e -> builder.forcePathStyle(true));
         return builder.build();
+    }
+
+    /**
+     * S3 Control (the account-level public access block). AWS's endpoint rules address its calls to
+     * {@code <account>.<endpoint host>}; an emulator on 127.0.0.1 has no such names, so with an endpoint configured
+     * the rules' result is kept (signing name and region) and only its URL is pointed back at the endpoint.
+     */
+    public S3ControlClient s3Control() {
+        var builder = configure(S3ControlClient.builder(), region);
+        endpoint.ifPresent(e -> {
+            S3ControlEndpointProvider rules = S3ControlEndpointProvider.defaultProvider();
+            builder.endpointProvider(p -> rules.resolveEndpoint(p).thenApply(r -> r.toBuilder().url(e).build()));
+        });
+        return builder.build();
+    }
+
+    public CloudTrailClient cloudTrail(Region inRegion) {
+        return configure(CloudTrailClient.builder(), inRegion).build();
     }
 
     /** IAM is global: its endpoint lives in us-east-1 (aws-global). */

@@ -51,6 +51,14 @@ public record PolicyDocument(List<Statement> statements) {
         public boolean hasPrincipalAnyone() {
             return principals.contains("*");
         }
+
+        /**
+         * Whether this allows anyone ({@code *} or {@code {"AWS": "*"}}) with no condition limiting it to the
+         * organisation or its network (see {@link #RESTRICTING_KEYS}): what makes a bucket policy or trust policy public.
+         */
+        public boolean allowsAnyoneUnrestricted() {
+            return allow && hasPrincipalAnyone() && conditionKeys.stream().noneMatch(RESTRICTING_KEYS::contains);
+        }
     }
 
     /** Condition operators that can only narrow who matches. */
@@ -142,6 +150,21 @@ public record PolicyDocument(List<Statement> statements) {
                     s.has("NotResource") ? List.of("*") : strings(s.path("Resource")), keys));
         }
         return Optional.of(new PolicyDocument(statements));
+    }
+
+    /**
+     * The account a principal belongs to: {@code 123456789012} or {@code arn:aws:iam::123456789012:…}; null for
+     * {@code *}, services and federated principals.
+     */
+    public static String accountOf(String principal) {
+        if (principal.matches("\\d{12}")) {
+            return principal;
+        }
+        if (principal.startsWith("arn:aws") && principal.split(":").length > 4) {
+            String account = principal.split(":")[4];
+            return account.matches("\\d{12}") ? account : null;
+        }
+        return null;
     }
 
     static List<String> strings(JsonNode node) {

@@ -143,13 +143,6 @@ public final class IamPrivilegeRule implements Rule {
 
     /** The account of {@code 123456789012} or {@code arn:aws:iam::123456789012:…}; null for services and federations. */
     static String accountOf(String principal) {
-        if (principal.matches("\\d{12}")) {
-            return principal;
-        }
-        if (principal.startsWith("arn:aws") && principal.split(":").length > 4) {
-            String account = principal.split(":")[4];
-            return account.matches("\\d{12}") ? account : null;
-        }
-        return null;
+        return PolicyDocument.accountOf(principal);
     }
 }

@@ -129,8 +129,7 @@ public final class S3ExposureRule implements Rule {
         List<String> out = new ArrayList<>();
         PolicyDocument.parse(policy).ifPresent(doc -> {
             for (PolicyDocument.Statement s : doc.statements()) {
-                if (!s.allow() || !s.hasPrincipalAnyone()
-                        || s.conditionKeys().stream().anyMatch(PolicyDocument.RESTRICTING_KEYS::contains)) {
+                if (!s.allowsAnyoneUnrestricted()) {
                     continue;
                 }
                 List<String> named = s.notActions().isEmpty() ? s.actions() : List.of("every action but " + s.notActions());

@@ -1,0 +1,444 @@
+package io.portcullis.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.change.ResourceRef;
+import io.portcullis.iam.PolicyDocument;
+import io.portcullis.iam.PolicyRewrite;
+import io.portcullis.incident.Incident;
+import io.portcullis.json.Json;
+import io.portcullis.playbook.ActionResult;
+import io.portcullis.playbook.RemediationAction;
+import io.portcullis.playbook.ResourceActions;
+import io.portcullis.rule.Finding;
+import io.portcullis.rule.IamPrivilegeRule;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.PolicyVersion;
+import software.amazon.awssdk.services.iam.model.StatusType;
+
+/**
+ * The IAM side of the {@code iam-privilege} playbook: users, roles, groups, customer managed policies and the root
+ * user. The playbook runs all four actions for every IAM incident; each acts only on the findings of its kind and
+ * otherwise has nothing to do.
+ *
+ * <ul>
+ *   <li>{@code detach-policy}: detaches the managed policy an {@code iam-admin-granted} finding names
+ *       ({@code policyArn}) from the user, role or group. Refuses when the snapshot saw it detached and it is attached
+ *       again now (a newer attach, which has its own incident).</li>
+ *   <li>{@code restore-default-policy-version}: for an admin-equivalent default version of a managed policy, makes
+ *       the version the snapshot chose the default again. IAM keeps no history of which version was default before,
+ *       so the snapshot chooses the newest other version whose document is not admin-equivalent (by the rule's own
+ *       judgement); with none, it refuses. It also refuses when the default is now a different admin-equivalent
+ *       version than the one judged (a newer change).</li>
+ *   <li>{@code restore-trust-policy}: takes out of the role's trust policy only the principals the finding named
+ *       ({@code *}, or every principal of the outside account), keeping every other principal and statement. It does
+ *       not write the snapshot back: the snapshot is taken after the change it is about, so it holds the opened trust
+ *       policy (it is kept for Undo). Refuses when the offending principal was not in the snapshot (a newer change),
+ *       or when nothing would be left (a role must have a trust policy; what it should trust is a human decision).</li>
+ *   <li>{@code deactivate-access-key}: sets the access key named by a finding's {@code accessKeyId} fact to
+ *       Inactive, never deletes it. A root user's key cannot be changed by any other principal, so for the root user
+ *       it refuses and says what to do; today's {@code iam-root-access-key} finding carries no key id either.</li>
+ * </ul>
+ *
+ * <p>Each action makes only the calls {@link RemediationAction} declares for it; the snapshot and {@link #stillWrong}
+ * make only the read calls among them.
+ */
+public final class IamActions implements ResourceActions {
+
+    private final IamClient iam;
+
+    public IamActions(IamClient iam) {
+        this.iam = iam;
+    }
+
+    @Override
+    public boolean handles(Incident incident) {
+        return incident.resource().type().startsWith("AWS::IAM::");
+    }
+
+    /**
+     * User, role or group: {@code attachedPolicies} (ARNs); role: {@code trustPolicy} (the document as JSON text);
+     * user: {@code accessKeys} ({@code [{"id", "status"}]}); managed policy: {@code defaultVersionId},
+     * {@code versions} ({@code [{"versionId", "default", "adminEquivalent"}]}) and {@code restoreVersionId} (or null);
+     * {@code exists: false} when the entity is gone.
+     */
+    @Override
+    public ObjectNode snapshot(Incident incident) {
+        ResourceRef r = incident.resource();
+        ObjectNode out = Json.mapper().createObjectNode();
+        try {
+            switch (kind(r)) {
+                case POLICY -> {
+                    List<PolicyVersion> versions = versions(r.arn());
+                    out.put("defaultVersionId", defaultVersion(versions).map(PolicyVersion::versionId).orElse(null));
+                    ArrayNode list = out.putArray("versions");
+                    for (PolicyVersion v : versions) {
+                        list.addObject().put("versionId", v.versionId()).put("default", v.isDefaultVersion())
+                                .put("adminEquivalent", adminWhy(r.arn(), v.versionId()).isPresent());
+                    }
+                    String current = defaultVersion(versions).map(PolicyVersion::versionId).orElse("");
+                    out.put("restoreVersionId", restoreCandidate(r.arn(), versions, current).orElse(null));
+                }
+                case ROOT -> {
+                    // Nothing another principal may read or change: the root user's keys are the root user's own.
+                }
+                default -> {
+                    ArrayNode attached = out.putArray("attachedPolicies");
+                    attached(r).forEach(attached::add);
+                    if (kind(r) == Kind.ROLE) {
+                        out.put("trustPolicy", trustPolicy(r).toString());
+                    }
+                    if (kind(r) == Kind.USER) {
+                        ArrayNode keys = out.putArray("accessKeys");
+                        iam.listAccessKeysPaginator(k -> k.userName(r.id())).accessKeyMetadata().forEach(k ->
+                                keys.addObject().put("id", k.accessKeyId()).put("status", k.statusAsString()));
+                    }
+                }
+            }
+        } catch (NoSuchEntityException e) {
+            out.removeAll();
+            out.put("exists", false);
+        }
+        return out;
+    }
+
+    @Override
+    public ActionResult apply(RemediationAction action, Incident incident, ObjectNode snapshot, boolean dryRun) {
+        try {
+            return switch (action) {
+                case DETACH_POLICY -> detach(incident, snapshot, dryRun);
+                case RESTORE_DEFAULT_POLICY_VERSION -> restoreDefault(incident, snapshot, dryRun);
+                case RESTORE_TRUST_POLICY -> restoreTrust(incident, snapshot, dryRun);
+                case DEACTIVATE_ACCESS_KEY -> deactivateKey(incident, dryRun);
+                default -> throw new IllegalArgumentException(action.key() + " is not an IAM action; the playbook for "
+                        + incident.resource().type() + " should not name it");
+            };
+        } catch (NoSuchEntityException e) {
+            return ActionResult.nothingToDo(describe(incident.resource()) + " no longer exists: " + message(e));
+        }
+    }
+
+    @Override
+    public Optional<String> stillWrong(Incident incident) {
+        ResourceRef r = incident.resource();
+        List<String> wrong = new ArrayList<>();
+        try {
+            for (Finding f : incident.findings()) {
+                switch (f.ruleId()) {
+                    case IamPrivilegeRule.ID_ADMIN_GRANTED -> {
+                        if (kind(r) == Kind.POLICY) {
+                            defaultVersion(versions(r.arn())).ifPresent(v -> adminWhy(r.arn(), v.versionId()).ifPresent(why ->
+                                    wrong.add("the default version " + v.versionId() + " of policy " + r.id() + " " + why)));
+                        } else if (f.facts().containsKey("policyArn")) {
+                            String arn = f.facts().get("policyArn");
+                            if (attached(r).contains(arn)) {
+                                wrong.add(arn + " is still attached to " + describe(r));
+                            }
+                        } else {
+                            wrong.add("the inline policy " + f.facts().getOrDefault("policyName", "?") + " of "
+                                    + describe(r) + " is not removed by any action here; check it by hand");
+                        }
+                    }
+                    case IamPrivilegeRule.ID_TRUST_ANYONE, IamPrivilegeRule.ID_TRUST_EXTERNAL -> {
+                        List<String> open = new ArrayList<>();
+                        PolicyRewrite.withoutPrincipals(trustPolicy(r), offending(f)).removed()
+                                .forEach(s -> open.addAll(PolicyRewrite.judge(s).principals().stream()
+                                        .filter(offending(f)).toList()));
+                        if (!open.isEmpty()) {
+                            wrong.add("the trust policy of " + describe(r) + " still lets " + String.join(", ",
+                                    open.stream().distinct().toList()) + " assume it");
+                        }
+                    }
+                    case IamPrivilegeRule.ID_ROOT_ACCESS_KEY -> wrong.add("an access key of the root user of account "
+                            + r.account() + " cannot be checked or deactivated by any other principal; sign in as root"
+                            + " and delete it");
+                    default -> {
+                        String key = f.facts().get("accessKeyId");
+                        if (key != null && kind(r) == Kind.USER && liveKey(r, key).map(k -> k.status() == StatusType.ACTIVE)
+                                .orElse(false)) {
+                            wrong.add("access key " + key + " of " + describe(r) + " is still active");
+                        }
+                    }
+                }
+            }
+        } catch (NoSuchEntityException e) {
+            return Optional.empty();
+        }
+        return wrong.isEmpty() ? Optional.empty() : Optional.of(capitalise(String.join("; ", wrong)) + ".");
+    }
+
+    // --- detach-policy ------------------------------------------------------------------------------------------
+
+    private ActionResult detach(Incident incident, ObjectNode snapshot, boolean dryRun) {
+        ResourceRef r = incident.resource();
+        List<String> named = incident.findings().stream()
+                .filter(f -> f.ruleId().equals(IamPrivilegeRule.ID_ADMIN_GRANTED) && f.facts().containsKey("policyArn"))
+                .map(f -> f.facts().get("policyArn")).distinct().toList();
+        if (named.isEmpty() || kind(r) == Kind.POLICY || kind(r) == Kind.ROOT) {
+            return ActionResult.nothingToDo("The incident names no admin-equivalent managed policy attached to "
+                    + describe(r) + ", so nothing is detached.");
+        }
+        List<String> live = attached(r);
+        List<String> toDetach = named.stream().filter(live::contains).toList();
+        if (toDetach.isEmpty()) {
+            return ActionResult.nothingToDo(String.join(", ", named) + " is no longer attached to " + describe(r) + ".");
+        }
+        if (snapshot != null && snapshot.has("attachedPolicies")) {
+            List<String> then = new ArrayList<>();
+            snapshot.path("attachedPolicies").forEach(n -> then.add(n.asText()));
+            List<String> reattached = toDetach.stream().filter(a -> !then.contains(a)).toList();
+            if (!reattached.isEmpty()) {
+                return ActionResult.refused(String.join(", ", reattached) + " was detached from " + describe(r)
+                        + " when the incident was judged and is attached again now; a newer change did that, so it is"
+                        + " left attached.");
+            }
+        }
+        if (dryRun) {
+            return ActionResult.wouldChange("Would detach " + String.join(", ", toDetach) + " from " + describe(r) + ".");
+        }
+        for (String arn : toDetach) {
+            switch (kind(r)) {
+                case USER -> iam.detachUserPolicy(d -> d.userName(r.id()).policyArn(arn));
+                case ROLE -> iam.detachRolePolicy(d -> d.roleName(r.id()).policyArn(arn));
+                default -> iam.detachGroupPolicy(d -> d.groupName(r.id()).policyArn(arn));
+            }
+        }
+        return ActionResult.changed("Detached " + String.join(", ", toDetach) + " from " + describe(r) + ".");
+    }
+
+    // --- restore-default-policy-version -------------------------------------------------------------------------
+
+    private ActionResult restoreDefault(Incident incident, ObjectNode snapshot, boolean dryRun) {
+        ResourceRef r = incident.resource();
+        Optional<Finding> finding = incident.findings().stream()
+                .filter(f -> f.ruleId().equals(IamPrivilegeRule.ID_ADMIN_GRANTED)).findFirst();
+        if (kind(r) != Kind.POLICY || finding.isEmpty()) {
+            return ActionResult.nothingToDo("The incident is not about the default version of a managed policy, so no"
+                    + " default version is changed.");
+        }
+        List<PolicyVersion> versions = versions(r.arn());
+        String current = defaultVersion(versions).map(PolicyVersion::versionId).orElse("");
+        String judged = Optional.ofNullable(finding.get().facts().get("versionId")).filter(v -> !v.isBlank())
+                .orElse(snapshot == null ? current : snapshot.path("defaultVersionId").asText(current));
+        Optional<String> why = adminWhy(r.arn(), current);
+        if (why.isEmpty()) {
+            return ActionResult.nothingToDo("The default version " + current + " of policy " + r.id()
+                    + " is not admin-equivalent.");
+        }
+        if (!current.equals(judged)) {
+            return ActionResult.refused("The default of policy " + r.id() + " is now " + current + ", not the "
+                    + judged + " the incident judged, and it " + why.get() + "; a newer change made it default, so it"
+                    + " is left as it is.");
+        }
+        String target = snapshot != null && snapshot.has("restoreVersionId")
+                ? snapshot.path("restoreVersionId").asText(null)
+                : restoreCandidate(r.arn(), versions, current).orElse(null);
+        if (target == null) {
+            return ActionResult.refused("Policy " + r.id() + " has no other version that is not admin-equivalent to"
+                    + " go back to; write a scoped version by hand.");
+        }
+        if (versions.stream().noneMatch(v -> v.versionId().equals(target))) {
+            return ActionResult.refused("Version " + target + " of policy " + r.id() + ", recorded to go back to, has"
+                    + " been deleted since; choose a version by hand.");
+        }
+        String what = "version " + target + " the default of policy " + r.id() + " again, instead of " + current
+                + " which " + why.get();
+        if (dryRun) {
+            return ActionResult.wouldChange("Would make " + what + ".");
+        }
+        iam.setDefaultPolicyVersion(s -> s.policyArn(r.arn()).versionId(target));
+        return ActionResult.changed("Made " + what + ".");
+    }
+
+    /**
+     * The version to go back to: the newest other version that is not admin-equivalent. IAM records no history of
+     * which version was default before, and this is the one an administrator would most likely have had.
+     */
+    private Optional<String> restoreCandidate(String policyArn, List<PolicyVersion> versions, String current) {
+        return versions.stream().filter(v -> !v.versionId().equals(current))
+                .sorted(Comparator.comparing(PolicyVersion::createDate, Comparator.nullsFirst(Comparator.naturalOrder()))
+                        .thenComparing(v -> number(v.versionId())).reversed())
+                .filter(v -> adminWhy(policyArn, v.versionId()).isEmpty())
+                .map(PolicyVersion::versionId).findFirst();
+    }
+
+    // --- restore-trust-policy -----------------------------------------------------------------------------------
+
+    private ActionResult restoreTrust(Incident incident, ObjectNode snapshot, boolean dryRun) {
+        ResourceRef r = incident.resource();
+        List<Finding> findings = incident.findings().stream().filter(f -> f.ruleId().equals(IamPrivilegeRule.ID_TRUST_ANYONE)
+                || f.ruleId().equals(IamPrivilegeRule.ID_TRUST_EXTERNAL)).toList();
+        if (findings.isEmpty() || kind(r) != Kind.ROLE) {
+            return ActionResult.nothingToDo("The incident is not about the trust policy of a role, so no trust policy"
+                    + " is changed.");
+        }
+        Predicate<String> offending = findings.stream().map(IamActions::offending).reduce(p -> false, Predicate::or);
+        ObjectNode live = trustPolicy(r);
+        PolicyRewrite.Result rewrite = PolicyRewrite.withoutPrincipals(live, offending);
+        List<String> principals = rewrite.removed().stream().flatMap(s -> PolicyRewrite.judge(s).principals().stream())
+                .filter(offending).distinct().toList();
+        if (!rewrite.changed()) {
+            return ActionResult.nothingToDo("The trust policy of " + describe(r) + " no longer lets "
+                    + describeFindingPrincipals(findings) + " assume it.");
+        }
+        if (snapshot != null && snapshot.hasNonNull("trustPolicy")) {
+            List<JsonNode> judged = PolicyRewrite.withoutPrincipals(PolicyRewrite.read(snapshot.path("trustPolicy").asText()),
+                    offending).removed();
+            if (!judged.containsAll(rewrite.removed())) {
+                return ActionResult.refused("The trust policy of " + describe(r) + " lets " + String.join(", ", principals)
+                        + " assume it in a statement that was not there when the incident was judged; a newer change"
+                        + " wrote it, so the trust policy is left as it is.");
+            }
+        }
+        if (rewrite.remaining().isEmpty()) {
+            return ActionResult.refused("Taking " + String.join(", ", principals) + " out of the trust policy of "
+                    + describe(r) + " would leave no one able to assume it; decide by hand what it should trust.");
+        }
+        String what = String.join(", ", principals) + " from the trust policy of " + describe(r)
+                + ", keeping every other principal";
+        if (dryRun) {
+            return ActionResult.wouldChange("Would remove " + what + ".");
+        }
+        String doc = rewrite.remaining().get().toString();
+        iam.updateAssumeRolePolicy(u -> u.roleName(r.id()).policyDocument(doc));
+        return ActionResult.changed("Removed " + what + ".");
+    }
+
+    private static Predicate<String> offending(Finding f) {
+        if (f.ruleId().equals(IamPrivilegeRule.ID_TRUST_ANYONE)) {
+            return "*"::equals;
+        }
+        String account = PolicyDocument.accountOf(f.facts().getOrDefault("principal", ""));
+        String principal = f.facts().getOrDefault("principal", "");
+        return p -> p.equals(principal) || (account != null && account.equals(PolicyDocument.accountOf(p)));
+    }
+
+    private static String describeFindingPrincipals(List<Finding> findings) {
+        return String.join(", ", findings.stream().map(f -> f.facts().getOrDefault("principal", "*")).distinct().toList());
+    }
+
+    // --- deactivate-access-key ----------------------------------------------------------------------------------
+
+    private ActionResult deactivateKey(Incident incident, boolean dryRun) {
+        ResourceRef r = incident.resource();
+        if (kind(r) == Kind.ROOT && incident.findings().stream()
+                .anyMatch(f -> f.ruleId().equals(IamPrivilegeRule.ID_ROOT_ACCESS_KEY))) {
+            return ActionResult.refused("An access key of the root user of account " + r.account() + " can only be"
+                    + " deactivated by the root user itself; sign in as root and delete it.");
+        }
+        List<String> keys = incident.findings().stream().map(f -> f.facts().get("accessKeyId"))
+                .filter(k -> k != null && !k.isBlank()).distinct().toList();
+        if (keys.isEmpty() || kind(r) != Kind.USER) {
+            return ActionResult.nothingToDo("The incident names no access key of a user, so no key is deactivated.");
+        }
+        List<String> active = new ArrayList<>();
+        for (String key : keys) {
+            Optional<AccessKeyMetadata> live = liveKey(r, key);
+            if (live.isPresent() && live.get().status() == StatusType.ACTIVE) {
+                active.add(key);
+            }
+        }
+        if (active.isEmpty()) {
+            return ActionResult.nothingToDo("Access key " + String.join(", ", keys) + " of " + describe(r)
+                    + " is already inactive or deleted.");
+        }
+        if (dryRun) {
+            return ActionResult.wouldChange("Would deactivate access key " + String.join(", ", active) + " of "
+                    + describe(r) + " (not delete it).");
+        }
+        active.forEach(key -> iam.updateAccessKey(u -> u.userName(r.id()).accessKeyId(key).status(StatusType.INACTIVE)));
+        return ActionResult.changed("Deactivated access key " + String.join(", ", active) + " of " + describe(r)
+                + "; it is kept, so it can be re-activated.");
+    }
+
+    // --- reads --------------------------------------------------------------------------------------------------
+
+    private enum Kind { USER, ROLE, GROUP, POLICY, ROOT }
+
+    private static Kind kind(ResourceRef r) {
+        return switch (r.type()) {
+            case "AWS::IAM::User" -> r.id().equals("root") && r.arn().endsWith(":root") ? Kind.ROOT : Kind.USER;
+            case "AWS::IAM::Role" -> Kind.ROLE;
+            case "AWS::IAM::Group" -> Kind.GROUP;
+            default -> Kind.POLICY;
+        };
+    }
+
+    private List<String> attached(ResourceRef r) {
+        List<AttachedPolicy> out = new ArrayList<>();
+        switch (kind(r)) {
+            case USER -> iam.listAttachedUserPoliciesPaginator(l -> l.userName(r.id())).attachedPolicies().forEach(out::add);
+            case ROLE -> iam.listAttachedRolePoliciesPaginator(l -> l.roleName(r.id())).attachedPolicies().forEach(out::add);
+            case GROUP -> iam.listAttachedGroupPoliciesPaginator(l -> l.groupName(r.id())).attachedPolicies().forEach(out::add);
+            default -> {
+            }
+        }
+        return out.stream().map(AttachedPolicy::policyArn).toList();
+    }
+
+    private ObjectNode trustPolicy(ResourceRef r) {
+        return PolicyRewrite.read(iam.getRole(g -> g.roleName(r.id())).role().assumeRolePolicyDocument());
+    }
+
+    private List<PolicyVersion> versions(String policyArn) {
+        List<PolicyVersion> out = new ArrayList<>();
+        iam.listPolicyVersionsPaginator(l -> l.policyArn(policyArn)).versions().forEach(out::add);
+        return out;
+    }
+
+    private static Optional<PolicyVersion> defaultVersion(List<PolicyVersion> versions) {
+        return versions.stream().filter(v -> Boolean.TRUE.equals(v.isDefaultVersion())).findFirst();
+    }
+
+    /** Why the version's document is admin-equivalent, or empty when it is not. */
+    private Optional<String> adminWhy(String policyArn, String versionId) {
+        if (versionId.isBlank()) {
+            return Optional.empty();
+        }
+        String document = iam.getPolicyVersion(g -> g.policyArn(policyArn).versionId(versionId)).policyVersion().document();
+        return PolicyDocument.parse(Json.mapper().getNodeFactory().textNode(document))
+                .flatMap(PolicyDocument::adminEquivalence);
+    }
+
+    private Optional<AccessKeyMetadata> liveKey(ResourceRef r, String key) {
+        List<AccessKeyMetadata> all = new ArrayList<>();
+        iam.listAccessKeysPaginator(k -> k.userName(r.id())).accessKeyMetadata().forEach(all::add);
+        return all.stream().filter(k -> k.accessKeyId().equals(key)).findFirst();
+    }
+
+    private static int number(String versionId) {
+        try {
+            return Integer.parseInt(versionId.replaceAll("\\D", ""));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String describe(ResourceRef r) {
+        return switch (kind(r)) {
+            case USER -> "user " + r.id();
+            case ROLE -> "role " + r.id();
+            case GROUP -> "group " + r.id();
+            case POLICY -> "policy " + r.id();
+            case ROOT -> "the root user of " + r.account();
+        };
+    }
+
+    private static String message(NoSuchEntityException e) {
+        return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                ? e.awsErrorDetails().errorMessage() : e.getMessage();
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}
