@@ -27,7 +27,7 @@ class EventsThatMustNotRemediateIT {
         List<IngressRule> before = p.liveRules();
 
         JsonNode answer = p.detect(event);
-        int jobs = p.runtime.runRemediations();
+        int jobs = p.runtime.runSteps();
 
         assertThat(answer.path("outcome").asText()).as(what).isEqualTo(outcome);
         assertThat(jobs).isZero();

@@ -67,7 +67,7 @@ class MalformedEventsIT {
         assertThat(answer[0].path("reason").asText()).contains(reason);
         assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("Refused " + eventRef).contains(reason)
                 .contains("Kept for replay"));
-        assertThat(p.runtime.runRemediations()).isZero();
+        assertThat(p.runtime.runSteps()).isZero();
         assertThat(p.incidentRows()).isEmpty();
         assertThat(p.calls.count("RevokeSecurityGroupIngress")).isZero();
     }

@@ -55,7 +55,6 @@ class S3AndIamDetectionIT {
             assertThat(f.resource().arn()).isEqualTo("arn:aws:s3:::" + bucket);
         });
         assertThat(incident.status()).isEqualTo(IncidentStatus.OPEN);
-        assertThat(p.runtime.runRemediations()).isZero();
         assertThat(p.calls.count("GetBucketTagging")).isEqualTo(1);
     }
 
@@ -78,8 +77,11 @@ class S3AndIamDetectionIT {
         assertThat(incident.environment()).isEqualTo("production");
         assertThat(incident.priority()).isEqualTo(Priority.P1);
         assertThat(incident.findings()).singleElement().satisfies(f -> assertThat(f.ruleId()).isEqualTo("iam-trust-anyone"));
-        assertThat(incident.outcome()).contains("No automatic remediation exists for UpdateAssumeRolePolicy yet");
-        assertThat(answer.path("queuedForRemediation").asBoolean()).isFalse();
+        // Its playbook starts; the IAM playbook asks on-call before touching a role, even for P1.
+        assertThat(answer.path("playbookStarted").asBoolean()).isTrue();
+        assertThat(p.runtime.runPlaybook(incident.incidentId()).states()).endsWith("AwaitApproval");
+        assertThat(p.runtime.incident(incident.incidentId()).orElseThrow().status())
+                .isEqualTo(io.portcullis.incident.IncidentStatus.AWAITING_APPROVAL);
         assertThat(p.calls.count("ListRoleTags")).isEqualTo(1);
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.incident.Incident;
+import io.portcullis.local.LocalRuntime;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.RemediationMode;
 import io.portcullis.network.IngressRule;
@@ -37,10 +39,12 @@ class SecurityGroupContainmentIT {
         assertThat(p.liveRules()).extracting(IngressRule::ruleId).contains(offendingRuleId, p.sandbox.harmlessRuleId());
 
         JsonNode answer = p.detect(event);
-        int jobs = p.runtime.runRemediations();
+        LocalRuntime.Execution execution = p.runtime.runPlaybook(answer.path("incidentId").asText());
 
         assertThat(answer.path("outcome").asText()).isEqualTo("incident-opened");
-        assertThat(jobs).isEqualTo(1);
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(execution.states()).containsSubsequence("Snapshot", "NotifyOnCall", "RevokeOffendingIngress",
+                "Verify", "Resolve", "Done").doesNotContain("AwaitApproval", "WaitForLowTide", "MarkFailed");
         assertThat(p.liveRules()).extracting(IngressRule::ruleId).containsExactly(p.sandbox.harmlessRuleId());
         assertThat(p.calls.count("RevokeSecurityGroupIngress")).isEqualTo(1);
 
@@ -76,7 +80,7 @@ class SecurityGroupContainmentIT {
         List<String> outcomes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             outcomes.add(p.detect(event).path("outcome").asText());
-            p.runtime.runRemediations();
+            p.runtime.runPlaybook(p.runtime.incidentIds().get(0));
         }
 
         assertThat(outcomes).containsExactly("incident-opened", "duplicate", "duplicate");
@@ -104,7 +108,7 @@ class SecurityGroupContainmentIT {
             outcomes.add(f.get());
         }
         pool.shutdown();
-        p.runtime.runRemediations();
+        p.runtime.runPlaybook(p.runtime.incidentIds().get(0));
 
         assertThat(outcomes).containsExactlyInAnyOrder("incident-opened", "duplicate", "duplicate");
         assertThat(p.incidentRows()).hasSize(1);
@@ -119,17 +123,18 @@ class SecurityGroupContainmentIT {
         List<IngressRule> before = p.liveRules();
 
         JsonNode answer = p.detect(event);
-        p.runtime.runRemediations();
+        LocalRuntime.Execution execution = p.runtime.runPlaybook(answer.path("incidentId").asText());
 
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(p.calls.count("RevokeSecurityGroupIngress")).isZero();
         assertThat(p.liveRules()).isEqualTo(before);
         Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
         assertThat(incident.status()).isEqualTo(IncidentStatus.DRY_RUN);
         assertThat(incident.mode()).isEqualTo(RemediationMode.DRY_RUN);
         assertThat(incident.remediatedAt()).isNull();
-        assertThat(incident.revokedRules()).hasSize(1);
-        assertThat(incident.outcome()).contains("Dry-run: would revoke tcp port 22 from 0.0.0.0/0")
-                .contains("no change was made");
+        assertThat(incident.revokedRules()).isEmpty();
+        assertThat(incident.outcome()).contains("Dry-run").contains("would revoke tcp port 22 from 0.0.0.0/0");
+        assertThat(p.runtime.slack().messages()).noneSatisfy(m -> assertThat(m.block("actions", "undo:").isMissingNode()).isFalse());
     }
 
     @Test
@@ -139,14 +144,16 @@ class SecurityGroupContainmentIT {
         List<IngressRule> before = p.liveRules();
 
         JsonNode answer = p.detect(event);
-        int jobs = p.runtime.runRemediations();
+        LocalRuntime.Execution execution = p.runtime.runPlaybook(answer.path("incidentId").asText());
 
         assertThat(answer.path("priority").asText()).isEqualTo("P2");
-        assertThat(answer.path("queuedForRemediation").asBoolean()).isFalse();
-        assertThat(jobs).isZero();
+        assertThat(answer.path("playbookStarted").asBoolean()).isTrue();
+        assertThat(execution.status()).as("waiting at the approval gate").isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(execution.states()).endsWith("AwaitApproval");
+        assertThat(p.calls.count("RevokeSecurityGroupIngress")).isZero();
         assertThat(p.liveRules()).isEqualTo(before);
         Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
-        assertThat(incident.status()).isEqualTo(IncidentStatus.OPEN);
+        assertThat(incident.status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
         assertThat(incident.findings()).singleElement()
                 .satisfies(f -> assertThat(f.evidence()).extracting(IngressRule::source).containsExactly("::/0"));
     }

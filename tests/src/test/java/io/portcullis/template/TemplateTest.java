@@ -17,8 +17,13 @@ import org.junit.jupiter.api.Test;
 class TemplateTest {
 
     /** Actions AWS only grants on Resource "*" (no resource-level permissions). */
+    /** Actions AWS offers no resource-level permission for (task tokens of service integrations cannot be scoped). */
     static final Set<String> NO_RESOURCE_LEVEL = Set.of("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules",
-            "s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock");
+            "s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock", "states:SendTaskSuccess",
+            "states:SendTaskFailure");
+    /** What the playbook worker needs besides its actions: answer the executions, read the Slack secret. */
+    static final Set<String> WORKER_OWN = Set.of("states:SendTaskSuccess", "states:SendTaskFailure",
+            "secretsmanager:GetSecretValue");
 
     final Path root = LocalRuntime.repositoryRoot();
     final JsonNode template = LocalDeployment.readTemplate(root.resolve("template.yaml"));
@@ -80,10 +85,14 @@ class TemplateTest {
         assertThat(revoke.path("Resource").asText()).contains("${AWS::AccountId}:security-group/");
     }
 
-    /** The remediator may do exactly what the actions it runs declare: nothing missing, nothing extra. */
+    /**
+     * The remediator (the playbook worker) may do exactly what the actions it runs declare, plus Undo and its own
+     * plumbing: nothing missing, nothing extra.
+     */
     @Test
     void theRemediatorsAwsPermissionsAreExactlyThoseOfItsActions() {
-        java.util.Set<String> declared = new java.util.TreeSet<>();
+        java.util.Set<String> declared = new java.util.TreeSet<>(WORKER_OWN);
+        declared.addAll(io.portcullis.playbook.SecurityGroupActions.UNDO_PERMISSIONS);
         for (io.portcullis.playbook.RemediationAction a : io.portcullis.playbook.RemediationAction.values()) {
             if (a.runsToday()) {
                 declared.addAll(a.permissions());
@@ -96,6 +105,48 @@ class TemplateTest {
                     && !a.startsWith("dynamodb:")).forEach(granted::add);
         }
         assertThat(granted).isEqualTo(declared);
+    }
+
+    /** Every playbook is deployed as a state machine from its compiled definition, and the detector can start it. */
+    @Test
+    void everyPlaybookIsAStateMachineTheDetectorCanStart() {
+        java.util.Map<String, String> byFamily = new java.util.TreeMap<>();
+        for (io.portcullis.playbook.Playbook playbook : io.portcullis.playbook.Playbook.readAll(root.resolve("playbooks"))) {
+            String uri = "playbooks/asl/" + playbook.name() + ".asl.json";
+            String found = null;
+            for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getValue().path("Type").asText().equals("AWS::Serverless::StateMachine")
+                        && e.getValue().path("Properties").path("DefinitionUri").asText().equals(uri)) {
+                    found = e.getKey();
+                    JsonNode subs = e.getValue().path("Properties").path("DefinitionSubstitutions");
+                    assertThat(subs.has("StepQueueUrl") && subs.has("AlertQueueUrl")).as(found).isTrue();
+                    assertThat(e.getValue().path("Properties").path("Type").asText()).isEqualTo("STANDARD");
+                }
+            }
+            assertThat(found).as("a state machine deploying " + uri).isNotNull();
+            assertThat(java.nio.file.Files.exists(root.resolve(uri))).as(uri).isTrue();
+            byFamily.put(playbook.family().key(), found);
+        }
+        String setting = resources.path("DetectorFunction").path("Properties").path("Environment").path("Variables")
+                .path("PORTCULLIS_PLAYBOOKS").toString();
+        byFamily.forEach((family, machine) -> assertThat(setting).contains(family + "=${" + machine + "}"));
+        assertThat(resources.path("DetectorRole").toString()).contains("states:StartExecution")
+                .doesNotContain("SendTask");
+    }
+
+    /** The Slack endpoint can record decisions and resume executions; it can change no resource. */
+    @Test
+    void theSlackEndpointChangesNoResource() {
+        String role = resources.path("InteractionRole").toString();
+        assertThat(role).contains("states:SendTaskSuccess").contains("secretsmanager:GetSecretValue")
+                .doesNotContain("ec2:").doesNotContain("s3:").doesNotContain("iam:").doesNotContain("cloudtrail:");
+        assertThat(resources.path("InteractionFunction").path("Properties").path("Events").path("SlackInteractions")
+                .path("Type").asText()).isEqualTo("HttpApi");
+        // The Slack credentials are a secret's ARN, never a value in the template.
+        assertThat(template.path("Parameters").path("SlackSecretArn").path("AllowedPattern").asText())
+                .contains("secretsmanager");
+        assertThat(template.toString()).doesNotContainPattern("xox[abp]-[0-9A-Za-z]");
     }
 
     @Test

@@ -40,14 +40,12 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
     }
 
     @Override
-    public Optional<Approval> pendingFor(String incidentId) {
+    public java.util.List<Approval> ofIncident(String incidentId) {
         // The byIncident index (template.yaml); eventually consistent, which is fine minutes after the gate opened.
-        var response = dynamoDb.query(r -> r.tableName(table).indexName(BY_INCIDENT)
-                .keyConditionExpression("incidentId = :incident")
-                .expressionAttributeValues(Map.of(":incident", AttributeValue.fromS(incidentId))));
-        return response.items().stream().map(documents::fromItem)
-                .filter(a -> a.status() == ApprovalStatus.PENDING && !a.isUndo())
-                .max(java.util.Comparator.comparing(Approval::expiresAt));
+        return dynamoDb.queryPaginator(r -> r.tableName(table).indexName(BY_INCIDENT)
+                        .keyConditionExpression("incidentId = :incident")
+                        .expressionAttributeValues(Map.of(":incident", AttributeValue.fromS(incidentId))))
+                .items().stream().map(documents::fromItem).toList();
     }
 
     @Override

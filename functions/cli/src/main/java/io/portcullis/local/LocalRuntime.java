@@ -183,23 +183,38 @@ public final class LocalRuntime implements AutoCloseable {
      * would, until the execution ends or waits at an approval gate (or {@code limit} passes).
      */
     public Execution runPlaybook(String incidentId, Duration limit) {
-        String arn = executionArn(incidentId);
+        return runExecution(executionArn(incidentId), incidentId, limit);
+    }
+
+    /** As {@link #runPlaybook}, for an execution started by the caller ({@link #startPlaybook}). */
+    public Execution runExecution(String arn, String incidentId, Duration limit) {
         Instant deadline = Instant.now().plus(limit);
         while (Instant.now().isBefore(deadline)) {
             int done = runSteps();
             Optional<DescribeExecutionResponse> d = describe(arn);
             if (d.isPresent() && d.get().status() != ExecutionStatus.RUNNING) {
                 runSteps();
-                return execution(incidentId);
+                return executionAt(arn);
             }
             if (done == 0 && d.isPresent() && waitingForApproval(incidentId)) {
-                return execution(incidentId);
+                return executionAt(arn);
             }
             if (done == 0) {
                 sleep(100);
             }
         }
-        return execution(incidentId);
+        return executionAt(arn);
+    }
+
+    /**
+     * Starts the incident's playbook as the detector does, under another execution name and with this input (a
+     * test shortens the approval gate's time limit this way).
+     */
+    public String startPlaybook(String incidentId, String executionName, ObjectNode input) {
+        Incident incident = incident(incidentId).orElseThrow();
+        String machine = deployment.playbooks().get(incident.findings().get(0).family().key());
+        return sfn.startExecution(r -> r.stateMachineArn(machine).name(executionName).input(input.toString()))
+                .executionArn();
     }
 
     public Execution runPlaybook(String incidentId) {
@@ -220,7 +235,10 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     public Execution execution(String incidentId) {
-        String arn = executionArn(incidentId);
+        return executionAt(executionArn(incidentId));
+    }
+
+    public Execution executionAt(String arn) {
         Optional<DescribeExecutionResponse> d = describe(arn);
         if (d.isEmpty()) {
             return new Execution(arn, null, List.of(), List.of());
@@ -279,6 +297,12 @@ public final class LocalRuntime implements AutoCloseable {
         APIGatewayV2HTTPEvent parsed = httpEvents.fromJson(new ByteArrayInputStream(
                 event.toString().getBytes(StandardCharsets.UTF_8)));
         return interaction.handleRequest(parsed, new LocalLambdaContext("portcullis-slack-interactions", 10, 512));
+    }
+
+    /** Every incident id in the table. */
+    public List<String> incidentIds() {
+        return dynamoDb.scan(r -> r.tableName(deployment.incidentsTable())).items().stream()
+                .map(i -> i.get("incidentId").s()).sorted().toList();
     }
 
     public Optional<Incident> incident(String incidentId) {

@@ -57,6 +57,7 @@ public record Approval(String approvalId, String incidentId, ApprovalStatus stat
                 decidedAt, reason, version, kind, slackChannel, ts, payload);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isUndo() {
         return UNDO.equals(kind);
     }

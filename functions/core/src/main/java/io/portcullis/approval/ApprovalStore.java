@@ -9,8 +9,14 @@ public interface ApprovalStore {
 
     Optional<Approval> find(String approvalId);
 
+    /** Every approval and Undo offer of an incident. */
+    java.util.List<Approval> ofIncident(String incidentId);
+
     /** The newest approval of an incident's gate that is still PENDING, if any (for the gate's time-out). */
-    Optional<Approval> pendingFor(String incidentId);
+    default Optional<Approval> pendingFor(String incidentId) {
+        return ofIncident(incidentId).stream().filter(a -> !a.isUndo() && a.status() == ApprovalStatus.PENDING)
+                .max(java.util.Comparator.comparing(Approval::expiresAt));
+    }
 
     /** Records where the buttons were posted (no other field changes). */
     void posted(Approval approval);

@@ -251,9 +251,11 @@ public final class DetectChange {
         return home && (!securityGroup || change.kind() == ChangeKind.INGRESS_ADDED);
     }
 
+    /** In the stack's account, and in its region (IAM is global: its resources belong to every region). */
     private boolean home(Change change) {
+        String region = change.resource().region();
         return (homeAccount == null || homeAccount.equals(change.resource().account()))
-                && (homeRegion == null || homeRegion.equals(change.resource().region()));
+                && (homeRegion == null || homeRegion.equals(region) || "global".equals(region));
     }
 
     private boolean isOwn(Change change) {

@@ -16,7 +16,7 @@ import java.util.List;
  * the state machine for real and the test harness plays Lambda's event-source mapping for the queue.
  *
  * <p>Execution input: {@code {"incidentId", "response", "dryRun", "approval": {"timeoutSeconds", "onTimeout"},
- * "slack": {}}} — see {@link PlaybookInput}.
+ * "slack": {}, "decision": {}}} — see {@link PlaybookInput}.
  *
  * <p>Every task retries throttling, 5xx and lost workers with exponential backoff and jitter; anything else (or the
  * retries running out) is caught and goes to {@code MarkFailed}, which marks the incident {@code FAILED} and alerts.
@@ -109,6 +109,7 @@ public final class PlaybookCompiler {
         body.put("incidentId.$", "$.incidentId");
         body.put("dryRun.$", "$.dryRun");
         body.put("slack.$", "$.slack");
+        body.put("decision.$", "$.decision");
         body.put("playbook", playbook.name());
         body.put("step", step.name());
         body.put("type", step.type());
@@ -206,6 +207,7 @@ public final class PlaybookCompiler {
                 null, null, null, null, null);
         ObjectNode rej = task(playbook, rejected, "Done", "$.last");
         rej.put("Comment", "On-call rejected: record the reason as an exception with an expiry; change nothing.");
+        ((ObjectNode) rej.path("Parameters").path("MessageBody")).put("error.$", "$.error");
         states.set(rejected.name(), rej);
 
         PlaybookStep timedOut = new PlaybookStep(step.name() + ".TimedOut", "approval-timed-out", List.of(),
@@ -294,6 +296,10 @@ public final class PlaybookCompiler {
         ObjectNode r = alert.putArray("Retry").addObject();
         r.putArray("ErrorEquals").add("States.ALL");
         r.put("IntervalSeconds", 2).put("MaxAttempts", 5).put("BackoffRate", 2.0).put("JitterStrategy", "FULL");
+        ObjectNode last = alert.putArray("Catch").addObject();
+        last.putArray("ErrorEquals").add("States.ALL");
+        last.put("ResultPath", "$.alertError");
+        last.put("Next", "Failed");
         alert.put("Next", "Failed");
 
         ObjectNode failed = states.putObject("Failed");

@@ -29,6 +29,8 @@ public final class PlaybookInput {
         approval.put("timeoutSeconds", (approvalWithin == null ? DEFAULT_APPROVAL : approvalWithin).toSeconds());
         approval.put("onTimeout", (onTimeout == null ? TimeoutAction.ESCALATE : onTimeout).key());
         input.putObject("slack");
+        // The approval gate's result ({"approvalId", "by", "at", "decision"}) lands here.
+        input.putObject("decision");
         return input;
     }
 }

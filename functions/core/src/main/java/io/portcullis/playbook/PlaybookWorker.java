@@ -84,7 +84,7 @@ public final class PlaybookWorker {
         if (found.isEmpty()) {
             return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "no incident " + request.incidentId());
         }
-        Incident incident = found.get();
+        Incident incident = recordDecision(request, found.get());
         return switch (request.type()) {
             case PlaybookStep.SNAPSHOT -> snapshot(request, incident);
             case PlaybookStep.NOTIFY -> notify(request, incident);
@@ -101,6 +101,22 @@ public final class PlaybookWorker {
             case "undo" -> undo(request, incident);
             default -> new StepOutcome.Failed(StepOutcome.STEP_FAILED, "unknown step type '" + request.type() + "'");
         };
+    }
+
+    /**
+     * The first step after an approval records who approved and when (the interaction endpoint only writes the
+     * approval; the execution carries the decision on).
+     */
+    private Incident recordDecision(StepRequest request, Incident incident) {
+        JsonNode decision = request.body().path("decision");
+        if (!"approved".equals(decision.path("decision").asText())
+                || incident.timeline().stream().anyMatch(t -> t.step().equals("approved"))) {
+            return incident;
+        }
+        String by = decision.path("by").asText("on-call");
+        Instant at = decision.path("at").isTextual() ? Instant.parse(decision.path("at").asText()) : clock.instant();
+        return update(incident.incidentId(), i -> i.next(IncidentStatus.OPEN, new TimelineEntry(at, "approved",
+                "slack:" + by, "Approved in Slack by " + by + " at " + at.truncatedTo(ChronoUnit.SECONDS) + ".")));
     }
 
     private boolean dryRun(StepRequest request, Incident incident) {
@@ -152,9 +168,9 @@ public final class PlaybookWorker {
             approvers.addAll(directory.members(group));
         }
         approvers.addAll(defaultApprovers);
+        // The actor stays on the list, marked: the interaction endpoint refuses them by name.
         Set<String> actor = directory.slackIdsOf(incident.actor());
-        approvers.removeAll(actor);
-        if (approvers.isEmpty()) {
+        if (approvers.stream().allMatch(actor::contains)) {
             return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "nobody may approve incident "
                     + incident.incidentId() + ": the playbook's approvers resolve to no Slack user but the actor");
         }
@@ -183,7 +199,8 @@ public final class PlaybookWorker {
                 ZoneId.of(w.path("timeZone").asText()));
         Instant now = clock.instant();
         Instant opens = window.nextOpening(now);
-        long seconds = Math.max(0, Duration.between(now, opens).toSeconds());
+        // Rounded up: the remediation must not run before the window opens.
+        long seconds = Math.max(0, (Duration.between(now, opens).toMillis() + 999) / 1000);
         String text = seconds == 0 ? "The low-tide window " + window.describe() + " is open: remediating now."
                 : "Scheduled for the low-tide window " + window.describe() + ": remediation at "
                         + opens.truncatedTo(ChronoUnit.SECONDS) + " (in " + Duration.ofSeconds(seconds) + ").";
@@ -260,7 +277,7 @@ public final class PlaybookWorker {
         boolean dry = dryRun(request, incident);
         Instant now = clock.instant();
         Incident resolved = update(incident.incidentId(), i -> i.next(dry ? IncidentStatus.DRY_RUN : IncidentStatus.RESOLVED,
-                        new TimelineEntry(now, request.step(), ACTOR, dry ? "Dry-run finished: " + i.outcome()
+                        new TimelineEntry(now, request.step(), ACTOR, dry ? "Dry-run finished: " + wouldHave(i)
                                 : "Resolved: " + i.outcome()))
                 .withRemediation(i.revokedRules(), i.remediatedAt(), i.verifiedAt(), now));
         Optional<SlackThread> thread = request.slack();
@@ -282,10 +299,21 @@ public final class PlaybookWorker {
         return new StepOutcome.Done(out);
     }
 
+    /** What the dry-run's remediate steps said they would do. */
+    private static String wouldHave(Incident incident) {
+        List<String> would = incident.timeline().stream().map(TimelineEntry::detail)
+                .filter(d -> d.startsWith("Dry-run: would")).toList();
+        return would.isEmpty() ? "nothing would have been changed." : String.join(" ", would);
+    }
+
     private StepOutcome rejected(StepRequest request, Incident incident) {
+        // The decision as the interaction endpoint wrote it (the failure's Cause carries it too, but is not relied on).
+        Optional<Approval> decision = approvals.ofIncident(incident.incidentId()).stream()
+                .filter(a -> !a.isUndo() && a.status() == ApprovalStatus.REJECTED)
+                .max(java.util.Comparator.comparing(Approval::decidedAt));
         JsonNode cause = parse(request.body().path("error").path("Cause").asText(""));
-        String by = cause.path("by").asText("on-call");
-        String reason = cause.path("reason").asText("no reason given");
+        String by = decision.map(Approval::decidedBy).orElse(cause.path("by").asText("on-call"));
+        String reason = decision.map(Approval::reason).orElse(cause.path("reason").asText("no reason given"));
         Instant now = clock.instant();
         Instant until = now.plus(EXCEPTION_FOR);
         String rules = String.join(", ", incident.findings().stream().map(f -> f.ruleId()).distinct().toList());

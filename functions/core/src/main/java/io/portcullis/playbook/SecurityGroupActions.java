@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  */
 public final class SecurityGroupActions implements ResourceActions {
 
+    /** What Undo needs, besides {@link RemediationAction#REVOKE_INGRESS}'s permissions. */
+    public static final List<String> UNDO_PERMISSIONS = List.of("ec2:AuthorizeSecurityGroupIngress");
+
     private final SecurityGroupInspector inspector;
     private final SecurityGroupRemediator remediator;
 

@@ -3,7 +3,6 @@ package io.portcullis.testing;
 import io.portcullis.approval.Approval;
 import io.portcullis.approval.ApprovalStatus;
 import io.portcullis.approval.ApprovalStore;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,9 +24,8 @@ public final class InMemoryApprovals implements ApprovalStore {
     }
 
     @Override
-    public Optional<Approval> pendingFor(String incidentId) {
-        return approvals.values().stream().filter(a -> a.incidentId().equals(incidentId) && !a.isUndo()
-                && a.status() == ApprovalStatus.PENDING).max(Comparator.comparing(Approval::expiresAt));
+    public java.util.List<Approval> ofIncident(String incidentId) {
+        return approvals.values().stream().filter(a -> a.incidentId().equals(incidentId)).toList();
     }
 
     @Override

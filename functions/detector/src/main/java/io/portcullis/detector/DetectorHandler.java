@@ -52,7 +52,7 @@ public final class DetectorHandler implements RequestStreamHandler {
             case DetectionResult.Opened o -> LOG.info("Incident {} opened: {} {} on {} by {} ({}); {}",
                     o.incident().incidentId(), o.incident().priority(), o.incident().response().label(),
                     o.incident().resource().id(), o.incident().actor().displayName(), o.incident().origin().label(),
-                    o.queued() ? "queued for remediation" : "awaiting its playbook");
+                    o.queued() ? "playbook started" : "recorded, no playbook runs");
             default -> LOG.info("{}", summary);
         }
         Json.mapper().writeValue(output, summary);

@@ -1,16 +1,20 @@
 package io.portcullis.remediator;
 
 import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.CloudTrailActions;
+import io.portcullis.aws.IamActions;
+import io.portcullis.aws.S3BucketActions;
 import io.portcullis.playbook.ResourceActions;
 import java.util.List;
 
-/** The live-resource actions for S3, IAM and CloudTrail playbooks. */
+/** The live-resource actions for the S3, IAM and audit-logging playbooks (security groups are built beside). */
 final class OtherActions {
 
     private OtherActions() {
     }
 
     static List<ResourceActions> all(AwsConnection aws) {
-        return List.of();
+        return List.of(new S3BucketActions(aws::s3, aws.s3Control()), new IamActions(aws.iam()),
+                new CloudTrailActions(aws::cloudTrail));
     }
 }

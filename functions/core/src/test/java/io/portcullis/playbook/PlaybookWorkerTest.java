@@ -1,0 +1,173 @@
+package io.portcullis.playbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.approval.Approval;
+import io.portcullis.approval.ApprovalStatus;
+import io.portcullis.change.Actor;
+import io.portcullis.change.CloudTrailEventReader;
+import io.portcullis.change.OriginClassifier;
+import io.portcullis.change.ResourceRef;
+import io.portcullis.detection.DetectChange;
+import io.portcullis.detection.DetectionResult;
+import io.portcullis.detection.PolicyEngine;
+import io.portcullis.incident.Incident;
+import io.portcullis.incident.IncidentStatus;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.json.Json;
+import io.portcullis.network.Cidr;
+import io.portcullis.network.IngressRule;
+import io.portcullis.network.IpProtocol;
+import io.portcullis.network.PortRange;
+import io.portcullis.protocol.Accounts;
+import io.portcullis.protocol.Protocol;
+import io.portcullis.remediation.SecurityGroupState;
+import io.portcullis.rule.RuleSet;
+import io.portcullis.testing.Fixtures;
+import io.portcullis.testing.InMemoryApprovals;
+import io.portcullis.testing.InMemoryIncidentStore;
+import io.portcullis.testing.InMemorySecurityGroups;
+import io.portcullis.testing.RecordingNotifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The playbook worker's steps beyond the automatic path (which DetectAndRemediateTest drives). */
+class PlaybookWorkerTest {
+
+    static final String SG = "sg-0a1b2c3d4e5f60001";
+    final InMemoryIncidentStore incidents = new InMemoryIncidentStore();
+    final InMemorySecurityGroups groups = new InMemorySecurityGroups();
+    final InMemoryApprovals approvals = new InMemoryApprovals();
+    final RecordingNotifier slack = new RecordingNotifier();
+    final Clock clock = Clock.fixed(Instant.parse("2026-11-30T15:00:00Z"), ZoneOffset.UTC);
+    /** Bob made the change; his Slack account is U0BOB, and he is in the on-call group. */
+    final Directory directory = new Directory() {
+        @Override
+        public Set<String> members(String group) {
+            return group.equals("S0ONCALL") ? Set.of("U0ALICE", "U0BOB") : Set.of();
+        }
+
+        @Override
+        public Set<String> slackIdsOf(Actor actor) {
+            return actor.principalArn().endsWith("/bob") ? Set.of("U0BOB") : Set.of();
+        }
+    };
+    final PlaybookWorker worker = new PlaybookWorker(incidents, approvals, slack, directory,
+            new SecurityGroupActions(groups, groups), List.of(), clock, RemediationMode.ENFORCE, Set.of("U0LEAD"),
+            () -> "apv-1");
+    String incidentId;
+
+    @BeforeEach
+    void aP2FromTheCli() {
+        groups.put(new SecurityGroupState(ResourceRef.securityGroup(SG, "123456789012", "us-east-1"), "web-prod",
+                Map.of("environment", "production"), List.of(new IngressRule("sgr-0f1e2d3c4b5a60002", IpProtocol.TCP,
+                new PortRange(3389, 3389), Cidr.parse("::/0"), null, null))));
+        DetectionResult opened = new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
+                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups,
+                io.portcullis.remediation.ResourceTags.NONE, incidents, (i, input) -> true, clock,
+                RemediationMode.ENFORCE, Set.of()).handle(Fixtures.bytes("cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json"));
+        incidentId = ((DetectionResult.Opened) opened).incident().incidentId();
+    }
+
+    StepOutcome run(String type, String step, java.util.function.Consumer<ObjectNode> extra) {
+        ObjectNode body = Json.mapper().createObjectNode().put("taskToken", "fake-token-" + step)
+                .put("incidentId", incidentId).put("playbook", "security-group-ingress").put("step", step)
+                .put("type", type).put("dryRun", false);
+        body.putObject("slack").put("channel", "C0ONCALL").put("ts", "1700000000.000001");
+        extra.accept(body);
+        return worker.run(StepRequest.parse(body.toString(), new StringBuilder()).orElseThrow());
+    }
+
+    Incident incident() {
+        return incidents.find(incidentId).orElseThrow();
+    }
+
+    @Test
+    void theGateStoresTheTokenWithAnOpaqueIdAndAsksTheApproversButMarksTheActor() {
+        StepOutcome outcome = run("approve", "AwaitApproval", b -> {
+            b.putArray("approvers").add("U0CAROL");
+            b.put("approverGroup", "S0ONCALL").put("timeoutSeconds", 900).put("onTimeout", "remediate");
+        });
+
+        assertThat(outcome).isEqualTo(new StepOutcome.Pending("apv-1"));
+        Approval approval = approvals.find("apv-1").orElseThrow();
+        assertThat(approval.taskToken()).isEqualTo("fake-token-AwaitApproval");
+        assertThat(approval.approvers()).containsExactlyInAnyOrder("U0CAROL", "U0ALICE", "U0BOB", "U0LEAD");
+        assertThat(approval.actorSlackIds()).containsExactly("U0BOB");
+        assertThat(approval.expiresAt()).isEqualTo(Instant.parse("2026-11-30T15:15:00Z"));
+        assertThat(approval.messageTs()).as("where the buttons were posted").isNotNull();
+        assertThat(slack.sent).singleElement().satisfies(m -> assertThat(m).startsWith("ask apv-1")
+                .contains("until 2026-11-30T15:15:00Z then remediate").doesNotContain("fake-token"));
+        assertThat(incident().status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
+    }
+
+    @Test
+    void aTimedOutGateClosesItsApprovalAndSaysSoOnTheMessage() {
+        run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
+
+        StepOutcome timedOut = run("approval-timed-out", "AwaitApproval.TimedOut", b -> b.put("onTimeout", "escalate"));
+        StepOutcome escalated = run("escalate", "AwaitApproval.Escalate", b -> { });
+
+        assertThat(timedOut).isInstanceOf(StepOutcome.Done.class);
+        assertThat(escalated).isInstanceOf(StepOutcome.Done.class);
+        assertThat(approvals.find("apv-1").orElseThrow().status()).isEqualTo(ApprovalStatus.EXPIRED);
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("decided: Timed out").contains("escalate"));
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("alert: Nobody approved in time: escalated"));
+        assertThat(incident().status()).isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(groups.revokeCalls).isEmpty();
+    }
+
+    @Test
+    void theWindowStepSaysHowLongToSleepOnItsOwnClock() {
+        StepOutcome outcome = run("wait-for-window", "WaitForLowTide", b -> b.putObject("window")
+                .put("start", "02:00").put("end", "04:00").put("timeZone", "Europe/London")
+                .putArray("days").add("TUE").add("WED"));
+
+        assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Done.class, d -> {
+            assertThat(d.output().path("seconds").asLong()).isEqualTo(11 * 3600);
+            assertThat(d.output().path("opensAt").asText()).isEqualTo("2026-12-01T02:00:00Z");
+        });
+        assertThat(incident().status()).isEqualTo(IncidentStatus.SCHEDULED);
+    }
+
+    @Test
+    void aRemediationWhoseLiveStateNoLongerMatchesIsRefusedAndChangesNothing() {
+        groups.put(new SecurityGroupState(ResourceRef.securityGroup(SG, "123456789012", "us-east-1"), "web-prod",
+                Map.of("environment", "production"), List.of()));
+        StepOutcome nothing = run("remediate", "RevokeOffendingIngress", b -> b.put("action", "revoke-ingress"));
+        StepOutcome wrongFamily = run("remediate", "RestorePublicAccessBlock",
+                b -> b.put("action", "restore-public-access-block"));
+
+        assertThat(nothing).isInstanceOf(StepOutcome.Done.class);
+        assertThat(wrongFamily).isInstanceOfSatisfying(StepOutcome.Failed.class,
+                f -> assertThat(f.error()).isEqualTo(StepOutcome.REFUSED));
+        assertThat(groups.revokeCalls).isEmpty();
+    }
+
+    @Test
+    void aFailedPlaybookMarksTheIncidentFailedWithTheCauseAndAlerts() {
+        StepOutcome outcome = run("fail", "MarkFailed", b -> b.putObject("error")
+                .put("Error", "Portcullis.VerifyFailed").put("Cause", "tcp port 3389 from ::/0 is still present"));
+
+        assertThat(outcome).isInstanceOf(StepOutcome.Done.class);
+        assertThat(incident().status()).isEqualTo(IncidentStatus.FAILED);
+        assertThat(incident().outcome()).contains("Portcullis.VerifyFailed").contains("still present");
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("alert: Playbook security-group-ingress failed"));
+    }
+
+    @Test
+    void anUnknownStepOrIncidentFailsTheStepWithAReason() {
+        assertThat(run("teleport", "Teleport", b -> { })).isInstanceOfSatisfying(StepOutcome.Failed.class,
+                f -> assertThat(f.cause()).contains("unknown step type 'teleport'"));
+        incidentId = "inc-does-not-exist";
+        assertThat(run("snapshot", "Snapshot", b -> { })).isInstanceOfSatisfying(StepOutcome.Failed.class,
+                f -> assertThat(f.cause()).contains("no incident inc-does-not-exist"));
+    }
+}

@@ -1,0 +1,399 @@
+package io.portcullis.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.approval.RequestSignature;
+import io.portcullis.aws.AwsConnection;
+import io.portcullis.incident.Incident;
+import io.portcullis.incident.IncidentStatus;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.json.Json;
+import io.portcullis.local.Emulator;
+import io.portcullis.local.EventReplay;
+import io.portcullis.local.LocalRuntime;
+import io.portcullis.local.LocalSlack;
+import io.portcullis.network.IngressRule;
+import io.portcullis.playbook.PlaybookInput;
+import io.portcullis.protocol.Priority;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * The playbooks end to end: real Step Functions executions in the emulator, the real detector, playbook worker and
+ * Slack interaction handlers invoked in-process as Lambda would (the harness plays the step queue's event-source
+ * mapping), and a local Slack Web API that records every message.
+ */
+class PlaybookIT {
+
+    static final String APPROVER = LocalRuntime.APPROVERS.get(0);
+
+    LocalRuntime runtime;
+    final AwsConnection setup = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+    final S3Client s3 = setup.s3(Region.US_EAST_1);
+
+    @AfterEach
+    void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    LocalRuntime deploy() {
+        return deploy(Clock.systemUTC());
+    }
+
+    LocalRuntime deploy(Clock workerClock) {
+        runtime = LocalRuntime.deploy(LocalRuntime.repositoryRoot(), setup, RemediationMode.ENFORCE, workerClock,
+                Clock.systemUTC());
+        return runtime;
+    }
+
+    // --- (a) P1 security group: revoked, verified, resolved, Undo ---
+
+    @Test
+    void p1SecurityGroupIsContainedAndUndoPutsBackExactlyTheRevokedRule() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        runtime = p.runtime;
+        ObjectNode event = p.applied("cloudtrail/ec2-authorize-ssh-world-console.json");
+        List<IngressRule> before = p.liveRules();
+
+        String incidentId = p.detect(event).path("incidentId").asText();
+        LocalRuntime.Execution execution = runtime.runPlaybook(incidentId);
+
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        Incident incident = runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(incident.verifiedAt()).isNotNull();
+        IngressRule revoked = incident.revokedRules().get(0);
+        assertThat(p.liveRules()).extracting(IngressRule::ruleId).containsExactly(p.sandbox.harmlessRuleId());
+        LocalSlack.Request announce = runtime.slack().messages().get(0);
+        assertThat(announce.channel()).isEqualTo(LocalRuntime.SLACK_CHANNEL);
+        assertThat(announce.token()).isEqualTo(LocalRuntime.SLACK_BOT_TOKEN);
+        assertThat(announce.blocks().toString()).contains("P1").contains("AuthorizeSecurityGroupIngress")
+                .contains(p.sandbox.groupId()).contains("critical, internet exposure, production, origin console");
+        LocalSlack.Request undoOffer = runtime.slack().messages().stream()
+                .filter(m -> !m.block("actions", "undo:").isMissingNode()).findFirst().orElseThrow();
+        assertThat(undoOffer.threadTs()).isEqualTo(announce.ts());
+
+        long authorisedBefore = p.calls.count("AuthorizeSecurityGroupIngress");
+        APIGatewayV2HTTPResponse answer = runtime.click(SlackClicks.click(APPROVER,
+                SlackClicks.button(undoOffer, "undo:", "undo"), null), Instant.now());
+        int undone = runtime.runSteps();
+
+        assertThat(answer.getStatusCode()).isEqualTo(200);
+        assertThat(undone).isEqualTo(1);
+        assertThat(p.liveRules()).hasSize(before.size());
+        assertThat(p.liveRules()).anySatisfy(r -> {
+            assertThat(r.samePermissionAs(revoked)).isTrue();
+            assertThat(r.description()).isEqualTo(revoked.description());
+        });
+        assertThat(p.calls.count("AuthorizeSecurityGroupIngress") - authorisedBefore).isEqualTo(1);
+        assertThat(runtime.incident(incidentId).orElseThrow().timeline()).last()
+                .satisfies(t -> assertThat(t.actor()).isEqualTo("slack:" + APPROVER));
+        assertThat(runtime.slack().updates()).anySatisfy(u -> assertThat(u.blocks().toString())
+                .contains("Undo requested by"));
+    }
+
+    // --- (b) P2 bucket policy, approved in Slack ---
+
+    @Test
+    void p2BucketPolicyWaitsAtTheGateAndAnApprovalRemovesOnlyThePublicStatement() {
+        deploy();
+        String bucket = publicPolicyBucket();
+        String incidentId = detect(policyEvent(bucket));
+
+        LocalRuntime.Execution waiting = runtime.runPlaybook(incidentId);
+
+        assertThat(waiting.status()).isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(waiting.states()).endsWith("AwaitApproval");
+        assertThat(runtime.incident(incidentId).orElseThrow().priority()).isEqualTo(Priority.P2);
+        assertThat(runtime.incident(incidentId).orElseThrow().status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
+        assertThat(policy(bucket)).contains("PublicRead");
+        LocalSlack.Request ask = approvalMessage();
+        assertThat(ask.replyBroadcast()).isTrue();
+        assertThat(ask.blocks().toString()).doesNotContain("taskToken").doesNotContain("AAAA");
+
+        APIGatewayV2HTTPResponse answer = runtime.click(SlackClicks.click(APPROVER,
+                SlackClicks.button(ask, "approval:", "approve"), null), Instant.now());
+        LocalRuntime.Execution done = runtime.runPlaybook(incidentId);
+
+        assertThat(answer.getStatusCode()).isEqualTo(200);
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(done.states()).containsSubsequence("AwaitApproval", "RemovePublicStatements", "Verify", "Resolve");
+        assertThat(policy(bucket)).doesNotContain("PublicRead").contains("PartnerRead");
+        Incident incident = runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(incident.timeline()).extracting(t -> t.step()).containsSubsequence("AwaitApproval", "approved",
+                "RemovePublicStatements", "Verify", "Resolve");
+        assertThat(incident.timeline()).anySatisfy(t -> assertThat(t.actor()).isEqualTo("slack:" + APPROVER));
+        assertThat(runtime.slack().updates()).anySatisfy(u -> {
+            assertThat(u.ts()).isEqualTo(ask.ts());
+            assertThat(u.blocks().toString()).contains("Approved by").doesNotContain("\"action_id\":\"approve\"");
+        });
+    }
+
+    // --- (c) the same, rejected ---
+
+    @Test
+    void aRejectionChangesNothingAndRecordsAnExceptionWithItsExpiry() {
+        deploy();
+        String bucket = publicPolicyBucket();
+        String incidentId = detect(policyEvent(bucket));
+        runtime.runPlaybook(incidentId);
+        LocalSlack.Request ask = approvalMessage();
+
+        APIGatewayV2HTTPResponse noReason = runtime.click(SlackClicks.click(APPROVER,
+                SlackClicks.button(ask, "approval:", "reject"), null), Instant.now());
+        APIGatewayV2HTTPResponse answer = runtime.click(SlackClicks.click(APPROVER,
+                SlackClicks.button(ask, "approval:", "reject"), "public website assets, see CHG-4411"), Instant.now());
+        LocalRuntime.Execution done = runtime.runPlaybook(incidentId);
+
+        assertThat(noReason.getStatusCode()).isEqualTo(400);
+        assertThat(answer.getStatusCode()).isEqualTo(200);
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(done.states()).contains("AwaitApproval.Rejected").doesNotContain("RemovePublicStatements");
+        assertThat(policy(bucket)).contains("PublicRead");
+        Incident incident = runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.REJECTED);
+        assertThat(incident.timeline()).anySatisfy(t -> {
+            assertThat(t.step()).isEqualTo("exception");
+            assertThat(t.actor()).isEqualTo("slack:" + APPROVER);
+            assertThat(t.detail()).contains("public website assets, see CHG-4411").contains("s3-public-policy")
+                    .contains("until " + Instant.now().plus(Duration.ofDays(30)).toString().substring(0, 10));
+        });
+    }
+
+    // --- (d) nobody decides: the protocol's timeout action ---
+
+    @Test
+    void whenNobodyDecidesTheProtocolsTimeoutActionHappens() {
+        deploy();
+        String bucket = publicPolicyBucket();
+        // Production bucket, CLI origin: row 3, P2 approval; on timeout the protocol says remediate.
+        s3.deleteBucketTagging(r -> r.bucket(bucket));
+        ObjectNode event = policyEvent(bucket);
+        ((ObjectNode) event.path("detail")).remove("sessionCredentialFromConsole");
+        ((ObjectNode) event.path("detail")).put("userAgent", "aws-cli/2.15.0 Python/3.11 Linux/6.1 botocore/2.0");
+        ((ObjectNode) event.path("detail")).put("sourceIPAddress", "203.0.113.7");
+        String incidentId = detect(event);
+        Incident incident = runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.decision().rowName()).isEqualTo("critical, internet exposure, production, any other origin");
+        // The row gives on-call 15 minutes; the same state machine and input, with 3 seconds.
+        runtime.sfn().stopExecution(r -> r.executionArn(runtime.executionArn(incidentId)));
+        ObjectNode input = PlaybookInput.of(incident, Duration.ofSeconds(3),
+                io.portcullis.protocol.TimeoutAction.REMEDIATE);
+        String arn = runtime.startPlaybook(incidentId, "short-gate-" + UUID.randomUUID().toString().substring(0, 8), input);
+
+        LocalRuntime.Execution waiting = runtime.runExecution(arn, incidentId, Duration.ofSeconds(30));
+        assertThat(waiting.states()).endsWith("AwaitApproval");
+        LocalRuntime.Execution done = runtime.runExecution(arn, incidentId, Duration.ofSeconds(30));
+        while (done.status() == ExecutionStatus.RUNNING) {
+            done = runtime.runExecution(arn, incidentId, Duration.ofSeconds(5));
+            if (done.history().size() > 200) {
+                break;
+            }
+        }
+
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(done.states()).containsSubsequence("AwaitApproval", "AwaitApproval.TimedOut",
+                "AwaitApproval.OnTimeout", "RemovePublicStatements", "Resolve");
+        assertThat(policy(bucket)).doesNotContain("PublicRead");
+        assertThat(runtime.incident(incidentId).orElseThrow().timeline())
+                .anySatisfy(t -> assertThat(t.detail()).contains("Nobody decided in time").contains("remediate"));
+        LocalSlack.Request ask = approvalMessage();
+        assertThat(runtime.slack().updates()).anySatisfy(u -> {
+            assertThat(u.ts()).isEqualTo(ask.ts());
+            assertThat(u.blocks().toString()).contains("Timed out");
+        });
+        // A click after the gate closed changes nothing.
+        APIGatewayV2HTTPResponse late = runtime.click(SlackClicks.click(APPROVER,
+                SlackClicks.button(ask, "approval:", "approve"), null), Instant.now());
+        assertThat(late.getStatusCode()).isEqualTo(409);
+    }
+
+    // --- (e) P3: the fix waits for the low-tide window ---
+
+    @Test
+    void aP3FixWaitsForTheLowTideWindow() {
+        // The worker's clock reads Tuesday 01:59:50 in London: the s3-exposure window (TUE-THU 02:00-04:00
+        // Europe/London) opens ten seconds from now, a few seconds after the playbook reaches WaitForLowTide.
+        Instant windowOpens = Instant.parse("2026-12-01T02:00:00Z");
+        Clock worker = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), windowOpens.minusSeconds(10)));
+        deploy(worker);
+        String bucket = "portcullis-p3-" + UUID.randomUUID().toString().substring(0, 8);
+        s3.createBucket(b -> b.bucket(bucket));
+        tag(bucket, "staging");
+        s3.putPublicAccessBlock(r -> r.bucket(bucket).publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
+                .ignorePublicAcls(true).blockPublicPolicy(false).restrictPublicBuckets(false)));
+        ObjectNode event = EventReplay.load(LocalRuntime.repositoryRoot().resolve(
+                "events/cloudtrail/s3-put-public-access-block-weakened-console.json"));
+        aimAt(event, bucket);
+        String incidentId = detect(event);
+        assertThat(runtime.incident(incidentId).orElseThrow().priority()).isEqualTo(Priority.P3);
+
+        LocalRuntime.Execution done = runtime.runPlaybook(incidentId, Duration.ofSeconds(60));
+
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(done.states()).containsSubsequence("WaitForLowTide", "WaitForLowTide.Sleep",
+                "RestorePublicAccessBlock", "Verify", "Resolve").doesNotContain("AwaitApproval");
+        assertThat(secondsWaited(done, "WaitForLowTide.Sleep")).isGreaterThanOrEqualTo(2);
+        var block = s3.getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration();
+        assertThat(List.of(block.blockPublicAcls(), block.ignorePublicAcls(), block.blockPublicPolicy(),
+                block.restrictPublicBuckets())).containsOnly(true);
+        Incident incident = runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.timeline()).anySatisfy(t -> assertThat(t.detail())
+                .contains("remediation at 2026-12-01T02:00:00Z"));
+        assertThat(incident.remediatedAt()).isAfterOrEqualTo(windowOpens);
+    }
+
+    // --- security of the interaction endpoint ---
+
+    @Test
+    void forgedStaleReplayedUnknownSelfAndCrossIncidentClicksAreRefusedAndChangeNothing() {
+        deploy();
+        runtime.slack().user("dana@example.com", "U0DANA").userGroup("S0PLATFORMONCALL", List.of("U0DANA", "U0BOB"));
+        String first = publicPolicyBucket();
+        String second = publicPolicyBucket();
+        ObjectNode danasChange = policyEvent(first);
+        ((ObjectNode) danasChange.path("detail").path("userIdentity")).put("arn",
+                "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0123456789abcdef/dana@example.com");
+        String incidentA = detect(danasChange);
+        String incidentB = detect(policyEvent(second));
+        runtime.runPlaybook(incidentA);
+        runtime.runPlaybook(incidentB);
+        LocalSlack.Request askA = approvalMessage(incidentA);
+        LocalSlack.Request askB = approvalMessage(incidentB);
+        JsonNode approveA = SlackClicks.button(askA, "approval:", "approve");
+        JsonNode approveB = SlackClicks.button(askB, "approval:", "approve");
+        String valid = SlackClicks.click(APPROVER, approveA, null);
+        String ts = Long.toString(Instant.now().getEpochSecond());
+        RequestSignature wrongSecret = new RequestSignature("not-the-signing-secret");
+
+        int forged = runtime.postInteraction(valid, ts, wrongSecret.sign(ts, bytes(valid))).getStatusCode();
+        int unsigned = runtime.postInteraction(valid, null, null).getStatusCode();
+        int stale = runtime.click(valid, Instant.now().minus(Duration.ofMinutes(6))).getStatusCode();
+        int unknownUser = runtime.click(SlackClicks.click("U0STRANGER", approveA, null), Instant.now()).getStatusCode();
+        int selfApproval = runtime.click(SlackClicks.click("U0DANA", approveA, null), Instant.now()).getStatusCode();
+        int crossIncident = runtime.click(SlackClicks.click(APPROVER, "approval:" + incidentA, "approve",
+                approveB.path("value").asText(), null), Instant.now()).getStatusCode();
+
+        assertThat(List.of(forged, unsigned, stale, unknownUser, selfApproval, crossIncident))
+                .containsExactly(401, 401, 401, 403, 403, 409);
+        assertThat(runtime.runPlaybook(incidentA).states()).endsWith("AwaitApproval");
+        assertThat(runtime.runPlaybook(incidentB).states()).endsWith("AwaitApproval");
+        assertThat(policy(first)).contains("PublicRead");
+        assertThat(policy(second)).contains("PublicRead");
+        assertThat(runtime.slack().updates()).isEmpty();
+
+        // The genuine click decides once; its replay (same body, same signature) changes nothing more.
+        String at = Long.toString(Instant.now().getEpochSecond());
+        String signature = new RequestSignature(LocalRuntime.SLACK_SIGNING_SECRET).sign(at, bytes(valid));
+        int approved = runtime.postInteraction(valid, at, signature).getStatusCode();
+        int replayed = runtime.postInteraction(valid, at, signature).getStatusCode();
+        assertThat(List.of(approved, replayed)).containsExactly(200, 409);
+        assertThat(runtime.runPlaybook(incidentA).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(runtime.runPlaybook(incidentB).states()).endsWith("AwaitApproval");
+        assertThat(runtime.slack().updates()).hasSize(1);
+    }
+
+    // --- helpers ---
+
+    String detect(ObjectNode event) {
+        JsonNode answer = runtime.invokeDetector(event);
+        assertThat(answer.path("outcome").asText()).as(answer.toString()).isEqualTo("incident-opened");
+        assertThat(answer.path("playbookStarted").asBoolean()).isTrue();
+        return answer.path("incidentId").asText();
+    }
+
+    /** A staging bucket whose policy has a public statement and a partner's. */
+    String publicPolicyBucket() {
+        String bucket = "portcullis-p2-" + UUID.randomUUID().toString().substring(0, 8);
+        s3.createBucket(b -> b.bucket(bucket));
+        tag(bucket, "staging");
+        String policy = Json.mapper().createObjectNode().put("Version", "2012-10-17").set("Statement",
+                Json.mapper().createArrayNode()
+                        .add(Json.mapper().createObjectNode().put("Sid", "PublicRead").put("Effect", "Allow")
+                                .put("Principal", "*").put("Action", "s3:GetObject")
+                                .put("Resource", "arn:aws:s3:::" + bucket + "/*"))
+                        .add(Json.mapper().createObjectNode().put("Sid", "PartnerRead").put("Effect", "Allow")
+                                .<ObjectNode>set("Principal", Json.mapper().createObjectNode()
+                                        .put("AWS", "arn:aws:iam::210987654321:root"))
+                                .put("Action", "s3:GetObject").put("Resource", "arn:aws:s3:::" + bucket + "/*")))
+                .toString();
+        s3.putBucketPolicy(r -> r.bucket(bucket).policy(policy));
+        return bucket;
+    }
+
+    ObjectNode policyEvent(String bucket) {
+        ObjectNode event = EventReplay.load(LocalRuntime.repositoryRoot().resolve(
+                "events/cloudtrail/s3-put-bucket-policy-public-read-console.json"));
+        aimAt(event, bucket);
+        ObjectNode statement = (ObjectNode) event.path("detail").path("requestParameters").path("bucketPolicy")
+                .path("Statement").get(0);
+        statement.put("Resource", "arn:aws:s3:::" + bucket + "/*");
+        return event;
+    }
+
+    static void aimAt(ObjectNode event, String bucket) {
+        ObjectNode detail = (ObjectNode) event.path("detail");
+        ((ObjectNode) detail.path("requestParameters")).put("bucketName", bucket);
+        detail.put("awsRegion", "us-east-1");
+        detail.put("eventID", UUID.randomUUID().toString());
+    }
+
+    void tag(String bucket, String environment) {
+        s3.putBucketTagging(t -> t.bucket(bucket).tagging(g -> g.tagSet(
+                software.amazon.awssdk.services.s3.model.Tag.builder().key("environment").value(environment).build())));
+    }
+
+    String policy(String bucket) {
+        try {
+            return s3.getBucketPolicy(r -> r.bucket(bucket)).policy();
+        } catch (S3Exception e) {
+            return "";
+        }
+    }
+
+    LocalSlack.Request approvalMessage() {
+        return runtime.slack().messages().stream().filter(m -> !m.block("actions", "approval:").isMissingNode())
+                .findFirst().orElseThrow(() -> new AssertionError("no approval message in " + runtime.slack().messages()));
+    }
+
+    LocalSlack.Request approvalMessage(String incidentId) {
+        return runtime.slack().messages().stream()
+                .filter(m -> !m.block("actions", "approval:" + incidentId).isMissingNode()).findFirst().orElseThrow();
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static long secondsWaited(LocalRuntime.Execution execution, String waitState) {
+        Instant entered = null;
+        for (HistoryEvent e : execution.history()) {
+            if (e.stateEnteredEventDetails() != null && waitState.equals(e.stateEnteredEventDetails().name())) {
+                entered = e.timestamp();
+            }
+            if (entered != null && e.stateExitedEventDetails() != null
+                    && waitState.equals(e.stateExitedEventDetails().name())) {
+                return Duration.between(entered, e.timestamp()).toSeconds();
+            }
+        }
+        return -1;
+    }
+}
