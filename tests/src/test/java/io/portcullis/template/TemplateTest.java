@@ -149,6 +149,34 @@ class TemplateTest {
         assertThat(template.toString()).doesNotContainPattern("xox[abp]-[0-9A-Za-z]");
     }
 
+    /** Reports hold who did what where: a private, encrypted, TLS-only bucket, written only by the report function. */
+    @Test
+    void reportsGoToAPrivateEncryptedBucket() {
+        JsonNode bucket = resources.path("ReportsBucket").path("Properties");
+        assertThat(bucket.path("BucketEncryption").toString()).contains("aws:kms");
+        JsonNode block = bucket.path("PublicAccessBlockConfiguration");
+        assertThat(List.of("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"))
+                .allSatisfy(flag -> assertThat(block.path(flag).asBoolean()).as(flag).isTrue());
+        assertThat(bucket.path("OwnershipControls").toString()).contains("BucketOwnerEnforced");
+        assertThat(resources.path("ReportsBucketPolicy").toString()).contains("aws:SecureTransport");
+        String role = resources.path("ReportRole").toString();
+        assertThat(role).contains("reports/*").doesNotContain("dynamodb:Scan").doesNotContain("dynamodb:PutItem")
+                .doesNotContain("ec2:");
+        JsonNode schedule = resources.path("ReportFunction").path("Properties").path("Events").path("EveryMonday");
+        assertThat(schedule.path("Type").asText()).isEqualTo("ScheduleV2");
+        assertThat(schedule.path("Properties").has("ScheduleExpressionTimezone")).isTrue();
+    }
+
+    /** The report and the operators read incidents by week, status and resource through indexes, never by scanning. */
+    @Test
+    void incidentsHaveIndexesForTheReportAndNoFunctionScans() {
+        List<String> indexes = new ArrayList<>();
+        resources.path("IncidentsTable").path("Properties").path("GlobalSecondaryIndexes")
+                .forEach(i -> indexes.add(i.path("IndexName").asText()));
+        assertThat(indexes).containsExactlyInAnyOrder("byWeek", "byStatus", "byResource");
+        assertThat(resources.toString()).doesNotContain("dynamodb:Scan");
+    }
+
     @Test
     void incidentsTableIsOnDemandEncryptedAndRecoverable() {
         JsonNode table = resources.path("IncidentsTable").path("Properties");
