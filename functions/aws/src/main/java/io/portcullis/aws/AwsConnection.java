@@ -95,6 +95,15 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
         return configure(CloudTrailClient.builder(), inRegion).build();
     }
 
+    /** Presigned S3 links, signed with the same credentials, region and (locally) endpoint as {@link #s3}. */
+    public software.amazon.awssdk.services.s3.presigner.S3Presigner s3Presigner() {
+        var builder = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder().region(region)
+                .credentialsProvider(credentials);
+        endpoint.ifPresent(e -> builder.endpointOverride(e).serviceConfiguration(
+                software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build()));
+        return builder.build();
+    }
+
     /** IAM is global: its endpoint lives in us-east-1 (aws-global). */
     public IamClient iam() {
         return configure(IamClient.builder(), endpoint.isPresent() ? region : Region.AWS_GLOBAL).build();

@@ -2,19 +2,41 @@ package io.portcullis.aws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.incident.Incident;
+import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.IncidentStore;
+import io.portcullis.incident.IsoWeek;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Incidents in the DynamoDB table {@code PORTCULLIS_INCIDENTS_TABLE}, keyed on {@code incidentId}. Creation is
- * conditional on the id being new (so a redelivered CloudTrail event makes no second incident); every later write is
- * conditional on the version read (optimistic locking).
+ * conditional on the id being new (so a redelivered CloudTrail event makes no second incident) and, in the same
+ * transaction, on nobody holding the problem: an open incident owns a claim item {@code open|<problem key>} until
+ * it reaches a final status, when the write that finishes it deletes the claim. Every later write is conditional
+ * on the version read (optimistic locking).
+ *
+ * <p>Access patterns without scans, through the table's global secondary indexes (template.yaml): {@code byWeek}
+ * (UTC ISO week, detectedAt) for reports, {@code byStatus} (status, detectedAt) for what is unfinished,
+ * {@code byResource} (resource ARN, detectedAt) for a resource's history. Claim items carry none of those keys, so
+ * they stay out of the indexes.
  */
 public final class DynamoDbIncidentStore implements IncidentStore {
+
+    public static final String BY_WEEK = "byWeek";
+    public static final String BY_STATUS = "byStatus";
+    public static final String BY_RESOURCE = "byResource";
+    /** The key prefix of claim items. */
+    public static final String CLAIM_PREFIX = "open|";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -27,14 +49,39 @@ public final class DynamoDbIncidentStore implements IncidentStore {
     }
 
     @Override
-    public boolean create(Incident incident) {
-        try {
-            dynamoDb.putItem(r -> r.tableName(table).item(item(incident))
-                    .conditionExpression("attribute_not_exists(incidentId)"));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+    public Creation create(Incident incident) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(incident))
+                .conditionExpression("attribute_not_exists(incidentId)")).build());
+        boolean claims = !incident.status().isFinal();
+        if (claims) {
+            writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Map.of(
+                            "incidentId", AttributeValue.fromS(CLAIM_PREFIX + incident.problemKey()),
+                            "holder", AttributeValue.fromS(incident.incidentId()),
+                            "claimedAt", AttributeValue.fromS(incident.detectedAt().toString())))
+                    .conditionExpression("attribute_not_exists(incidentId)")).build());
         }
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(writes));
+            return Creation.NEW;
+        } catch (TransactionCanceledException e) {
+            if (find(incident.incidentId()).isPresent()) {
+                return Creation.DUPLICATE;
+            }
+            String holder = claims ? holder(incident.problemKey()) : null;
+            if (holder == null) {
+                // The claim's holder finished between the two reads: let the event be retried.
+                throw new IllegalStateException("incident " + incident.incidentId() + " was not recorded: "
+                        + e.getMessage(), e);
+            }
+            return Creation.heldBy(holder);
+        }
+    }
+
+    private String holder(String problemKey) {
+        var item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("incidentId", AttributeValue.fromS(CLAIM_PREFIX + problemKey)))).item();
+        return item == null || !item.containsKey("holder") ? null : item.get("holder").s();
     }
 
     @Override
@@ -48,14 +95,83 @@ public final class DynamoDbIncidentStore implements IncidentStore {
             throw new IllegalArgumentException("incident " + updated.incidentId() + " version " + updated.version()
                     + " does not follow " + expectedVersion);
         }
-        try {
-            dynamoDb.putItem(r -> r.tableName(table).item(item(updated))
-                    .conditionExpression("version = :expected")
-                    .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion)))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+        Map<String, AttributeValue> expected = Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion)));
+        if (!updated.status().isFinal()) {
+            try {
+                dynamoDb.putItem(r -> r.tableName(table).item(item(updated)).conditionExpression("version = :expected")
+                        .expressionAttributeValues(expected));
+                return true;
+            } catch (ConditionalCheckFailedException e) {
+                return false;
+            }
         }
+        // Finishing gives the problem up in the same write (a claim held by another incident is left alone).
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(item(updated))
+                            .conditionExpression("version = :expected").expressionAttributeValues(expected)).build(),
+                    TransactWriteItem.builder().delete(d -> d.tableName(table)
+                            .key(Map.of("incidentId", AttributeValue.fromS(CLAIM_PREFIX + updated.problemKey())))
+                            .conditionExpression("attribute_not_exists(incidentId) OR holder = :me")
+                            .expressionAttributeValues(Map.of(":me", AttributeValue.fromS(updated.incidentId())))).build()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            Optional<Incident> current = find(updated.incidentId());
+            if (current.isPresent() && current.get().version() != expectedVersion) {
+                return false;
+            }
+            // The claim belongs to another incident: finish this one without touching it.
+            try {
+                dynamoDb.putItem(r -> r.tableName(table).item(item(updated)).conditionExpression("version = :expected")
+                        .expressionAttributeValues(expected));
+                return true;
+            } catch (ConditionalCheckFailedException again) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public List<Incident> detectedBetween(Instant from, Instant to) {
+        List<Incident> out = new ArrayList<>();
+        String last = IsoWeek.of(to.minusNanos(1));
+        for (Instant day = from; ; day = day.plus(7, ChronoUnit.DAYS)) {
+            String week = IsoWeek.of(day);
+            query(BY_WEEK, "week", week).stream()
+                    .filter(i -> !i.detectedAt().isBefore(from) && i.detectedAt().isBefore(to)).forEach(out::add);
+            if (week.equals(last) || day.isAfter(to)) {
+                break;
+            }
+        }
+        out.sort(Comparator.comparing(Incident::detectedAt));
+        return out;
+    }
+
+    @Override
+    public List<Incident> unfinished() {
+        List<Incident> out = new ArrayList<>();
+        for (IncidentStatus status : IncidentStatus.values()) {
+            if (!status.isFinal()) {
+                out.addAll(query(BY_STATUS, "status", status.name()));
+            }
+        }
+        out.sort(Comparator.comparing(Incident::detectedAt));
+        return out;
+    }
+
+    @Override
+    public List<Incident> forResource(String resourceKey) {
+        List<Incident> out = new ArrayList<>(query(BY_RESOURCE, "resourceKey", resourceKey));
+        out.sort(Comparator.comparing(Incident::detectedAt).reversed());
+        return out;
+    }
+
+    private List<Incident> query(String index, String key, String value) {
+        return dynamoDb.queryPaginator(r -> r.tableName(table).indexName(index)
+                        .keyConditionExpression("#k = :v")
+                        .expressionAttributeNames(Map.of("#k", key))
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value))))
+                .items().stream().map(documents::fromItem).toList();
     }
 
     private Map<String, AttributeValue> item(Incident incident) {

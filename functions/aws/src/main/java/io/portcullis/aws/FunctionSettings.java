@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * PORTCULLIS_SLACK_SECRET_ID        Secrets Manager secret: {"botToken","signingSecret"} (remediator, interaction)
  * PORTCULLIS_SLACK_CHANNEL          the on-call channel id (C…)               (remediator)           required
  * PORTCULLIS_APPROVERS              Slack user ids who may approve and Undo   (remediator)           default none
- * PORTCULLIS_SLACK_API_URL          Slack Web API prefix (tests only)         (remediator, interaction) default Slack
+ * PORTCULLIS_SLACK_API_URL          Slack Web API prefix (tests only)         (remediator, interaction, report) default Slack
+ * PORTCULLIS_REPORT_BUCKET          the private bucket reports are written to (report)        required
+ * PORTCULLIS_REPORT_TIME_ZONE       the time zone a report's week is in       (report)               default UTC
  * AWS_REGION, AWS_ENDPOINT_URL      standard SDK variables, see {@link AwsConnection}
  * </pre>
  *
@@ -32,7 +34,8 @@ import java.util.stream.Collectors;
 public record FunctionSettings(String incidentsTable, String approvalsTable, Map<String, String> playbooks,
                                String stepQueueUrl, RemediationMode mode, Set<String> ownRoleArns,
                                Set<String> iacRoleArns, String accountId, String slackSecretId, String slackChannel,
-                               Set<String> approvers, String slackApiUrl) {
+                               Set<String> approvers, String slackApiUrl, String reportBucket,
+                               String reportTimeZone) {
 
     public static final String INCIDENTS_TABLE = "PORTCULLIS_INCIDENTS_TABLE";
     public static final String APPROVALS_TABLE = "PORTCULLIS_APPROVALS_TABLE";
@@ -42,6 +45,8 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
     public static final String SLACK_CHANNEL = "PORTCULLIS_SLACK_CHANNEL";
     public static final String APPROVERS = "PORTCULLIS_APPROVERS";
     public static final String SLACK_API_URL = "PORTCULLIS_SLACK_API_URL";
+    public static final String REPORT_BUCKET = "PORTCULLIS_REPORT_BUCKET";
+    public static final String REPORT_TIME_ZONE = "PORTCULLIS_REPORT_TIME_ZONE";
     public static final String REMEDIATION_MODE = "PORTCULLIS_REMEDIATION_MODE";
     public static final String OWN_ROLE_ARNS = "PORTCULLIS_OWN_ROLE_ARNS";
     public static final String IAC_ROLE_ARNS = "PORTCULLIS_IAC_ROLE_ARNS";
@@ -58,7 +63,7 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
         return new FunctionSettings(env.get(INCIDENTS_TABLE), env.get(APPROVALS_TABLE), playbooks(env.get(PLAYBOOKS)),
                 env.get(STEP_QUEUE_URL), parsed, list(env.get(OWN_ROLE_ARNS)), list(env.get(IAC_ROLE_ARNS)),
                 env.get(ACCOUNT_ID), env.get(SLACK_SECRET_ID), env.get(SLACK_CHANNEL), list(env.get(APPROVERS)),
-                env.get(SLACK_API_URL));
+                env.get(SLACK_API_URL), env.get(REPORT_BUCKET), env.get(REPORT_TIME_ZONE));
     }
 
     /** The table name, or an error naming the variable to set. */
@@ -77,6 +82,23 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
     public String requireSlackSecretId() {
         return require(slackSecretId, SLACK_SECRET_ID, "the id or ARN of the Secrets Manager secret holding the"
                 + " Slack bot token and signing secret");
+    }
+
+    public String requireReportBucket() {
+        return require(reportBucket, REPORT_BUCKET, "the name of the private S3 bucket reports are written to");
+    }
+
+    /** The report's time zone, or an error naming the variable and the bad value. */
+    public java.time.ZoneId reportZone() {
+        if (reportTimeZone == null || reportTimeZone.isBlank()) {
+            return java.time.ZoneOffset.UTC;
+        }
+        try {
+            return java.time.ZoneId.of(reportTimeZone.trim());
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalStateException(REPORT_TIME_ZONE + ": '" + reportTimeZone
+                    + "' is not a time zone; use an IANA name such as Europe/London", e);
+        }
     }
 
     public String requireSlackChannel() {

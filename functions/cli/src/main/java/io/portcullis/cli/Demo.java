@@ -1,5 +1,15 @@
 package io.portcullis.cli;
 
+import io.portcullis.exception.Exceptions;
+import io.portcullis.incident.IsoWeek;
+import io.portcullis.local.FileReportStore;
+import io.portcullis.protocol.Protocol;
+import io.portcullis.report.PublishWeeklyReport;
+import io.portcullis.slack.SlackNotifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.aws.AwsConnection;
@@ -121,6 +131,13 @@ final class Demo {
         out.println("Event to " + incident.status().name().toLowerCase().replace('_', ' ') + " in " + took.toMillis()
                 + " ms (" + execution.states().size() + " states). Incidents table: "
                 + runtime.deployment().incidentsTable());
+        out.println();
+        // The weekly report over what the demo replayed (this week so far), by the report function's own code.
+        PublishWeeklyReport report = new PublishWeeklyReport(runtime.incidents(),
+                new FileReportStore(root.resolve(".portcullis/reports")),
+                SlackNotifier.create(LocalRuntime.SLACK_BOT_TOKEN, LocalRuntime.SLACK_CHANNEL, runtime.slack().url()),
+                Protocol.defaults().containWithin(), Exceptions.defaults().declared(), ZoneOffset.UTC, Clock.systemUTC());
+        new Report(out).summary(report.publish(IsoWeek.of(Instant.now())), runtime.deployment().incidentsTable());
         boolean harmlessKept = after.ingress().stream().anyMatch(r -> sandbox.harmlessRuleId().equals(r.ruleId()));
         Set<String> revokedIds = incident.revokedRules().stream().map(IngressRule::ruleId).collect(Collectors.toSet());
         boolean offendingGone = after.ingress().stream().noneMatch(r -> revokedIds.contains(r.ruleId()));

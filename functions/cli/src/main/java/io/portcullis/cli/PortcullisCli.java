@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "portcullis 0.1.0",
         description = "Security auto-remediation for AWS: local tools.",
         subcommands = {PortcullisCli.DemoCommand.class, PortcullisCli.ValidateCommand.class,
-                PortcullisCli.EvaluateCommand.class, PortcullisCli.CompileCommand.class})
+                PortcullisCli.EvaluateCommand.class, PortcullisCli.CompileCommand.class,
+                PortcullisCli.ReportCommand.class})
 public final class PortcullisCli implements Runnable {
 
     public static void main(String[] args) {
@@ -134,6 +135,48 @@ public final class PortcullisCli implements Runnable {
             }
             System.out.println(stale.isEmpty() ? "playbooks/asl: up to date" : "playbooks/asl: " + stale.size() + " written");
             return 0;
+        }
+    }
+
+    @Command(name = "report", description = "Write the weekly remediation report (HTML, CSV, JSON) of an incidents"
+            + " table in the local emulator, with the report function's own code.")
+    static final class ReportCommand implements Callable<Integer> {
+
+        @Option(names = "--week", paramLabel = "YYYY-Www", description = "ISO week, e.g. 2026-W47 (default: last week).")
+        String week;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Where to write <week>/report.html, incidents.csv and"
+                + " figures.json (default: .portcullis/reports).")
+        Path out;
+
+        @Option(names = "--table", paramLabel = "NAME", description = "The incidents table (default: the newest"
+                + " portcullis-incidents-* table in the emulator, e.g. the demo's).")
+        String table;
+
+        @Option(names = "--time-zone", paramLabel = "ZONE", description = "IANA time zone of the week (default: UTC).")
+        String timeZone;
+
+        @Override
+        public Integer call() {
+            java.time.ZoneId zone;
+            try {
+                zone = timeZone == null ? java.time.ZoneOffset.UTC : java.time.ZoneId.of(timeZone);
+            } catch (java.time.DateTimeException e) {
+                System.out.println("--time-zone: '" + timeZone + "' is not a time zone; use an IANA name such as Europe/London");
+                return 2;
+            }
+            if (week != null) {
+                try {
+                    io.portcullis.incident.IsoWeek.monday(week);
+                } catch (IllegalArgumentException e) {
+                    System.out.println("--week: " + e.getMessage());
+                    return 2;
+                }
+            }
+            Path dir = out != null ? out : LocalRuntime.repositoryRoot().resolve(".portcullis/reports");
+            io.portcullis.aws.AwsConnection aws = io.portcullis.aws.AwsConnection.emulator(
+                    io.portcullis.local.Emulator.endpoint(), io.portcullis.local.Emulator.region());
+            return new Report(System.out).run(aws, table, week, zone, dir, null);
         }
     }
 }

@@ -33,9 +33,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * @param stepQueueArn   its ARN (the event-source mapping names it in each record)
  * @param alertQueueUrl  where playbooks leave alerts the worker could not record
  * @param playbooks      rule family key → state machine ARN
+ * @param reportsBucket  the private bucket reports go to (default encryption on, public access blocked)
  */
 public record LocalDeployment(String incidentsTable, String approvalsTable, String stepQueueUrl, String stepQueueArn,
-                              String alertQueueUrl, Map<String, String> playbooks) {
+                              String alertQueueUrl, Map<String, String> playbooks, String reportsBucket) {
 
     /** The template's state machines, by the rule family their playbook handles. */
     static final Map<String, String> STATE_MACHINES = Map.of("SecurityGroupIngressPlaybook", "security-group",
@@ -45,7 +46,7 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
     static final String PLAYBOOK_ROLE = "arn:aws:iam::123456789012:role/portcullis-playbook";
 
     public static LocalDeployment create(Path template, DynamoDbClient dynamoDb, SqsClient sqs, SfnClient sfn,
-                                         String suffix) {
+                                         software.amazon.awssdk.services.s3.S3Client s3, String suffix) {
         JsonNode resources = readTemplate(template).path("Resources");
         String incidents = table(dynamoDb, resource(resources, "IncidentsTable", "AWS::DynamoDB::Table", template),
                 "portcullis-incidents-" + suffix);
@@ -84,7 +85,16 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
                     .stateMachineArn();
             machines.put(m.getValue(), arn);
         }
-        return new LocalDeployment(incidents, approvals, queueUrl, arn(sqs, queueUrl), alertUrl, Map.copyOf(machines));
+        resource(resources, "ReportsBucket", "AWS::S3::Bucket", template);
+        String bucket = "portcullis-reports-" + suffix;
+        s3.createBucket(r -> r.bucket(bucket));
+        s3.putBucketEncryption(r -> r.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(rule -> rule
+                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(
+                        software.amazon.awssdk.services.s3.model.ServerSideEncryption.AWS_KMS)).bucketKeyEnabled(true))));
+        s3.putPublicAccessBlock(r -> r.bucket(bucket).publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
+                .ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
+        return new LocalDeployment(incidents, approvals, queueUrl, arn(sqs, queueUrl), alertUrl, Map.copyOf(machines),
+                bucket);
     }
 
     /** PORTCULLIS_PLAYBOOKS, as the template builds it. */

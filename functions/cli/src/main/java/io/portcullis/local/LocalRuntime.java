@@ -111,8 +111,8 @@ public final class LocalRuntime implements AutoCloseable {
         LocalDeployment deployment;
         String secretArn;
         try (DynamoDbClient d = aws.dynamoDb(); SqsClient s = aws.sqs(); SfnClient f = aws.sfn();
-             var secrets = aws.secretsManager()) {
-            deployment = LocalDeployment.create(repositoryRoot.resolve("template.yaml"), d, s, f, suffix);
+             var secrets = aws.secretsManager(); var s3 = aws.s3(aws.region())) {
+            deployment = LocalDeployment.create(repositoryRoot.resolve("template.yaml"), d, s, f, s3, suffix);
             String value = Json.mapper().createObjectNode().put("botToken", SLACK_BOT_TOKEN)
                     .put("signingSecret", SLACK_SIGNING_SECRET).toString();
             secretArn = secrets.createSecret(r -> r.name("portcullis-slack-" + suffix).secretString(value)).arn();
@@ -130,6 +130,8 @@ public final class LocalRuntime implements AutoCloseable {
         env.put(FunctionSettings.SLACK_CHANNEL, SLACK_CHANNEL);
         env.put(FunctionSettings.APPROVERS, String.join(",", APPROVERS));
         env.put(FunctionSettings.SLACK_API_URL, slack.url());
+        env.put(FunctionSettings.REPORT_BUCKET, deployment.reportsBucket());
+        env.put(FunctionSettings.REPORT_TIME_ZONE, "UTC");
         return new LocalRuntime(aws, deployment, slack, env, workerClock, interactionClock);
     }
 
@@ -302,7 +304,18 @@ public final class LocalRuntime implements AutoCloseable {
     /** Every incident id in the table. */
     public List<String> incidentIds() {
         return dynamoDb.scan(r -> r.tableName(deployment.incidentsTable())).items().stream()
-                .map(i -> i.get("incidentId").s()).sorted().toList();
+                .map(i -> i.get("incidentId").s()).filter(id -> id.startsWith("inc-")).sorted().toList();
+    }
+
+    /** The report function, built by its own composition root against this deployment, on {@code clock}. */
+    public io.portcullis.report.function.WeeklyReportHandler reportFunction(Clock clock) {
+        return new io.portcullis.report.function.WeeklyReportHandler(io.portcullis.report.function.ReportFunction.build(
+                FunctionSettings.fromEnvironment(environment), aws, clock));
+    }
+
+    /** The incidents of this deployment, as the report reads them. */
+    public io.portcullis.incident.IncidentStore incidents() {
+        return new DynamoDbIncidentStore(dynamoDb, deployment.incidentsTable(), Json.mapper());
     }
 
     public Optional<Incident> incident(String incidentId) {

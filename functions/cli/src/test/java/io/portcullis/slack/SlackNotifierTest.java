@@ -58,7 +58,7 @@ class SlackNotifierTest {
                 RemediationMode.ENFORCE, "e1a2b3c4-0000-4000-8000-000000000001", "AuthorizeSecurityGroupIngress",
                 Instant.parse("2026-03-02T03:42:07Z"), actor, Origin.CONSOLE, resource, "production", List.of(finding),
                 priority, response, decision, Instant.parse("2026-03-02T03:42:09Z"), null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null, null, 1, null);
     }
 
     static String allText(JsonNode node) {

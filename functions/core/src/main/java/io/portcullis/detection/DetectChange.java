@@ -10,6 +10,7 @@ import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.IncidentStore;
+import io.portcullis.incident.Resolution;
 import io.portcullis.incident.RemediationMode;
 import io.portcullis.incident.TimelineEntry;
 import io.portcullis.protocol.Decision;
@@ -137,20 +138,72 @@ public final class DetectChange {
                 + suppressed.stream().map(x -> " Suppressed " + x.finding().ruleId() + " by " + x.exception().source()
                         + " (owner " + x.exception().owner() + ", until " + x.exception().expires() + ": "
                         + x.exception().reason() + ").").collect(java.util.stream.Collectors.joining());
+        summary += repeatNote(change.resource(), active);
+        boolean automatic = !active.isEmpty() && decision.response() == Response.AUTO && remediable(change);
+        Resolution resolution = active.isEmpty() || decision.response() == Response.RECORD ? Resolution.RECORDED
+                : automatic ? Resolution.AUTOMATIC : null;
         Incident incident = new Incident(incidentId, 1, active.isEmpty() ? IncidentStatus.SUPPRESSED : IncidentStatus.OPEN,
                 mode, change.eventId(), change.eventName(), change.eventTime(), change.actor(), change.origin(),
                 change.resource(), environment.label(), active, decision.priority(), decision.response(), decision, now,
-                null, null, null, null, List.of(), summary,
+                null, null, null, null, resolution == null ? null : now, resolution, List.of(), summary,
                 List.of(new TimelineEntry(now, active.isEmpty() ? "suppressed" : "detected", ACTOR, summary)), suppressed,
-                autoRules(change, active, environment));
-        if (!incidents.create(incident)) {
+                autoRules(change, active, environment), 1, null);
+        IncidentStore.Creation creation = incidents.create(incident);
+        if (!creation.created()) {
             Change judgedChange = change;
+            if (creation.openIncidentId() != null) {
+                return attach(creation.openIncidentId(), judgedChange, now);
+            }
             incidents.find(incidentId).ifPresent(other -> requeueIfStranded(other, judgedChange));
             return new DetectionResult.Duplicate(incidentId);
         }
         boolean started = !active.isEmpty() && decision.response() != Response.RECORD && remediable(change)
                 && playbooks.start(incident, input(incident));
         return new DetectionResult.Opened(incident, started);
+    }
+
+    /**
+     * Another event about a problem an open incident already holds: noted on that incident (counted, with who and
+     * when), and its playbook handed over again if it was stranded. No second incident, no second playbook.
+     */
+    private DetectionResult attach(String openIncidentId, Change change, Instant now) {
+        String note = "Repeated: " + change.eventName() + " by " + change.actor().displayName() + " ("
+                + change.origin().label() + ") at " + change.eventTime() + ", event " + change.eventId() + ".";
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Optional<Incident> open = incidents.find(openIncidentId);
+            if (open.isEmpty()) {
+                break;
+            }
+            if (open.get().timeline().stream().anyMatch(t -> t.detail().contains("event " + change.eventId() + "."))) {
+                requeueIfStranded(open.get(), change);
+                return new DetectionResult.Attached(openIncidentId, change.eventId());
+            }
+            Incident repeated = open.get().repeated(new TimelineEntry(now, "repeated", ACTOR, note));
+            if (incidents.replace(repeated, open.get().version())) {
+                requeueIfStranded(repeated, change);
+                return new DetectionResult.Attached(openIncidentId, change.eventId());
+            }
+        }
+        throw new IllegalStateException("could not attach event " + change.eventId() + " to open incident "
+                + openIncidentId + ": it kept changing");
+    }
+
+    /**
+     * When the same resource was remediated before, say so: a change that keeps coming back is usually
+     * infrastructure-as-code re-applying it, and the fix belongs in the code.
+     */
+    private String repeatNote(ResourceRef resource, List<Finding> active) {
+        if (active.isEmpty()) {
+            return "";
+        }
+        String key = resource.arn() != null ? resource.arn() : resource.type() + "/" + resource.id();
+        List<Incident> before = incidents.forResource(key).stream().filter(i -> i.remediatedAt() != null).toList();
+        if (before.isEmpty()) {
+            return "";
+        }
+        return " " + resource.id() + " was remediated " + before.size() + (before.size() == 1 ? " time" : " times")
+                + " before (last: " + before.get(0).incidentId() + ", " + before.get(0).origin().label()
+                + "): if infrastructure-as-code keeps re-applying this change, fix it in the code.";
     }
 
     /** The evidence of the findings whose own decision is automatic remediation. */
@@ -271,6 +324,8 @@ public final class DetectChange {
             case DetectionResult.Ignored i -> Map.of("outcome", i.outcome(), "eventId", i.eventId(), "reason", i.reason());
             case DetectionResult.Compliant c -> Map.of("outcome", c.outcome(), "eventId", c.eventId());
             case DetectionResult.Duplicate d -> Map.of("outcome", d.outcome(), "incidentId", d.incidentId());
+            case DetectionResult.Attached a -> Map.of("outcome", a.outcome(), "incidentId", a.incidentId(),
+                    "eventId", a.eventId());
             case DetectionResult.Opened o -> Map.of("outcome", o.outcome(), "incidentId", o.incident().incidentId(),
                     "priority", o.incident().priority().name(), "response", o.incident().response().label(),
                     "playbookStarted", o.queued());

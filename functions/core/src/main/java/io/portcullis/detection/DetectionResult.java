@@ -36,6 +36,13 @@ public sealed interface DetectionResult {
         }
     }
 
+    /** Another event about a problem an open incident holds: attached to it (counted, on its timeline). */
+    record Attached(String incidentId, String eventId) implements DetectionResult {
+        public String outcome() {
+            return "attached-to-open-incident";
+        }
+    }
+
     /** A new incident was recorded; {@code queued} when the protocol sent it straight to remediation. */
     record Opened(Incident incident, boolean queued) implements DetectionResult {
         public String outcome() {

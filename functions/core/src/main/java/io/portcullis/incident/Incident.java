@@ -3,6 +3,7 @@ package io.portcullis.incident;
 import io.portcullis.change.Actor;
 import io.portcullis.change.Origin;
 import io.portcullis.change.ResourceRef;
+import io.portcullis.exception.PolicyException;
 import io.portcullis.exception.SuppressedFinding;
 import io.portcullis.network.IngressRule;
 import io.portcullis.protocol.Decision;
@@ -36,21 +37,30 @@ import java.util.List;
  * @param remediatedAt  when the offending change was undone (absent in dry-run and when nothing was left to undo)
  * @param verifiedAt    when re-reading the live state confirmed it was gone
  * @param resolvedAt    when the incident was closed
- * @param claimedAt     when a remediation worker last claimed it
+ * @param acknowledgedAt when on-call was told (the playbook's notify step)
+ * @param decidedAt      when the response was decided: at detection for automatic remediation, else when on-call
+ *                       approved or rejected in Slack or the approval gate timed out
+ * @param resolution     how it was handled: {@link Resolution}; null until decided
  * @param revokedRules  the security-group rules removed (or, in dry-run, that would have been)
  * @param outcome       the last result, in a sentence
  * @param timeline      every step, decision and actor
  * @param suppressed    findings an exception suppressed, with the exception (still counted in reports)
  * @param autoRules     the security-group rules of the findings whose own protocol decision is automatic: what
  *                      remediation may revoke without asking (a P1 on port 22 does not take a P2's port 443 with it)
+ * @param occurrences   how many events reported this problem on this resource while the incident was open (1 + the
+ *                      repeats attached to it)
+ * @param acceptedRisk  the exception a rejection in Slack recorded (owner, reason, expiry); else null
  */
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true,
+        value = {"week", "resourceKey", "problemKey", "family"}, allowGetters = true)
 public record Incident(String incidentId, long version, IncidentStatus status, RemediationMode mode,
                        String sourceEventId, String eventName, Instant eventTime, Actor actor, Origin origin,
                        ResourceRef resource, String environment, List<Finding> findings, Priority priority,
                        Response response, Decision decision, Instant detectedAt, Instant remediatedAt,
-                       Instant verifiedAt, Instant resolvedAt, Instant claimedAt, List<IngressRule> revokedRules,
-                       String outcome, List<TimelineEntry> timeline, List<SuppressedFinding> suppressed,
-                       List<IngressRule> autoRules) {
+                       Instant verifiedAt, Instant resolvedAt, Instant acknowledgedAt, Instant decidedAt,
+                       Resolution resolution, List<IngressRule> revokedRules, String outcome,
+                       List<TimelineEntry> timeline, List<SuppressedFinding> suppressed, List<IngressRule> autoRules,
+                       int occurrences, PolicyException acceptedRisk) {
 
     public Incident {
         findings = List.copyOf(findings);
@@ -58,6 +68,7 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
         suppressed = suppressed == null ? List.of() : List.copyOf(suppressed);
         autoRules = autoRules == null ? List.of() : List.copyOf(autoRules);
+        occurrences = Math.max(1, occurrences);
     }
 
     public static String idFor(String eventId) {
@@ -69,30 +80,90 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
         return autoRules;
     }
 
-    /** The next version, with a new status and a timeline entry. */
+    /** The ISO week (UTC) it was detected in, e.g. {@code 2026-W47}: the incidents table's byWeek index key. */
+    @com.fasterxml.jackson.annotation.JsonProperty
+    public String week() {
+        return IsoWeek.of(detectedAt);
+    }
+
+    /** The resource, as the byResource index keys it: its ARN (or type and id when it has none). */
+    @com.fasterxml.jackson.annotation.JsonProperty
+    public String resourceKey() {
+        return resource.arn() != null ? resource.arn() : resource.type() + "/" + resource.id();
+    }
+
+    /**
+     * One open problem on one resource: the resource and the rules that found it. A repeated event with the same key
+     * attaches to the open incident instead of opening another.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty
+    public String problemKey() {
+        return resourceKey() + "|" + findings.stream().map(Finding::ruleId).distinct().sorted()
+                .reduce((a, b) -> a + "," + b).orElse("");
+    }
+
+    /** The family of its first finding, or null. */
+    @com.fasterxml.jackson.annotation.JsonProperty
+    public io.portcullis.rule.RuleFamily family() {
+        return findings.isEmpty() ? (suppressed.isEmpty() ? null : suppressed.get(0).finding().family())
+                : findings.get(0).family();
+    }
+
+    /**
+     * The next version, moved to {@code newStatus} (checked against {@link IncidentLifecycle}), with a timeline entry.
+     *
+     * @throws IllegalStateException when the lifecycle does not allow the move
+     */
     public Incident next(IncidentStatus newStatus, TimelineEntry entry) {
+        IncidentLifecycle.check(incidentId, status, newStatus);
         List<TimelineEntry> t = new ArrayList<>(timeline);
         t.add(entry);
-        return new Incident(incidentId, version + 1, newStatus, mode, sourceEventId, eventName, eventTime, actor,
-                origin, resource, environment, findings, priority, response, decision, detectedAt, remediatedAt,
-                verifiedAt, resolvedAt, claimedAt, revokedRules, entry.detail(), t, suppressed, autoRules);
+        return copy(version + 1, newStatus, entry.detail(), t, remediatedAt, verifiedAt, resolvedAt, acknowledgedAt,
+                decidedAt, resolution, revokedRules, occurrences, acceptedRisk);
     }
 
     public Incident withVersion(long newVersion) {
-        return new Incident(incidentId, newVersion, status, mode, sourceEventId, eventName, eventTime, actor, origin,
-                resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
-                resolvedAt, claimedAt, revokedRules, outcome, timeline, suppressed, autoRules);
-    }
-
-    public Incident withClaimedAt(Instant at) {
-        return new Incident(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin,
-                resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
-                resolvedAt, at, revokedRules, outcome, timeline, suppressed, autoRules);
+        return copy(newVersion, status, outcome, timeline, remediatedAt, verifiedAt, resolvedAt, acknowledgedAt,
+                decidedAt, resolution, revokedRules, occurrences, acceptedRisk);
     }
 
     public Incident withRemediation(List<IngressRule> revoked, Instant remediated, Instant verified, Instant resolved) {
-        return new Incident(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin,
-                resource, environment, findings, priority, response, decision, detectedAt, remediated, verified,
-                resolved, claimedAt, revoked, outcome, timeline, suppressed, autoRules);
+        return copy(version, status, outcome, timeline, remediated, verified, resolved, acknowledgedAt, decidedAt,
+                resolution, revoked, occurrences, acceptedRisk);
+    }
+
+    /** When on-call was told (kept from the first time). */
+    public Incident acknowledged(Instant at) {
+        return copy(version, status, outcome, timeline, remediatedAt, verifiedAt, resolvedAt,
+                acknowledgedAt != null ? acknowledgedAt : at, decidedAt, resolution, revokedRules, occurrences,
+                acceptedRisk);
+    }
+
+    /** How and when the response was decided (kept from the first decision). */
+    public Incident decided(Resolution how, Instant at) {
+        return decidedAt != null ? this : copy(version, status, outcome, timeline, remediatedAt, verifiedAt,
+                resolvedAt, acknowledgedAt, at, how, revokedRules, occurrences, acceptedRisk);
+    }
+
+    /** The exception a rejection recorded. */
+    public Incident withAcceptedRisk(PolicyException exception) {
+        return copy(version, status, outcome, timeline, remediatedAt, verifiedAt, resolvedAt, acknowledgedAt,
+                decidedAt, resolution, revokedRules, occurrences, exception);
+    }
+
+    /** Another event reported the same open problem: counted, and the event noted on the timeline. */
+    public Incident repeated(TimelineEntry entry) {
+        List<TimelineEntry> t = new ArrayList<>(timeline);
+        t.add(entry);
+        return copy(version + 1, status, outcome, t, remediatedAt, verifiedAt, resolvedAt, acknowledgedAt, decidedAt,
+                resolution, revokedRules, occurrences + 1, acceptedRisk);
+    }
+
+    private Incident copy(long v, IncidentStatus s, String out, List<TimelineEntry> t, Instant remediated,
+                          Instant verified, Instant resolved, Instant acknowledged, Instant decided, Resolution how,
+                          List<IngressRule> revoked, int count, PolicyException risk) {
+        return new Incident(incidentId, v, s, mode, sourceEventId, eventName, eventTime, actor, origin, resource,
+                environment, findings, priority, response, decision, detectedAt, remediated, verified, resolved,
+                acknowledged, decided, how, revoked, out, t, suppressed, autoRules, count, risk);
     }
 }

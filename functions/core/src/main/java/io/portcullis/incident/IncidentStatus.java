@@ -23,10 +23,11 @@ public enum IncidentStatus {
     /** Nobody decided in time and the protocol says escalate: the escalation contact was paged; still open. */
     ESCALATED,
     /** Nobody decided in time and the protocol says abort: nothing was changed. */
-    ABORTED;
+    ABORTED,
+    /** A newer incident about the same problem on the same resource took over. */
+    SUPERSEDED;
 
     public boolean isFinal() {
-        return this == RESOLVED || this == DRY_RUN || this == FAILED || this == SUPPRESSED || this == REJECTED
-                || this == ABORTED;
+        return IncidentLifecycle.next(this).isEmpty();
     }
 }

@@ -37,4 +37,11 @@ public interface Notifier {
 
     /** An alert for a failed playbook, in the thread if there is one, else in the channel. */
     void alert(SlackThread threadOrNull, Incident incident, String text);
+
+    /**
+     * Posts the weekly report's summary to the channel: the headline figures and a link to the HTML page.
+     *
+     * @param link a link valid for a while (a presigned URL), or null when there is none to give
+     */
+    SlackThread weeklyReport(io.portcullis.report.ReportFigures figures, String link);
 }

@@ -10,6 +10,9 @@ import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.IncidentStore;
 import io.portcullis.incident.RemediationMode;
+import io.portcullis.incident.Resolution;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import io.portcullis.incident.TimelineEntry;
 import io.portcullis.json.Json;
 import io.portcullis.network.IngressRule;
@@ -116,7 +119,8 @@ public final class PlaybookWorker {
         String by = decision.path("by").asText("on-call");
         Instant at = decision.path("at").isTextual() ? Instant.parse(decision.path("at").asText()) : clock.instant();
         return update(incident.incidentId(), i -> i.next(IncidentStatus.OPEN, new TimelineEntry(at, "approved",
-                "slack:" + by, "Approved in Slack by " + by + " at " + at.truncatedTo(ChronoUnit.SECONDS) + ".")));
+                "slack:" + by, "Approved in Slack by " + by + " at " + at.truncatedTo(ChronoUnit.SECONDS) + "."))
+                .decided(Resolution.APPROVED, at));
     }
 
     private boolean dryRun(StepRequest request, Incident incident) {
@@ -141,7 +145,9 @@ public final class PlaybookWorker {
 
     private StepOutcome notify(StepRequest request, Incident incident) {
         SlackThread thread = notifier.announce(incident, next(request, incident));
-        record(incident.incidentId(), null, request.step(), ACTOR, "Told on-call in Slack (" + thread.channel() + ").");
+        Instant now = clock.instant();
+        update(incident.incidentId(), i -> i.next(i.status(), new TimelineEntry(now, request.step(), ACTOR,
+                "Told on-call in Slack (" + thread.channel() + ").")).acknowledged(now));
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("channel", thread.channel());
         out.put("ts", thread.ts());
@@ -320,8 +326,12 @@ public final class PlaybookWorker {
         String text = "Rejected by " + by + ": " + reason + ". Recorded as an exception for " + rules + " on "
                 + incident.resource().id() + " (owner " + by + ") until " + until.truncatedTo(ChronoUnit.SECONDS)
                 + "; nothing was changed.";
+        io.portcullis.exception.PolicyException exception = new io.portcullis.exception.PolicyException(rules,
+                incident.resource().id(), null, null, List.of(), by, reason, LocalDate.ofInstant(until, ZoneOffset.UTC),
+                "Slack rejection of " + incident.incidentId());
         update(incident.incidentId(), i -> i.next(IncidentStatus.REJECTED, new TimelineEntry(now, "exception",
-                "slack:" + by, text)));
+                "slack:" + by, text)).decided(Resolution.REJECTED, decision.map(Approval::decidedAt).orElse(now))
+                .withAcceptedRisk(exception));
         request.slack().ifPresent(t -> notifier.reply(t, text));
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("exceptionUntil", until.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -339,7 +349,8 @@ public final class PlaybookWorker {
                         + now.truncatedTo(ChronoUnit.SECONDS) + ". " + text);
             }
         });
-        record(incident.incidentId(), IncidentStatus.OPEN, request.step(), ACTOR, text);
+        update(incident.incidentId(), i -> i.next(IncidentStatus.OPEN, new TimelineEntry(now, request.step(), ACTOR,
+                text)).decided(Resolution.TIMED_OUT, now));
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("onTimeout", onTimeout);
         return new StepOutcome.Done(out);

@@ -38,7 +38,7 @@ class CsvReportTest {
                 "production", findings, Priority.P1, Response.AUTO,
                 new Decision(Priority.P1, Response.AUTO, 2, "critical, internet, production", Map.of()),
                 EVENT.plusSeconds(42), EVENT.plusSeconds(150), EVENT.plusSeconds(160), EVENT.plusSeconds(170), null,
-                null, "resolved", null, null, null);
+                null, null, null, "resolved", null, null, null, 1, null);
     }
 
     static String csv(List<Incident> incidents, ZoneId zone) {
@@ -94,7 +94,7 @@ class CsvReportTest {
     void leavesTheNumbersItComputesAsNumbersAndMissingValuesEmpty() {
         Incident skewed = new Incident("inc-1", 1, IncidentStatus.OPEN, RemediationMode.ENFORCE, "evt", "e", EVENT,
                 null, null, null, null, List.of(), Priority.P4, Response.RECORD, null, EVENT.minusSeconds(5), null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, 1, null);
 
         assertThat(csv(List.of(skewed), ZoneId.of("UTC")).split("\r\n")[1])
                 .isEqualTo("inc-1,2026-W47,OPEN,P4,record,,,,,,,,,e,2026-11-22T23:30:00Z,2026-11-22T23:29:55Z,"

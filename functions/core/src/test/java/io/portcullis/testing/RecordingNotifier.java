@@ -51,4 +51,10 @@ public final class RecordingNotifier implements Notifier {
     public void alert(SlackThread threadOrNull, Incident incident, String text) {
         sent.add("alert: " + text);
     }
+
+    @Override
+    public SlackThread weeklyReport(io.portcullis.report.ReportFigures figures, String link) {
+        sent.add("report " + figures.week() + " " + link);
+        return next();
+    }
 }

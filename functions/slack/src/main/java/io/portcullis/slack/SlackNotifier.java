@@ -27,6 +27,7 @@ import io.portcullis.change.Actor;
 import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
 import io.portcullis.notify.Notifier;
+import io.portcullis.report.ReportFigures;
 import io.portcullis.notify.SlackThread;
 import io.portcullis.protocol.Decision;
 import io.portcullis.rule.Finding;
@@ -243,6 +244,64 @@ public final class SlackNotifier implements Notifier {
             request.threadTs(threadOrNull.ts()).replyBroadcast(true);
         }
         post("chat.postMessage", request.build());
+    }
+
+    @Override
+    public SlackThread weeklyReport(ReportFigures f, String link) {
+        ReportFigures.WeekCounts week = f.weeks().get(f.weeks().size() - 1);
+        ReportFigures.WeekCounts before = f.weeks().size() > 1 ? f.weeks().get(f.weeks().size() - 2) : null;
+        int breaches = f.timings().stream().mapToInt(ReportFigures.Timing::breaches).sum();
+        String change = before == null ? "" : " (" + (week.total() >= before.total() ? "+" : "")
+                + (week.total() - before.total()) + " on " + before.week() + ")";
+        List<TextObject> fields = new ArrayList<>();
+        fields.add(field("Incidents", week.total() + change));
+        fields.add(field("By priority", week.byPriority().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + " · " + b).orElse("none")));
+        ReportFigures.Outcomes o = f.outcomes();
+        fields.add(field("Handled", o.automatic() + " automatic · " + o.approved() + " approved · " + o.rejected()
+                + " rejected · " + o.timedOut() + " timed out"));
+        fields.add(field("Missed their target", Integer.toString(breaches)));
+        fields.add(field("Still open", Integer.toString(f.stillOpen().size())));
+        fields.add(field("Exceptions expiring in 14 days", Integer.toString(f.expiringExceptions().size())));
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText(SlackText.escape("Weekly remediation report " + f.week(),
+                SlackText.HEADER), true))));
+        blocks.add(section(s -> s.fields(fields)));
+        for (ReportFigures.Timing t : f.timings()) {
+            if (t.incidents() > 0 && t.containMedianSeconds() != null) {
+                blocks.add(context(c -> c.elements(List.of(plainText(t.priority() + ": contained in "
+                        + human(t.containMedianSeconds()) + " (median), " + human(t.containP90Seconds())
+                        + " (p90); target " + human(t.targetSeconds()), false)))));
+            }
+        }
+        if (link != null) {
+            blocks.add(actions(a -> a.elements(List.of(button(b -> b.actionId("open_report").url(link)
+                    .text(plainText("Open the report (link valid 7 days)")))))));
+        }
+        String fallback = "Weekly remediation report " + f.week() + ": " + week.total() + " incidents, " + breaches
+                + " missed their target, " + f.stillOpen().size() + " still open.";
+        ChatPostMessageResponse response = post("chat.postMessage", ChatPostMessageRequest.builder()
+                .channel(channel).text(SlackText.escape(fallback, SlackText.FALLBACK)).blocks(blocks)
+                .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
+        return new SlackThread(response.getChannel() == null ? channel : response.getChannel(), response.getTs());
+    }
+
+    /** 5400 → "1 h 30 min". */
+    static String human(Long seconds) {
+        if (seconds == null) {
+            return "—";
+        }
+        long s = seconds;
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return (s / 60) + " min";
+        }
+        if (s < 86_400) {
+            return (s / 3600) + " h" + (s % 3600 >= 60 ? " " + (s % 3600) / 60 + " min" : "");
+        }
+        return (s / 86_400) + " d" + (s % 86_400 >= 3600 ? " " + (s % 86_400) / 3600 + " h" : "");
     }
 
     // --- message parts ---

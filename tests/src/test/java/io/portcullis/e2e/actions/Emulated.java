@@ -39,6 +39,7 @@ final class Emulated {
         String event = UUID.randomUUID().toString();
         return new Incident(Incident.idFor(event), 1, IncidentStatus.OPEN, RemediationMode.ENFORCE, event, "Test",
                 Instant.now(), null, null, resource, "production", List.of(findings), Priority.P1, Response.AUTO, null,
-                Instant.now(), null, null, null, null, List.of(), null, List.of(), List.of(), List.of());
+                Instant.now(), null, null, null, null, null, null, List.of(), null, List.of(), List.of(), List.of(), 1,
+                null);
     }
 }

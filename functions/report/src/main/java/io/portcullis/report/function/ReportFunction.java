@@ -1,0 +1,33 @@
+package io.portcullis.report.function;
+
+import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.DynamoDbIncidentStore;
+import io.portcullis.aws.FunctionSettings;
+import io.portcullis.aws.S3ReportStore;
+import io.portcullis.aws.SecretsManagerSlackCredentials;
+import io.portcullis.aws.SlackCredentials;
+import io.portcullis.exception.Exceptions;
+import io.portcullis.json.Json;
+import io.portcullis.protocol.Protocol;
+import io.portcullis.report.PublishWeeklyReport;
+import io.portcullis.slack.SlackNotifier;
+import java.time.Clock;
+
+/** The report function's composition root. */
+public final class ReportFunction {
+
+    private ReportFunction() {
+    }
+
+    public static PublishWeeklyReport build(FunctionSettings settings, AwsConnection aws, Clock clock) {
+        SlackCredentials slack;
+        try (var secrets = aws.secretsManager()) {
+            slack = new SecretsManagerSlackCredentials(secrets, settings.requireSlackSecretId()).read();
+        }
+        return new PublishWeeklyReport(
+                new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
+                new S3ReportStore(() -> aws.s3(aws.region()), aws::s3Presigner, settings.requireReportBucket()),
+                SlackNotifier.create(slack.botToken(), settings.requireSlackChannel(), settings.slackApiUrl()),
+                Protocol.defaults().containWithin(), Exceptions.defaults().declared(), settings.reportZone(), clock);
+    }
+}
