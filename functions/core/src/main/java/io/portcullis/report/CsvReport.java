@@ -33,9 +33,9 @@ import java.util.function.Function;
  */
 public final class CsvReport {
 
-    static final String HEADER = "incidentId,week,status,priority,response,family,rules,account,region,resourceType,"
-            + "resourceId,origin,actorPrincipal,eventName,eventTime,detectedAt,remediatedAt,verifiedAt,resolvedAt,"
-            + "timeToDetectSeconds,timeToContainSeconds,protocolRow";
+    static final String HEADER = "incidentId,week,status,priority,response,resolution,family,rules,account,region,"
+            + "resourceType,resourceId,origin,actorPrincipal,eventName,eventTime,detectedAt,acknowledgedAt,decidedAt,"
+            + "remediatedAt,verifiedAt,resolvedAt,timeToDetectSeconds,timeToContainSeconds,protocolRow";
 
     private record Column(String name, boolean fromData, Function<Incident, String> value) {
     }
@@ -87,6 +87,7 @@ public final class CsvReport {
                 computed("status", i -> i.status() == null ? null : i.status().name()),
                 computed("priority", i -> i.priority() == null ? null : i.priority().name()),
                 computed("response", i -> i.response() == null ? null : i.response().label()),
+                computed("resolution", i -> i.resolution() == null ? null : i.resolution().name()),
                 computed("family", i -> i.findings().isEmpty() || i.findings().get(0).family() == null ? null
                         : i.findings().get(0).family().key()),
                 text("rules", CsvReport::rules),
@@ -99,6 +100,8 @@ public final class CsvReport {
                 text("eventName", Incident::eventName),
                 computed("eventTime", i -> instant(i.eventTime())),
                 computed("detectedAt", i -> instant(i.detectedAt())),
+                computed("acknowledgedAt", i -> instant(i.acknowledgedAt())),
+                computed("decidedAt", i -> instant(i.decidedAt())),
                 computed("remediatedAt", i -> instant(i.remediatedAt())),
                 computed("verifiedAt", i -> instant(i.verifiedAt())),
                 computed("resolvedAt", i -> instant(i.resolvedAt())),

@@ -31,7 +31,7 @@ final class ReportCharts {
 
     /** (a) incidents per week, stacked by priority, oldest week first. */
     static String weeksByPriority(List<WeekCounts> weeks) {
-        int left = 64, top = 28, plotW = 470, plotH = 230, height = top + plotH + 64;
+        int left = 64, top = 28, plotW = 430, plotH = 230, height = top + plotH + 64;
         Svg svg = new Svg("chart-weeks", WIDTH, height);
         int max = weeks.stream().mapToInt(w -> Math.max(w.total(), sum(w.byPriority()))).max().orElse(0);
         double step = Svg.niceStep(max, 4);
@@ -73,6 +73,8 @@ final class ReportCharts {
         if (weeks.isEmpty()) {
             svg.text(left + plotW / 2.0, top + plotH / 2.0, "middle", "note", "no weeks to show");
             desc.add("No weeks to show.");
+        } else if (max == 0) {
+            svg.text(left + plotW / 2.0, top + plotH / 2.0, "middle", "note", "no incidents in these five weeks");
         }
         double legendX = left + plotW + 30;
         svg.text(legendX, top + 4, "start", "legend-title", "Priority");
@@ -90,7 +92,7 @@ final class ReportCharts {
 
     /** (b) this week's time to contain per priority, median and 90th percentile, as a share of the target. */
     static String containAgainstTarget(List<Timing> timings) {
-        int left = 170, top = 44, plotW = 430, rowH = 58;
+        int left = 200, top = 44, plotW = 420, rowH = 58;
         int rows = Math.max(1, timings.size());
         int plotH = rows * rowH;
         int height = top + plotH + 56;
@@ -115,10 +117,13 @@ final class ReportCharts {
         for (int i = 0; i < timings.size(); i++) {
             Timing t = timings.get(i);
             double rowTop = top + i * rowH;
-            svg.text(left - 10, rowTop + 22, "end", "row-label", t.priority() + " · target "
+            svg.text(left - 10, rowTop + 18, "end", "row-label", t.priority() + " · target "
                     + Markup.duration(t.targetSeconds()));
-            svg.text(left - 10, rowTop + 38, "end", "tick", t.contained() + " of " + t.incidents() + " contained"
-                    + (t.breaches() > 0 ? ", " + t.breaches() + (t.breaches() == 1 ? " breach" : " breaches") : ""));
+            svg.text(left - 10, rowTop + 32, "end", "tick", t.contained() + " of " + t.incidents() + " contained");
+            if (t.breaches() > 0) {
+                svg.text(left - 10, rowTop + 46, "end", "tick strong", t.breaches()
+                        + (t.breaches() == 1 ? " breach" : " breaches"));
+            }
             containBar(svg, left, plotW, scaleMax, rowTop + 8, "median", t.containMedianSeconds(), t, "bar median",
                     "solid");
             containBar(svg, left, plotW, scaleMax, rowTop + 28, "p90", t.containP90Seconds(), t, "bar p90",
@@ -144,7 +149,7 @@ final class ReportCharts {
         svg.text(left + 112, 18, "start", "legend", "90th percentile");
         svg.line(left + 240, 6, left + 240, 22, "target");
         svg.text(left + 248, 18, "start", "legend", "target (dashed)");
-        svg.axisLabels(left + plotW / 2.0, height - 8, "time to contain, % of the protocol's target", 16,
+        svg.axisLabels(left + plotW / 2.0, height - 8, "time to contain, % of the protocol's target", 14,
                 top + plotH / 2.0, "priority");
         return figure(svg.render("Time to contain this week against the protocol's target", desc.toString()),
                 "Figure 2. Time to contain this week per priority, median (solid) and 90th percentile (striped), "
@@ -216,6 +221,8 @@ final class ReportCharts {
         }
         if (entries.isEmpty()) {
             svg.text(left + plotW / 2.0, top + rowH / 2.0 + 4, "middle", "note", "nothing to show");
+        } else if (total == 0) {
+            svg.text(left + plotW / 2.0, top + plotH / 2.0 + 4, "middle", "note", "no incidents this week");
         }
         svg.axisLabels(left + plotW / 2.0, height - 8, "incidents this week", 16, top + plotH / 2.0, dimension);
         return figure(svg.render(title, desc.toString()), caption);

@@ -8,6 +8,7 @@ import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.RemediationMode;
+import io.portcullis.incident.Resolution;
 import io.portcullis.protocol.Decision;
 import io.portcullis.protocol.Priority;
 import io.portcullis.protocol.Response;
@@ -37,8 +38,9 @@ class CsvReportTest {
                 new Actor(principal, "AssumedRole", null, true, "198.51.100.7", "console"), Origin.CONSOLE, resource,
                 "production", findings, Priority.P1, Response.AUTO,
                 new Decision(Priority.P1, Response.AUTO, 2, "critical, internet, production", Map.of()),
-                EVENT.plusSeconds(42), EVENT.plusSeconds(150), EVENT.plusSeconds(160), EVENT.plusSeconds(170), null,
-                null, null, null, "resolved", null, null, null, 1, null);
+                EVENT.plusSeconds(42), EVENT.plusSeconds(150), EVENT.plusSeconds(160), EVENT.plusSeconds(170),
+                EVENT.plusSeconds(60), EVENT.plusSeconds(42), Resolution.AUTOMATIC, null, "resolved", null, null,
+                null, 1, null);
     }
 
     static String csv(List<Incident> incidents, ZoneId zone) {
@@ -53,10 +55,11 @@ class CsvReportTest {
                 "AuthorizeSecurityGroupIngress")), ZoneId.of("Europe/London"));
 
         assertThat(csv).isEqualTo(CsvReport.HEADER + "\r\n"
-                + "inc-1,2026-W47,RESOLVED,P1,auto,security-group,"
+                + "inc-1,2026-W47,RESOLVED,P1,auto,AUTOMATIC,security-group,"
                 + "sg-ingress-sensitive-port-public;sg-ingress-all-ports-public,111122223333,eu-west-1,"
                 + "AWS::EC2::SecurityGroup,sg-0a1b,console,arn:aws:sts::111122223333:assumed-role/Admin/alice,"
-                + "AuthorizeSecurityGroupIngress,2026-11-22T23:30:00Z,2026-11-22T23:30:42Z,2026-11-22T23:32:30Z,"
+                + "AuthorizeSecurityGroupIngress,2026-11-22T23:30:00Z,2026-11-22T23:30:42Z,2026-11-22T23:31:00Z,"
+                + "2026-11-22T23:30:42Z,2026-11-22T23:32:30Z,"
                 + "2026-11-22T23:32:40Z,2026-11-22T23:32:50Z,42,108,\"2: critical, internet, production\"\r\n");
     }
 
@@ -97,8 +100,8 @@ class CsvReportTest {
                 null, null, null, null, null, null, null, null, null, null, 1, null);
 
         assertThat(csv(List.of(skewed), ZoneId.of("UTC")).split("\r\n")[1])
-                .isEqualTo("inc-1,2026-W47,OPEN,P4,record,,,,,,,,,e,2026-11-22T23:30:00Z,2026-11-22T23:29:55Z,"
-                        + ",,,-5,,");
+                .isEqualTo("inc-1,2026-W47,OPEN,P4,record,,,,,,,,,,e,2026-11-22T23:30:00Z,2026-11-22T23:29:55Z,"
+                        + ",,,,,-5,,");
     }
 
     @Test
