@@ -10,7 +10,6 @@ import static io.portcullis.incident.IncidentStatus.REJECTED;
 import static io.portcullis.incident.IncidentStatus.REMEDIATING;
 import static io.portcullis.incident.IncidentStatus.RESOLVED;
 import static io.portcullis.incident.IncidentStatus.SCHEDULED;
-import static io.portcullis.incident.IncidentStatus.SUPERSEDED;
 import static io.portcullis.incident.IncidentStatus.SUPPRESSED;
 
 import java.util.EnumMap;
@@ -28,15 +27,14 @@ import java.util.Set;
  *                 │            │                                                     └▶ ABORTED (timed out: abort)
  *                 ├─▶ SCHEDULED (waits for the low-tide window) ─▶ REMEDIATING ─▶ RESOLVED
  *                 ├─▶ REMEDIATING ─▶ RESOLVED | FAILED
- *                 ├─▶ DRY_RUN (everything decided, nothing changed)
- *                 └─▶ SUPERSEDED (a newer incident on the same problem took over)
+ *                 └─▶ DRY_RUN (everything decided, nothing changed)
  * </pre>
  *
  * Timestamps: {@code eventTime} (the API call, from CloudTrail), {@code detectedAt} (recorded), {@code acknowledgedAt}
  * (on-call told: the notify step), {@code decidedAt} with {@link Resolution} (at detection for automatic; else the
  * Slack decision or the gate's time-out), {@code remediatedAt} (the change undone), {@code verifiedAt} (re-read and
  * gone), {@code resolvedAt} (closed). A move to the same status only adds to the timeline and is always allowed.
- * FAILED, REJECTED, ABORTED, SUPPRESSED, DRY_RUN and SUPERSEDED are final; RESOLVED is final but for an Undo, which
+ * FAILED, REJECTED, ABORTED, SUPPRESSED and DRY_RUN are final; RESOLVED is final but for an Undo, which
  * is recorded on the timeline without a new status.
  */
 public final class IncidentLifecycle {
@@ -46,13 +44,12 @@ public final class IncidentLifecycle {
     static {
         Set<IncidentStatus> working = EnumSet.of(REMEDIATING, RESOLVED, DRY_RUN, FAILED);
         NEXT.put(OPEN, union(working, EnumSet.of(AWAITING_APPROVAL, SCHEDULED, ESCALATED, ABORTED, REJECTED,
-                SUPERSEDED, SUPPRESSED)));
-        NEXT.put(AWAITING_APPROVAL, union(working, EnumSet.of(OPEN, SCHEDULED, REJECTED, ESCALATED, ABORTED,
-                SUPERSEDED)));
-        NEXT.put(SCHEDULED, union(working, EnumSet.of(OPEN, SUPERSEDED)));
+                SUPPRESSED)));
+        NEXT.put(AWAITING_APPROVAL, union(working, EnumSet.of(OPEN, SCHEDULED, REJECTED, ESCALATED, ABORTED)));
+        NEXT.put(SCHEDULED, union(working, EnumSet.of(OPEN)));
         NEXT.put(REMEDIATING, working);
-        NEXT.put(ESCALATED, union(working, EnumSet.of(OPEN, SUPERSEDED)));
-        for (IncidentStatus last : EnumSet.of(RESOLVED, DRY_RUN, FAILED, REJECTED, ABORTED, SUPPRESSED, SUPERSEDED)) {
+        NEXT.put(ESCALATED, union(working, EnumSet.of(OPEN)));
+        for (IncidentStatus last : EnumSet.of(RESOLVED, DRY_RUN, FAILED, REJECTED, ABORTED, SUPPRESSED)) {
             NEXT.put(last, EnumSet.noneOf(IncidentStatus.class));
         }
     }

@@ -23,9 +23,7 @@ public enum IncidentStatus {
     /** Nobody decided in time and the protocol says escalate: the escalation contact was paged; still open. */
     ESCALATED,
     /** Nobody decided in time and the protocol says abort: nothing was changed. */
-    ABORTED,
-    /** A newer incident about the same problem on the same resource took over. */
-    SUPERSEDED;
+    ABORTED;
 
     public boolean isFinal() {
         return IncidentLifecycle.next(this).isEmpty();

@@ -87,7 +87,7 @@ public final class PublishWeeklyReport {
         }
         ByteArrayOutputStream csv = new ByteArrayOutputStream();
         try (Writer out = new OutputStreamWriter(csv, StandardCharsets.UTF_8)) {
-            CsvReport.write(thisWeek, out);
+            CsvReport.write(thisWeek, zone, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

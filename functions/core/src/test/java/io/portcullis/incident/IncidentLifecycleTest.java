@@ -23,7 +23,7 @@ class IncidentLifecycleTest {
     @Test
     void finalStatusesGoNowhereButAMoveToTheSameStatusOnlyAddsToTheTimeline() {
         for (IncidentStatus last : EnumSet.of(IncidentStatus.RESOLVED, IncidentStatus.FAILED, IncidentStatus.REJECTED,
-                IncidentStatus.ABORTED, IncidentStatus.SUPPRESSED, IncidentStatus.DRY_RUN, IncidentStatus.SUPERSEDED)) {
+                IncidentStatus.ABORTED, IncidentStatus.SUPPRESSED, IncidentStatus.DRY_RUN)) {
             assertThat(last.isFinal()).as(last.name()).isTrue();
             assertThat(IncidentLifecycle.next(last)).as(last.name()).isEmpty();
             assertThat(IncidentLifecycle.allowed(last, last)).isTrue();
