@@ -117,7 +117,10 @@ public final class DetectChange {
                 : resourceTags.tags(change.resource());
         Environment environment = engine.environment(change, Environment.fromTags(tags));
         Instant now = clock.instant();
-        List<SuppressedFinding> suppressed = engine.suppressed(findings, tags, LocalDate.ofInstant(now, ZoneOffset.UTC));
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        List<Incident> history = incidents.forResource(resourceKey(change.resource()));
+        List<SuppressedFinding> suppressed = new java.util.ArrayList<>(engine.suppressed(findings, tags, today));
+        suppressed.addAll(acceptedRisks(findings, suppressed, history, today));
         List<Finding> active = findings.stream()
                 .filter(f -> suppressed.stream().noneMatch(x -> x.finding() == f)).toList();
         // All suppressed: the incident is still recorded (and reported), judged on what was suppressed.
@@ -138,7 +141,7 @@ public final class DetectChange {
                 + suppressed.stream().map(x -> " Suppressed " + x.finding().ruleId() + " by " + x.exception().source()
                         + " (owner " + x.exception().owner() + ", until " + x.exception().expires() + ": "
                         + x.exception().reason() + ").").collect(java.util.stream.Collectors.joining());
-        summary += repeatNote(change.resource(), active);
+        summary += repeatNote(change.resource(), active, history);
         boolean automatic = !active.isEmpty() && decision.response() == Response.AUTO && remediable(change);
         Resolution resolution = active.isEmpty() || decision.response() == Response.RECORD ? Resolution.RECORDED
                 : automatic ? Resolution.AUTOMATIC : null;
@@ -192,18 +195,52 @@ public final class DetectChange {
      * When the same resource was remediated before, say so: a change that keeps coming back is usually
      * infrastructure-as-code re-applying it, and the fix belongs in the code.
      */
-    private String repeatNote(ResourceRef resource, List<Finding> active) {
+    private String repeatNote(ResourceRef resource, List<Finding> active, List<Incident> history) {
         if (active.isEmpty()) {
             return "";
         }
-        String key = resource.arn() != null ? resource.arn() : resource.type() + "/" + resource.id();
-        List<Incident> before = incidents.forResource(key).stream().filter(i -> i.remediatedAt() != null).toList();
+        List<Incident> before = history.stream().filter(i -> i.remediatedAt() != null).toList();
         if (before.isEmpty()) {
             return "";
         }
         return " " + resource.id() + " was remediated " + before.size() + (before.size() == 1 ? " time" : " times")
                 + " before (last: " + before.get(0).incidentId() + ", " + before.get(0).origin().label()
                 + "): if infrastructure-as-code keeps re-applying this change, fix it in the code.";
+    }
+
+    static String resourceKey(ResourceRef resource) {
+        return resource.arn() != null ? resource.arn() : resource.type() + "/" + resource.id();
+    }
+
+    /**
+     * Findings on-call already accepted as a risk by rejecting the fix in Slack, while that exception is in force:
+     * the same rule on the same resource and, for security groups, no permission the rejected incident did not have
+     * (accepting SSH from one block accepts nothing wider).
+     */
+    private static List<SuppressedFinding> acceptedRisks(List<Finding> findings, List<SuppressedFinding> already,
+                                                         List<Incident> history, LocalDate today) {
+        List<SuppressedFinding> out = new java.util.ArrayList<>();
+        for (Finding f : findings) {
+            if (already.stream().anyMatch(x -> x.finding() == f)) {
+                continue;
+            }
+            for (Incident rejected : history) {
+                io.portcullis.exception.PolicyException risk = rejected.acceptedRisk();
+                if (risk == null || !risk.activeOn(today)
+                        || !java.util.Arrays.asList(risk.rule().split(",\\s*")).contains(f.ruleId())) {
+                    continue;
+                }
+                boolean covered = f.evidence().stream().allMatch(rule -> rejected.findings().stream()
+                        .flatMap(x -> x.evidence().stream()).anyMatch(rule::samePermissionAs));
+                if (covered) {
+                    out.add(new SuppressedFinding(f, new io.portcullis.exception.PolicyException(f.ruleId(),
+                            risk.resource(), null, null, List.of(), risk.owner(), risk.reason(), risk.expires(),
+                            risk.source())));
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** The evidence of the findings whose own decision is automatic remediation. */

@@ -151,6 +151,46 @@ class PlaybookWorkerTest {
         assertThat(groups.revokeCalls).isEmpty();
     }
 
+    DetectChange detector() {
+        return new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
+                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups,
+                io.portcullis.remediation.ResourceTags.NONE, incidents, (i, input) -> true, clock,
+                RemediationMode.ENFORCE, Set.of());
+    }
+
+    byte[] sameChangeAgain(String cidr) throws Exception {
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(Fixtures.bytes("cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json"));
+        ((ObjectNode) event.path("detail")).put("eventID", java.util.UUID.randomUUID().toString());
+        ((ObjectNode) event.at("/detail/requestParameters/ipPermissions/items/0/ipv6Ranges/items/0")).put("cidrIpv6", cidr);
+        return Json.mapper().writeValueAsBytes(event);
+    }
+
+    @Test
+    void aRejectionIsAnExceptionTheDetectorHonoursForTheSamePermissionUntilItExpires() throws Exception {
+        run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
+        Approval pending = approvals.find("apv-1").orElseThrow();
+        approvals.decide(pending.decided(ApprovalStatus.REJECTED, "U0ALICE", clock.instant(), "lab host, see CHG-7"));
+        StepOutcome rejected = run("rejected", "AwaitApproval.Rejected", b -> { });
+        assertThat(rejected).isInstanceOf(StepOutcome.Done.class);
+        assertThat(incident().status()).isEqualTo(IncidentStatus.REJECTED);
+        assertThat(incident().acceptedRisk().owner()).isEqualTo("U0ALICE");
+
+        DetectionResult again = detector().handle(sameChangeAgain("::/0"));
+        DetectionResult wider = detector().handle(sameChangeAgain("2001:db8::/16"));
+
+        assertThat(again).isInstanceOfSatisfying(DetectionResult.Opened.class, o -> {
+            assertThat(o.incident().status()).isEqualTo(IncidentStatus.SUPPRESSED);
+            assertThat(o.incident().suppressed()).singleElement().satisfies(x -> {
+                assertThat(x.exception().source()).isEqualTo("Slack rejection of " + incidentId);
+                assertThat(x.exception().reason()).isEqualTo("lab host, see CHG-7");
+            });
+            assertThat(o.queued()).isFalse();
+        });
+        assertThat(wider).as("a different permission was never accepted")
+                .isInstanceOfSatisfying(DetectionResult.Opened.class, o -> assertThat(o.incident().status())
+                        .isEqualTo(IncidentStatus.OPEN));
+    }
+
     @Test
     void aFailedPlaybookMarksTheIncidentFailedWithTheCauseAndAlerts() {
         StepOutcome outcome = run("fail", "MarkFailed", b -> b.putObject("error")
