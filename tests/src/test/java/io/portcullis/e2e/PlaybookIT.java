@@ -182,7 +182,11 @@ class PlaybookIT {
 
     @Test
     void whenNobodyDecidesTheProtocolsTimeoutActionHappens() {
-        deploy();
+        // The detector of this deployment starts no S3 playbook: the test starts it, with a shorter gate.
+        runtime = LocalRuntime.deploy(LocalRuntime.repositoryRoot(), setup, RemediationMode.ENFORCE, Clock.systemUTC(),
+                Clock.systemUTC(), env -> env.put(io.portcullis.aws.FunctionSettings.PLAYBOOKS,
+                        String.join(",", java.util.Arrays.stream(env.get(io.portcullis.aws.FunctionSettings.PLAYBOOKS)
+                                .split(",")).filter(p -> !p.startsWith("s3=")).toList())));
         String bucket = publicPolicyBucket();
         // Production bucket, CLI origin: row 3, P2 approval; on timeout the protocol says remediate.
         s3.deleteBucketTagging(r -> r.bucket(bucket));
@@ -190,14 +194,15 @@ class PlaybookIT {
         ((ObjectNode) event.path("detail")).remove("sessionCredentialFromConsole");
         ((ObjectNode) event.path("detail")).put("userAgent", "aws-cli/2.15.0 Python/3.11 Linux/6.1 botocore/2.0");
         ((ObjectNode) event.path("detail")).put("sourceIPAddress", "203.0.113.7");
-        String incidentId = detect(event);
+        JsonNode detected = runtime.invokeDetector(event);
+        assertThat(detected.path("playbookStarted").asBoolean()).isFalse();
+        String incidentId = detected.path("incidentId").asText();
         Incident incident = runtime.incident(incidentId).orElseThrow();
         assertThat(incident.decision().rowName()).isEqualTo("critical, internet exposure, production, any other origin");
-        // The row gives on-call 15 minutes; the same state machine and input, with 3 seconds.
-        runtime.sfn().stopExecution(r -> r.executionArn(runtime.executionArn(incidentId)));
+        // The row gives on-call 15 minutes; the same state machine and the detector's input, with 3 seconds.
         ObjectNode input = PlaybookInput.of(incident, Duration.ofSeconds(3),
                 io.portcullis.protocol.TimeoutAction.REMEDIATE);
-        String arn = runtime.startPlaybook(incidentId, "short-gate-" + UUID.randomUUID().toString().substring(0, 8), input);
+        String arn = runtime.startPlaybook(incidentId, incidentId, input);
 
         LocalRuntime.Execution waiting = runtime.runExecution(arn, incidentId, Duration.ofSeconds(30));
         assertThat(waiting.states()).endsWith("AwaitApproval");

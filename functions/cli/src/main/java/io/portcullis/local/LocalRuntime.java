@@ -107,6 +107,12 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public static LocalRuntime deploy(Path repositoryRoot, AwsConnection aws, RemediationMode mode, Clock workerClock,
                                       Clock interactionClock) {
+        return deploy(repositoryRoot, aws, mode, workerClock, interactionClock, env -> { });
+    }
+
+    /** As above, with the functions' environment adjusted before they are built (a test's configuration). */
+    public static LocalRuntime deploy(Path repositoryRoot, AwsConnection aws, RemediationMode mode, Clock workerClock,
+                                      Clock interactionClock, java.util.function.Consumer<Map<String, String>> adjust) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         LocalDeployment deployment;
         String secretArn;
@@ -132,6 +138,7 @@ public final class LocalRuntime implements AutoCloseable {
         env.put(FunctionSettings.SLACK_API_URL, slack.url());
         env.put(FunctionSettings.REPORT_BUCKET, deployment.reportsBucket());
         env.put(FunctionSettings.REPORT_TIME_ZONE, "UTC");
+        adjust.accept(env);
         return new LocalRuntime(aws, deployment, slack, env, workerClock, interactionClock);
     }
 
