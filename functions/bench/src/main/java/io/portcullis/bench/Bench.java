@@ -1,0 +1,383 @@
+package io.portcullis.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.FunctionSettings;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.json.Json;
+import io.portcullis.local.Emulator;
+import io.portcullis.local.EventReplay;
+import io.portcullis.local.LocalRuntime;
+import io.portcullis.local.Sandbox;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * {@code ./portcullis bench}: every figure beside its floor and the ratio of the two, measured in one run on this
+ * machine, printed as one table and written as JSON. {@code --smoke} runs each part briefly (the test command does,
+ * so the bench cannot rot); the figures of a smoke run mean nothing.
+ */
+public final class Bench {
+
+    /** One line of the table. */
+    record Row(String figure, String measure, double value, String unit, String floor, Double floorValue,
+               String budget) {
+        Double ratio() {
+            return floorValue == null || floorValue == 0 ? null : value / floorValue;
+        }
+    }
+
+    final boolean smoke;
+    final Path root = LocalRuntime.repositoryRoot();
+    final PrintStream out;
+    final List<Row> rows = new ArrayList<>();
+    final ObjectNode details = Json.mapper().createObjectNode();
+
+    Bench(boolean smoke, PrintStream out) {
+        this.smoke = smoke;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = Arrays.asList(args).contains("--smoke");
+        boolean peer = !Arrays.asList(args).contains("--no-peer");
+        Path json = null;
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--out")) {
+                json = Path.of(args[i + 1]);
+            }
+        }
+        Bench bench = new Bench(smoke, System.out);
+        if (json == null) {
+            json = bench.root.resolve(".portcullis/bench/" + (smoke ? "smoke.json" : "bench.json"));
+        }
+        bench.run(peer);
+        bench.print();
+        bench.write(json);
+        System.out.println("Written: " + json);
+        System.exit(0);
+    }
+
+    void run(boolean peer) throws Exception {
+        evaluate();
+        AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+        try (LocalRuntime runtime = LocalRuntime.deploy(root, aws, RemediationMode.ENFORCE)) {
+            Sandbox sandbox = Sandbox.create(runtime.ec2(), "bench-" + UUID.randomUUID().toString().substring(0, 6),
+                    "production");
+            coldStart(runtime, sandbox);
+            contain(runtime, sandbox);
+            burst(runtime);
+            if (peer) {
+                Peer.run(this, runtime, sandbox);
+            }
+        }
+        packages();
+    }
+
+    // --- evaluate: JMH ---
+
+    void evaluate() throws Exception {
+        int events = EvaluateBenchmark.corpus(root.resolve("events")).size();
+        Options options = new OptionsBuilder().include(EvaluateBenchmark.class.getName() + ".*")
+                .jvmArgsAppend("-Dportcullis.root=" + root)
+                .warmupIterations(smoke ? 1 : 5).warmupTime(TimeValue.milliseconds(smoke ? 100 : 1000))
+                .measurementIterations(smoke ? 1 : 10).measurementTime(TimeValue.milliseconds(smoke ? 100 : 1000))
+                .forks(smoke ? 0 : 1).threads(1).shouldFailOnError(true).build();
+        double evaluate = 0;
+        double parse = 0;
+        double evaluateError = 0;
+        for (RunResult r : new Runner(options).run()) {
+            double perPass = r.getPrimaryResult().getScore();
+            if (r.getParams().getBenchmark().endsWith(".evaluate")) {
+                evaluate = perPass;
+                evaluateError = r.getPrimaryResult().getScoreError();
+            } else {
+                parse = perPass;
+            }
+        }
+        double perEvent = evaluate / events;
+        double perEventFloor = parse / events;
+        rows.add(new Row("evaluate", "time per event", perEvent, "µs", "Jackson tree parse", perEventFloor, "≤ 2×"));
+        rows.add(new Row("evaluate", "events per second", 1e6 / perEvent, "/s", "Jackson tree parse",
+                1e6 / perEventFloor, ""));
+        details.putObject("evaluate").put("events", events).put("passMicros", evaluate)
+                .put("passMicrosError", evaluateError).put("parsePassMicros", parse);
+    }
+
+    // --- cold start: a fresh JVM per start ---
+
+    void coldStart(LocalRuntime runtime, Sandbox sandbox) throws Exception {
+        Path pkg = unzip(root.resolve("functions/detector/target/detector.zip"));
+        Path launcher = Path.of(LambdaLikeLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String classpath = pkg + ":" + pkg.resolve("lib") + "/*:" + launcher;
+        String jvmFlags = runtimeJvmFlags();
+        int runs = smoke ? 1 : 5;
+        List<double[]> detector = new ArrayList<>();
+        List<double[]> floor = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            ObjectNode event = EventReplay.retarget(EventReplay.load(root.resolve(
+                    "events/cloudtrail/ec2-authorize-ssh-world-console.json")), sandbox.groupId());
+            ((ObjectNode) event.path("detail")).put("eventID", UUID.randomUUID().toString());
+            Path file = Files.createTempFile("portcullis-cold", ".json");
+            Files.write(file, Json.mapper().writeValueAsBytes(event));
+            Map<String, String> env = new LinkedHashMap<>(runtime.environment());
+            env.put(FunctionSettings.REMEDIATION_MODE, "dry-run");
+            env.put("AWS_ENDPOINT_URL", Emulator.endpoint().toString());
+            env.put("AWS_REGION", Emulator.region());
+            env.put("AWS_ACCESS_KEY_ID", "testing");
+            env.put("AWS_SECRET_ACCESS_KEY", "testing");
+            env.put("JAVA_TOOL_OPTIONS", jvmFlags);
+            detector.add(launch(classpath, env, "io.portcullis.detector.DetectorHandler", file));
+            floor.add(launch(classpath, env, "-", file));
+            Files.deleteIfExists(file);
+        }
+        double wall = median(detector, 0);
+        double rss = median(detector, 1);
+        rows.add(new Row("cold start", "wall, fresh JVM → one event handled (dry-run)", wall, "ms",
+                "fresh JVM parsing the event with Jackson", median(floor, 0), "≤ 1.5×"));
+        rows.add(new Row("cold start", "peak RSS", rss / 1024, "MiB", "fresh JVM parsing the event with Jackson",
+                median(floor, 1) / 1024, ""));
+        details.putObject("coldStart").put("runs", runs).put("jvmFlags", jvmFlags)
+                .put("init", "the handler's composition root (clients built lazily)");
+    }
+
+    /** The JVM options template.yaml gives the functions (JAVA_TOOL_OPTIONS). */
+    String runtimeJvmFlags() {
+        JsonNode t = io.portcullis.local.LocalDeployment.readTemplate(root.resolve("template.yaml"));
+        return t.path("Globals").path("Function").path("Environment").path("Variables").path("JAVA_TOOL_OPTIONS")
+                .asText("");
+    }
+
+    /** Runs the launcher in a fresh JVM; returns {wall ms from spawn to exit, peak RSS KiB}. */
+    static double[] launch(String classpath, Map<String, String> env, String handler, Path event) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", classpath,
+                LambdaLikeLauncher.class.getName(), handler, event.toString()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("cold start of " + handler + " failed:\n" + output);
+        }
+        double wall = (System.nanoTime() - start) / 1e6;
+        String line = output.lines().filter(l -> l.startsWith("init_ms=")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no timing line from " + handler + ":\n" + output));
+        double rss = Double.parseDouble(line.replaceAll(".*rss_kb=", "").trim());
+        return new double[] {wall, rss};
+    }
+
+    static Path unzip(Path zip) throws IOException {
+        Path dir = Files.createTempDirectory("portcullis-package");
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            for (var e : java.util.Collections.list(file.entries())) {
+                Path target = dir.resolve(e.getName()).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new IOException("zip entry outside the folder: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (var in = file.getInputStream(e)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        return dir;
+    }
+
+    // --- contain: the P1 path, warm, in the emulator ---
+
+    void contain(LocalRuntime runtime, Sandbox sandbox) {
+        int runs = smoke ? 3 : 50;
+        Ec2Client ec2 = runtime.ec2();
+        List<Double> path = new ArrayList<>();
+        List<Double> floor = new ArrayList<>();
+        // Warm-up: one run not counted.
+        for (int i = -1; i < runs; i++) {
+            ObjectNode event = EventReplay.applyIngress(ec2, EventReplay.retarget(EventReplay.load(root.resolve(
+                    "events/cloudtrail/ec2-authorize-ssh-world-console.json")), sandbox.groupId()));
+            ((ObjectNode) event.path("detail")).put("eventID", UUID.randomUUID().toString());
+            long start = System.nanoTime();
+            String incident = runtime.invokeDetector(event).path("incidentId").asText();
+            LocalRuntime.Execution done = runtime.runPlaybook(incident);
+            double ms = (System.nanoTime() - start) / 1e6;
+            if (!done.entered("Verify") || runtime.incident(incident).orElseThrow().verifiedAt() == null) {
+                throw new IllegalStateException("run " + i + " did not contain: " + done.states());
+            }
+            // The floor: the AWS calls the path cannot do without, made directly: record, read, revoke, re-read.
+            ObjectNode again = EventReplay.applyIngress(ec2, EventReplay.retarget(EventReplay.load(root.resolve(
+                    "events/cloudtrail/ec2-authorize-ssh-world-console.json")), sandbox.groupId()));
+            String ruleId = again.at("/detail/responseElements/securityGroupRuleSet/items/0/securityGroupRuleId").asText();
+            long f0 = System.nanoTime();
+            runtime.dynamoDb().putItem(r -> r.tableName(runtime.deployment().approvalsTable()).item(Map.of(
+                    "approvalId", AttributeValue.fromS("floor-" + UUID.randomUUID()))).conditionExpression(
+                    "attribute_not_exists(approvalId)"));
+            ec2.describeSecurityGroupRules(r -> r.filters(f -> f.name("group-id").values(sandbox.groupId())));
+            ec2.revokeSecurityGroupIngress(r -> r.groupId(sandbox.groupId()).securityGroupRuleIds(ruleId));
+            ec2.describeSecurityGroupRules(r -> r.filters(f -> f.name("group-id").values(sandbox.groupId())));
+            double floorMs = (System.nanoTime() - f0) / 1e6;
+            if (i >= 0) {
+                path.add(ms);
+                floor.add(floorMs);
+            }
+        }
+        double p50 = percentile(path, 50);
+        double floor50 = percentile(floor, 50);
+        rows.add(new Row("contain (P1, warm)", "event → verified revoke, p50", p50, "ms",
+                "the path's AWS calls made directly", floor50, ""));
+        rows.add(new Row("contain (P1, warm)", "p95", percentile(path, 95), "ms", "", percentile(floor, 95), ""));
+        rows.add(new Row("contain (P1, warm)", "p99", percentile(path, 99), "ms", "", percentile(floor, 99), ""));
+        details.putObject("contain").put("runs", runs).set("ms", Json.mapper().valueToTree(path));
+    }
+
+    // --- burst: many events, duplicates and repeats mixed in ---
+
+    void burst(LocalRuntime runtime) {
+        int events = smoke ? 200 : 10_000;
+        int groups = smoke ? 5 : 100;
+        Ec2Client ec2 = runtime.ec2();
+        List<String> ids = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            ids.add(Sandbox.create(ec2, "burst-" + g + "-" + UUID.randomUUID().toString().substring(0, 4), "production")
+                    .groupId());
+        }
+        java.util.Random random = new java.util.Random(7);
+        List<ObjectNode> sent = new ArrayList<>();
+        List<ObjectNode> batch = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            ObjectNode event;
+            if (!sent.isEmpty() && random.nextInt(10) < 3) {
+                event = sent.get(random.nextInt(sent.size())); // a redelivery: the same event again
+            } else {
+                event = EventReplay.retarget(EventReplay.load(root.resolve(
+                        "events/cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json")), ids.get(random.nextInt(groups)));
+                ((ObjectNode) event.path("detail")).put("eventID", UUID.randomUUID().toString()); // a repeat
+                sent.add(event);
+            }
+            batch.add(event);
+        }
+        Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        long start = System.nanoTime();
+        for (ObjectNode event : batch) {
+            outcomes.merge(runtime.invokeDetector(event).path("outcome").asText(), 1, Integer::sum);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int incidents = runtime.incidentIds().size();
+        int accounted = outcomes.getOrDefault("incident-opened", 0) + outcomes.getOrDefault("duplicate", 0)
+                + outcomes.getOrDefault("attached-to-open-incident", 0);
+        // The floor: one conditional write per event to the same emulator, the least any recorder must do.
+        long f0 = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            String key = "floor-" + i;
+            runtime.dynamoDb().putItem(r -> r.tableName(runtime.deployment().approvalsTable()).item(Map.of(
+                    "approvalId", AttributeValue.fromS(key))).conditionExpression("attribute_not_exists(approvalId)"));
+        }
+        double floorSeconds = (System.nanoTime() - f0) / 1e9;
+        rows.add(new Row("burst", events + " events through the detector", events / seconds, "events/s",
+                "one conditional write per event", events / floorSeconds, ""));
+        rows.add(new Row("burst", "incidents created (distinct problems " + groups + ")", incidents, "", "", null,
+                "= " + groups));
+        rows.add(new Row("burst", "events accounted for (opened + duplicate + attached)", accounted, "", "", null,
+                "= " + events));
+        details.putObject("burst").put("events", events).put("distinctProblems", groups).put("incidents", incidents)
+                .put("seconds", seconds).set("outcomes", Json.mapper().valueToTree(outcomes));
+        if (incidents != groups || accounted != events) {
+            throw new IllegalStateException("burst lost or duplicated work: " + incidents + " incidents for " + groups
+                    + " problems; " + accounted + " of " + events + " events accounted for " + outcomes);
+        }
+    }
+
+    // --- packages ---
+
+    void packages() throws IOException {
+        ObjectNode sizes = details.putObject("packages");
+        for (String f : List.of("detector", "remediator", "interaction", "report")) {
+            Path zip = root.resolve("functions/" + f + "/target/" + f + ".zip");
+            long size = Files.size(zip);
+            ArrayNode sdk = sizes.putObject(f).put("bytes", size).putArray("sdkServices");
+            try (ZipFile file = new ZipFile(zip.toFile())) {
+                file.stream().map(e -> e.getName())
+                        .filter(n -> n.matches("lib/(dynamodb|ec2|sqs|s3|s3control|iam|sfn|secretsmanager|cloudtrail)-[0-9.]+\\.jar"))
+                        .map(n -> n.replaceAll("lib/|-[0-9.]+\\.jar", "")).sorted().forEach(sdk::add);
+            }
+            rows.add(new Row("package", f + ".zip (SDK: " + String.join(", ", Json.mapper().convertValue(sdk,
+                    String[].class)) + ")", size / 1048576.0, "MiB", "", null, "only its SDK modules"));
+        }
+    }
+
+    // --- output ---
+
+    void print() {
+        out.println();
+        out.println("Portcullis bench" + (smoke ? " (smoke: figures meaningless)" : "") + " · " + Instant.now()
+                + " · JDK " + Runtime.version() + " · " + Runtime.getRuntime().availableProcessors() + " cores");
+        out.printf(Locale.ROOT, "%-20s %-58s %12s %-9s %12s %8s  %s%n", "figure", "measure", "value", "unit", "floor",
+                "ratio", "budget");
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, "%-20s %-58s %12.2f %-9s %12s %8s  %s%n", r.figure(), truncate(r.measure(), 58),
+                    r.value(), r.unit(), r.floorValue() == null ? "—" : String.format(Locale.ROOT, "%.2f",
+                            r.floorValue()), r.ratio() == null ? "—" : String.format(Locale.ROOT, "%.2f×", r.ratio()),
+                    r.budget());
+        }
+    }
+
+    void write(Path file) throws IOException {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("smoke", smoke).put("at", Instant.now().toString()).put("jdk", Runtime.version().toString())
+                .put("cores", Runtime.getRuntime().availableProcessors());
+        ArrayNode table = root.putArray("rows");
+        for (Row r : rows) {
+            ObjectNode row = table.addObject().put("figure", r.figure()).put("measure", r.measure())
+                    .put("value", r.value()).put("unit", r.unit()).put("floor", r.floor()).put("budget", r.budget());
+            if (r.floorValue() != null) {
+                row.put("floorValue", r.floorValue());
+            }
+            if (r.ratio() != null) {
+                row.put("ratio", r.ratio());
+            }
+        }
+        root.set("details", details);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    }
+
+    static String truncate(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+
+    static double median(List<double[]> runs, int index) {
+        return percentile(runs.stream().map(r -> r[index]).toList(), 50);
+    }
+
+    /** Nearest rank. */
+    static double percentile(List<Double> values, int p) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int rank = (p * sorted.size() + 99) / 100;
+        return sorted.get(Math.max(0, rank - 1));
+    }
+}
