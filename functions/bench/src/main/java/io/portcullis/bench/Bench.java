@@ -54,6 +54,10 @@ public final class Bench {
     final PrintStream out;
     final List<Row> rows = new ArrayList<>();
     final ObjectNode details = Json.mapper().createObjectNode();
+    /** Event handed to the detector → the playbook's revoke (remediatedAt), warm, per contain run. */
+    final List<Double> containToRevoke = new ArrayList<>();
+    /** The same from a fresh JVM (process start included). */
+    final List<Double> coldToRevoke = new ArrayList<>();
 
     Bench(boolean smoke, PrintStream out) {
         this.smoke = smoke;
@@ -137,8 +141,11 @@ public final class Bench {
         List<double[]> detector = new ArrayList<>();
         List<double[]> floor = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
+            // A group of its own per start: each start opens an incident (none attaches to an earlier one).
+            Sandbox own = Sandbox.create(runtime.ec2(), "cold-" + UUID.randomUUID().toString().substring(0, 6),
+                    "production");
             ObjectNode event = EventReplay.retarget(EventReplay.load(root.resolve(
-                    "events/cloudtrail/ec2-authorize-ssh-world-console.json")), sandbox.groupId());
+                    "events/cloudtrail/ec2-authorize-ssh-world-console.json")), own.groupId());
             ((ObjectNode) event.path("detail")).put("eventID", UUID.randomUUID().toString());
             Path file = Files.createTempFile("portcullis-cold", ".json");
             Files.write(file, Json.mapper().writeValueAsBytes(event));
@@ -212,7 +219,7 @@ public final class Bench {
 
     // --- contain: the P1 path, warm, in the emulator ---
 
-    void contain(LocalRuntime runtime, Sandbox sandbox) {
+    void contain(LocalRuntime runtime, Sandbox sandbox) throws Exception {
         int runs = smoke ? 3 : 50;
         Ec2Client ec2 = runtime.ec2();
         List<Double> path = new ArrayList<>();
@@ -223,6 +230,7 @@ public final class Bench {
                     "events/cloudtrail/ec2-authorize-ssh-world-console.json")), sandbox.groupId()));
             ((ObjectNode) event.path("detail")).put("eventID", UUID.randomUUID().toString());
             long start = System.nanoTime();
+            Instant handed = Instant.now();
             String incident = runtime.invokeDetector(event).path("incidentId").asText();
             LocalRuntime.Execution done = runtime.runPlaybook(incident);
             double ms = (System.nanoTime() - start) / 1e6;
@@ -244,6 +252,8 @@ public final class Bench {
             if (i >= 0) {
                 path.add(ms);
                 floor.add(floorMs);
+                containToRevoke.add((double) java.time.Duration.between(handed,
+                        runtime.incident(incident).orElseThrow().remediatedAt()).toMillis());
             }
         }
         double p50 = percentile(path, 50);
@@ -253,6 +263,39 @@ public final class Bench {
         rows.add(new Row("contain (P1, warm)", "p95", percentile(path, 95), "ms", "", percentile(floor, 95), ""));
         rows.add(new Row("contain (P1, warm)", "p99", percentile(path, 99), "ms", "", percentile(floor, 99), ""));
         details.putObject("contain").put("runs", runs).set("ms", Json.mapper().valueToTree(path));
+        ((ObjectNode) details.path("contain")).set("toRevokeMs", Json.mapper().valueToTree(containToRevoke));
+        coldContain(runtime, sandbox);
+    }
+
+    /** Portcullis cold, event to revoke: a fresh JVM per event (the peer comparison's cold figure). */
+    void coldContain(LocalRuntime runtime, Sandbox sandbox) throws Exception {
+        Path deployment = Files.createTempFile("portcullis-deployment", ".json");
+        Path environment = Files.createTempFile("portcullis-env", ".json");
+        Files.write(deployment, Json.mapper().writeValueAsBytes(runtime.deployment()));
+        Files.write(environment, Json.mapper().writeValueAsBytes(runtime.environment()));
+        String classpath = System.getProperty("java.class.path");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        for (int i = 0; i < (smoke ? 1 : 3); i++) {
+            ObjectNode event = EventReplay.applyIngress(runtime.ec2(), EventReplay.retarget(EventReplay.load(root.resolve(
+                    "events/cloudtrail/ec2-authorize-ssh-world-console.json")), sandbox.groupId()));
+            ((ObjectNode) event.path("detail")).put("eventID", UUID.randomUUID().toString());
+            Path file = Files.createTempFile("portcullis-event", ".json");
+            Files.write(file, Json.mapper().writeValueAsBytes(event));
+            ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Dportcullis.root=" + root, "-cp", classpath,
+                    ColdContain.class.getName(), deployment.toString(), environment.toString(), file.toString())
+                    .redirectErrorStream(true);
+            pb.environment().put("JAVA_TOOL_OPTIONS", runtimeJvmFlags());
+            pb.environment().put("AWS_ENDPOINT_URL", Emulator.endpoint().toString());
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("cold containment failed:\n" + output);
+            }
+            coldToRevoke.add(Double.parseDouble(output.lines().filter(l -> l.startsWith("revoked_ms="))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no figure in:\n" + output))
+                    .substring("revoked_ms=".length())));
+            Files.deleteIfExists(file);
+        }
     }
 
     // --- burst: many events, duplicates and repeats mixed in ---
@@ -287,7 +330,9 @@ public final class Bench {
             outcomes.merge(runtime.invokeDetector(event).path("outcome").asText(), 1, Integer::sum);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        int incidents = runtime.incidentIds().size();
+        java.util.Set<String> burstGroups = new java.util.HashSet<>(ids);
+        int incidents = (int) runtime.incidentIds().stream().map(id -> runtime.incident(id).orElseThrow())
+                .filter(i -> burstGroups.contains(i.resource().id())).count();
         int accounted = outcomes.getOrDefault("incident-opened", 0) + outcomes.getOrDefault("duplicate", 0)
                 + outcomes.getOrDefault("attached-to-open-incident", 0);
         // The floor: one conditional write per event to the same emulator, the least any recorder must do.

@@ -96,6 +96,15 @@ public final class LocalRuntime implements AutoCloseable {
         this.interaction = new SlackInteractionHandler(() -> decide);
     }
 
+    /**
+     * Builds the functions against a deployment another process made, from its environment (a benchmark's fresh JVM:
+     * the cold start of the functions themselves, not of the deployment). No local Slack is started: the
+     * environment's {@code PORTCULLIS_SLACK_API_URL} names the one the other process serves.
+     */
+    public static LocalRuntime attach(AwsConnection aws, LocalDeployment deployment, Map<String, String> environment) {
+        return new LocalRuntime(aws, deployment, null, environment, Clock.systemUTC(), Clock.systemUTC());
+    }
+
     /** Deploys a fresh, uniquely named copy of the template's resources and builds the functions against it. */
     public static LocalRuntime deploy(Path repositoryRoot, AwsConnection aws, RemediationMode mode) {
         return deploy(repositoryRoot, aws, mode, Clock.systemUTC(), Clock.systemUTC());
@@ -376,6 +385,8 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        slack.close();
+        if (slack != null) {
+            slack.close();
+        }
     }
 }
