@@ -58,6 +58,7 @@ public final class Bench {
     final List<Double> containToRevoke = new ArrayList<>();
     /** The same from a fresh JVM (process start included). */
     final List<Double> coldToRevoke = new ArrayList<>();
+    final CallTimer calls = new CallTimer();
 
     Bench(boolean smoke, PrintStream out) {
         this.smoke = smoke;
@@ -86,7 +87,7 @@ public final class Bench {
 
     void run(boolean peer) throws Exception {
         evaluate();
-        AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+        AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region()).withInterceptor(calls);
         try (LocalRuntime runtime = LocalRuntime.deploy(root, aws, RemediationMode.ENFORCE)) {
             Sandbox sandbox = Sandbox.create(runtime.ec2(), "bench-" + UUID.randomUUID().toString().substring(0, 6),
                     "production");
@@ -325,11 +326,14 @@ public final class Bench {
             batch.add(event);
         }
         Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        calls.reset();
         long start = System.nanoTime();
         for (ObjectNode event : batch) {
             outcomes.merge(runtime.invokeDetector(event).path("outcome").asText(), 1, Integer::sum);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        ObjectNode perCall = details.putObject("burstCalls");
+        calls.summary().forEach((op, v) -> perCall.putObject(op).put("calls", (long) v[0]).put("meanMs", v[1]));
         java.util.Set<String> burstGroups = new java.util.HashSet<>(ids);
         int incidents = (int) runtime.incidentIds().stream().map(id -> runtime.incident(id).orElseThrow())
                 .filter(i -> burstGroups.contains(i.resource().id())).count();

@@ -111,6 +111,15 @@ public final class DetectChange {
             requeueIfStranded(existing.get(), change);
             return new DetectionResult.Duplicate(incidentId);
         }
+        // A repeat of a problem an incident already holds open is attached at once: no need to judge it again.
+        List<Incident> history = incidents.forResource(resourceKey(change.resource()));
+        String problem = resourceKey(change.resource()) + "|" + findings.stream().map(Finding::ruleId).distinct()
+                .sorted().reduce((a, b) -> a + "," + b).orElse("");
+        Optional<Incident> holder = history.stream().filter(i -> !i.status().isFinal() && i.problemKey().equals(problem))
+                .findFirst();
+        if (holder.isPresent()) {
+            return attach(holder.get().incidentId(), change, clock.instant());
+        }
         // The live resource's tags decide its environment and may carry exceptions.
         Map<String, String> tags = ResourceRef.SECURITY_GROUP.equals(change.resource().type())
                 ? inspector.describe(change.resource()).map(SecurityGroupState::tags).orElse(Map.of())
@@ -118,7 +127,6 @@ public final class DetectChange {
         Environment environment = engine.environment(change, Environment.fromTags(tags));
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        List<Incident> history = incidents.forResource(resourceKey(change.resource()));
         List<SuppressedFinding> suppressed = new java.util.ArrayList<>(engine.suppressed(findings, tags, today));
         suppressed.addAll(acceptedRisks(findings, suppressed, history, today));
         List<Finding> active = findings.stream()
@@ -261,8 +269,10 @@ public final class DetectChange {
      * a second hand-over can never act twice.
      */
     private void requeueIfStranded(Incident incident, Change change) {
-        if (incident.status() == IncidentStatus.OPEN && incident.response() != Response.RECORD && remediable(change)
-                && !incident.findings().isEmpty()) {
+        boolean playbookRan = incident.timeline().stream()
+                .anyMatch(t -> io.portcullis.playbook.PlaybookWorker.ACTOR.equals(t.actor()));
+        if (incident.status() == IncidentStatus.OPEN && !playbookRan && incident.response() != Response.RECORD
+                && remediable(change) && !incident.findings().isEmpty()) {
             playbooks.start(incident, input(incident));
         }
     }
