@@ -251,6 +251,25 @@ public final class DetectChange {
         return out;
     }
 
+    /**
+     * Runs an event through everything that needs no AWS call — reading, the rules, the protocol — and returns the
+     * decision (or why the event was refused). A snapshot's priming hook calls it, so a restored function starts with
+     * these paths loaded and compiled.
+     */
+    public String prime(byte[] sample) {
+        ReadResult read = reader.read(sample);
+        if (read instanceof ReadResult.Refused refused) {
+            return "refused: " + refused.reason();
+        }
+        Change change = ((ReadResult.Read) read).change();
+        List<Finding> findings = engine.findings(change);
+        if (findings.isEmpty()) {
+            return "compliant";
+        }
+        Decision decision = engine.decide(change, findings, Environment.PRODUCTION);
+        return decision.priority() + " " + decision.response().label() + " (row " + decision.row() + ")";
+    }
+
     /** The evidence of the findings whose own decision is automatic remediation. */
     private List<io.portcullis.network.IngressRule> autoRules(Change change, List<Finding> active, Environment environment) {
         List<io.portcullis.network.IngressRule> rules = new java.util.ArrayList<>();

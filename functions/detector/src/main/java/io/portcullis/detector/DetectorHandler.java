@@ -30,6 +30,7 @@ public final class DetectorHandler implements RequestStreamHandler {
     private static final int MAX_LOGGED_EVENT_CHARS = io.portcullis.change.CloudTrailEventReader.MAX_EVENT_BYTES;
 
     private final DetectChange detect;
+    private final Priming priming;
 
     /** Used by the Lambda runtime: configuration from the environment, clients built once per container. */
     public DetectorHandler() {
@@ -39,6 +40,49 @@ public final class DetectorHandler implements RequestStreamHandler {
 
     public DetectorHandler(DetectChange detect) {
         this.detect = detect;
+        this.priming = new Priming(detect);
+        // CRaC keeps resources weakly: this handler holds the strong reference for as long as the container lives.
+        org.crac.Core.getGlobalContext().register(priming);
+    }
+
+    /**
+     * SnapStart's priming hook: before Lambda snapshots the initialised function, run a bundled event through reading,
+     * the rules and the protocol (no AWS call), so a restored container starts with those paths loaded and compiled.
+     */
+    public static final class Priming implements org.crac.Resource {
+
+        static final String SAMPLE = "/io/portcullis/detector/priming-event.json";
+        private final DetectChange detect;
+        private volatile String primed;
+
+        Priming(DetectChange detect) {
+            this.detect = detect;
+        }
+
+        @Override
+        public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> context) throws IOException {
+            try (InputStream sample = DetectorHandler.class.getResourceAsStream(SAMPLE)) {
+                if (sample == null) {
+                    throw new IOException("the package has no " + SAMPLE);
+                }
+                primed = detect.prime(sample.readAllBytes());
+            }
+            LOG.info("Primed for the snapshot: the sample event judged {}", primed);
+        }
+
+        @Override
+        public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {
+            LOG.info("Restored from the snapshot");
+        }
+
+        /** What the last priming judged, or null before any. */
+        public String primed() {
+            return primed;
+        }
+    }
+
+    public Priming priming() {
+        return priming;
     }
 
     @Override
