@@ -64,7 +64,7 @@ final class LocalPortcullis {
     /** The incidents table's rows, read straight from DynamoDB. */
     List<Map<String, AttributeValue>> incidentRows() {
         // Claim items (open|<problem>) are the store's bookkeeping, not incidents.
-        return runtime.dynamoDb().scan(r -> r.tableName(runtime.deployment().incidentsTable())).items().stream()
+        return runtime.dynamoDb().scanPaginator(r -> r.tableName(runtime.deployment().incidentsTable())).items().stream()
                 .filter(i -> i.get("incidentId").s().startsWith("inc-")).toList();
     }
 }

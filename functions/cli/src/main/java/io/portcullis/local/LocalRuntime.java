@@ -319,7 +319,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Every incident id in the table. */
     public List<String> incidentIds() {
-        return dynamoDb.scan(r -> r.tableName(deployment.incidentsTable())).items().stream()
+        return dynamoDb.scanPaginator(r -> r.tableName(deployment.incidentsTable())).items().stream()
                 .map(i -> i.get("incidentId").s()).filter(id -> id.startsWith("inc-")).sorted().toList();
     }
 

@@ -151,10 +151,18 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
                 decidedAt, resolution, revokedRules, occurrences, exception);
     }
 
-    /** Another event reported the same open problem: counted, and the event noted on the timeline. */
+    /** How many repeats the timeline names one by one; after that they are only counted (items stay small). */
+    public static final int REPEATS_ON_TIMELINE = 20;
+
+    /**
+     * Another event reported the same open problem: counted, and, for the first {@link #REPEATS_ON_TIMELINE}, noted on
+     * the timeline. A redelivery storm or an IaC loop must not grow the incident past DynamoDB's 400 KB item limit.
+     */
     public Incident repeated(TimelineEntry entry) {
         List<TimelineEntry> t = new ArrayList<>(timeline);
-        t.add(entry);
+        if (t.stream().filter(e -> e.step().equals(entry.step())).count() < REPEATS_ON_TIMELINE) {
+            t.add(entry);
+        }
         return copy(version + 1, status, outcome, t, remediatedAt, verifiedAt, resolvedAt, acknowledgedAt, decidedAt,
                 resolution, revokedRules, occurrences + 1, acceptedRisk);
     }
