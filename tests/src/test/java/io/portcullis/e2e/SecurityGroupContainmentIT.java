@@ -43,8 +43,10 @@ class SecurityGroupContainmentIT {
 
         assertThat(answer.path("outcome").asText()).isEqualTo("incident-opened");
         assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(execution.states()).containsSubsequence("Snapshot", "NotifyOnCall", "RevokeOffendingIngress",
-                "Verify", "Resolve", "Done").doesNotContain("AwaitApproval", "WaitForLowTide", "MarkFailed");
+        // Containment does not wait for Slack: on-call is told once the rule is gone.
+        assertThat(execution.states()).containsSubsequence("Snapshot", "RevokeOffendingIngress", "Verify",
+                "NotifyContained", "Resolve", "Done").doesNotContain("NotifyOnCall", "AwaitApproval", "WaitForLowTide",
+                "MarkFailed");
         assertThat(p.liveRules()).extracting(IngressRule::ruleId).containsExactly(p.sandbox.harmlessRuleId());
         assertThat(p.calls.count("RevokeSecurityGroupIngress")).isEqualTo(1);
 

@@ -159,7 +159,9 @@ public final class PlaybookWorker {
         String target = incident.resource().id();
         String dry = dryRun(request, incident) ? " Dry-run mode: nothing will be changed, only reported." : "";
         return switch (incident.response()) {
-            case AUTO -> "Portcullis is removing the offending change on " + target + " now; Undo will be offered here."
+            case AUTO -> (incident.remediatedAt() != null
+                    ? "Portcullis removed the offending change on " + target + " and verified it is gone; Undo below."
+                    : "Portcullis is removing the offending change on " + target + " now; Undo will be offered here.")
                     + dry;
             case APPROVAL -> "Waiting for on-call's approval before changing " + target + "." + dry;
             case SCHEDULED -> "The fix for " + target + " is scheduled for the next low-tide window." + dry;
