@@ -112,9 +112,8 @@ public final class DetectChange {
             return new DetectionResult.Duplicate(incidentId);
         }
         // A repeat of a problem an incident already holds open is attached at once: no need to judge it again.
-        List<Incident> history = incidents.forResource(resourceKey(change.resource()));
-        String problem = resourceKey(change.resource()) + "|" + findings.stream().map(Finding::ruleId).distinct()
-                .sorted().reduce((a, b) -> a + "," + b).orElse("");
+        List<Incident> history = incidents.forResource(Incident.resourceKeyOf(change.resource()));
+        String problem = Incident.problemKeyOf(change.resource(), findings);
         Optional<Incident> holder = history.stream().filter(i -> !i.status().isFinal() && i.problemKey().equals(problem))
                 .findFirst();
         if (holder.isPresent()) {
@@ -214,10 +213,6 @@ public final class DetectChange {
         return " " + resource.id() + " was remediated " + before.size() + (before.size() == 1 ? " time" : " times")
                 + " before (last: " + before.get(0).incidentId() + ", " + before.get(0).origin().label()
                 + "): if infrastructure-as-code keeps re-applying this change, fix it in the code.";
-    }
-
-    static String resourceKey(ResourceRef resource) {
-        return resource.arn() != null ? resource.arn() : resource.type() + "/" + resource.id();
     }
 
     /**

@@ -89,6 +89,10 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
     /** The resource, as the byResource index keys it: its ARN (or type and id when it has none). */
     @com.fasterxml.jackson.annotation.JsonProperty
     public String resourceKey() {
+        return resourceKeyOf(resource);
+    }
+
+    public static String resourceKeyOf(ResourceRef resource) {
         return resource.arn() != null ? resource.arn() : resource.type() + "/" + resource.id();
     }
 
@@ -98,7 +102,11 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
      */
     @com.fasterxml.jackson.annotation.JsonProperty
     public String problemKey() {
-        return resourceKey() + "|" + findings.stream().map(Finding::ruleId).distinct().sorted()
+        return problemKeyOf(resource, findings);
+    }
+
+    public static String problemKeyOf(ResourceRef resource, List<Finding> findings) {
+        return resourceKeyOf(resource) + "|" + findings.stream().map(Finding::ruleId).distinct().sorted()
                 .reduce((a, b) -> a + "," + b).orElse("");
     }
 

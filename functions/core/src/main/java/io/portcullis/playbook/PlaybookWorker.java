@@ -20,11 +20,8 @@ import io.portcullis.notify.Notifier;
 import io.portcullis.notify.SlackThread;
 import io.portcullis.protocol.Response;
 import java.time.Clock;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -199,12 +196,7 @@ public final class PlaybookWorker {
     }
 
     private StepOutcome window(StepRequest request, Incident incident) {
-        JsonNode w = request.body().path("window");
-        Set<DayOfWeek> days = new LinkedHashSet<>();
-        w.path("days").forEach(d -> days.add(java.util.Arrays.stream(DayOfWeek.values())
-                .filter(x -> x.name().startsWith(d.asText())).findFirst().orElseThrow()));
-        Window window = new Window(days, LocalTime.parse(w.path("start").asText()), LocalTime.parse(w.path("end").asText()),
-                ZoneId.of(w.path("timeZone").asText()));
+        Window window = Window.fromTree(request.body().path("window"));
         Instant now = clock.instant();
         Instant opens = window.nextOpening(now);
         // Rounded up: the remediation must not run before the window opens.

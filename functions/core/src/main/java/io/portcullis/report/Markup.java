@@ -5,7 +5,7 @@ package io.portcullis.report;
  * account ids) goes through {@link #escape} before it reaches the page, so a resource named
  * {@code <script>alert(1)</script>} is shown, never run.
  */
-final class Markup {
+public final class Markup {
 
     /** What the page shows for a figure that has no value. */
     static final String NONE = "—";
@@ -40,7 +40,7 @@ final class Markup {
      * A duration for people: the two largest units, e.g. {@code 3 d 4 h}, {@code 2 h 5 min}, {@code 4 min 10 s},
      * {@code 0 s}; null becomes "—". Negative durations (clock skew) keep their sign.
      */
-    static String duration(Long seconds) {
+    public static String duration(Long seconds) {
         if (seconds == null) {
             return NONE;
         }

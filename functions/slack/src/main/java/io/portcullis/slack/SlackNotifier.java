@@ -270,8 +270,8 @@ public final class SlackNotifier implements Notifier {
         for (ReportFigures.Timing t : f.timings()) {
             if (t.incidents() > 0 && t.containMedianSeconds() != null) {
                 blocks.add(context(c -> c.elements(List.of(plainText(t.priority() + ": contained in "
-                        + human(t.containMedianSeconds()) + " (median), " + human(t.containP90Seconds())
-                        + " (p90); target " + human(t.targetSeconds()), false)))));
+                        + io.portcullis.report.Markup.duration(t.containMedianSeconds()) + " (median), " + io.portcullis.report.Markup.duration(t.containP90Seconds())
+                        + " (p90); target " + io.portcullis.report.Markup.duration(t.targetSeconds()), false)))));
             }
         }
         if (link != null) {
@@ -284,24 +284,6 @@ public final class SlackNotifier implements Notifier {
                 .channel(channel).text(SlackText.escape(fallback, SlackText.FALLBACK)).blocks(blocks)
                 .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
         return new SlackThread(response.getChannel() == null ? channel : response.getChannel(), response.getTs());
-    }
-
-    /** 5400 → "1 h 30 min". */
-    static String human(Long seconds) {
-        if (seconds == null) {
-            return "—";
-        }
-        long s = seconds;
-        if (s < 60) {
-            return s + " s";
-        }
-        if (s < 3600) {
-            return (s / 60) + " min";
-        }
-        if (s < 86_400) {
-            return (s / 3600) + " h" + (s % 3600 >= 60 ? " " + (s % 3600) / 60 + " min" : "");
-        }
-        return (s / 86_400) + " d" + (s % 86_400 >= 3600 ? " " + (s % 86_400) / 3600 + " h" : "");
     }
 
     // --- message parts ---
