@@ -8,12 +8,7 @@ import io.portcullis.incident.RemediationMode;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
+import io.portcullis.logging.LogLines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,29 +18,32 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MalformedEventsIT {
 
     private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private AbstractAppender capture;
+    private AutoCloseable capture;
 
     @BeforeEach
     void captureLogs() {
-        capture = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                if (event.getLevel().isMoreSpecificThan(Level.WARN)) {
-                    warnings.add(event.getMessage().getFormattedMessage());
-                }
+        // The function's own log lines, in Lambda's JSON format, as CloudWatch would receive them.
+        LogLines.configure(java.util.Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON"));
+        capture = LogLines.capture(line -> {
+            JsonNode event = readLine(line);
+            if (event.path("level").asText().matches("WARN|ERROR")) {
+                warnings.add(event.path("message").asText());
             }
-        };
-        capture.start();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
-        context.updateLoggers();
+        });
+    }
+
+    private static JsonNode readLine(String line) {
+        try {
+            return io.portcullis.json.Json.mapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("a log line that is not JSON: " + line, e);
+        }
     }
 
     @AfterEach
-    void stopCapturing() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender("capture");
-        context.updateLoggers();
+    void stopCapturing() throws Exception {
+        capture.close();
+        LogLines.configure(System.getenv());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
@@ -75,6 +76,16 @@ public final class Bench {
             }
         }
         Bench bench = new Bench(smoke, System.out);
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--only")) {
+                bench.only = Set.of(args[i + 1].split(","));
+                if (!PARTS.containsAll(bench.only)) {
+                    System.err.println("portcullis bench: --only takes a comma-separated list of " + PARTS
+                            + "; got '" + args[i + 1] + "'");
+                    System.exit(2);
+                }
+            }
+        }
         if (json == null) {
             json = bench.root.resolve(".portcullis/bench/" + (smoke ? "smoke.json" : "bench.json"));
         }
@@ -85,20 +96,36 @@ public final class Bench {
         System.exit(0);
     }
 
+    /** The parts of the bench, in the order they run; {@code --only a,b} runs some of them. */
+    static final List<String> PARTS = List.of("evaluate", "cold", "contain", "burst", "peer", "packages");
+    Set<String> only = Set.copyOf(PARTS);
+
     void run(boolean peer) throws Exception {
-        evaluate();
-        AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region()).withInterceptor(calls);
-        try (LocalRuntime runtime = LocalRuntime.deploy(root, aws, RemediationMode.ENFORCE)) {
-            Sandbox sandbox = Sandbox.create(runtime.ec2(), "bench-" + UUID.randomUUID().toString().substring(0, 6),
-                    "production");
-            coldStart(runtime, sandbox);
-            contain(runtime, sandbox);
-            burst(runtime);
-            if (peer) {
-                Peer.run(this, runtime, sandbox);
+        if (only.contains("evaluate")) {
+            evaluate();
+        }
+        if (only.contains("cold") || only.contains("contain") || only.contains("burst") || only.contains("peer")) {
+            AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region()).withInterceptor(calls);
+            try (LocalRuntime runtime = LocalRuntime.deploy(root, aws, RemediationMode.ENFORCE)) {
+                Sandbox sandbox = Sandbox.create(runtime.ec2(), "bench-" + UUID.randomUUID().toString().substring(0, 6),
+                        "production");
+                if (only.contains("cold")) {
+                    coldStart(runtime, sandbox);
+                }
+                if (only.contains("contain") || only.contains("peer")) {
+                    contain(runtime, sandbox);
+                }
+                if (only.contains("burst")) {
+                    burst(runtime);
+                }
+                if (peer && only.contains("peer")) {
+                    Peer.run(this, runtime, sandbox);
+                }
             }
         }
-        packages();
+        if (only.contains("packages")) {
+            packages();
+        }
     }
 
     // --- evaluate: JMH ---
@@ -142,33 +169,118 @@ public final class Bench {
         List<double[]> detector = new ArrayList<>();
         List<double[]> floor = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            // A group of its own per start: each start opens an incident (none attaches to an earlier one).
-            Sandbox own = Sandbox.create(runtime.ec2(), "cold-" + UUID.randomUUID().toString().substring(0, 6),
-                    "production");
-            ObjectNode event = EventReplay.retarget(EventReplay.load(root.resolve(
-                    "events/cloudtrail/ec2-authorize-ssh-world-console.json")), own.groupId());
-            ((ObjectNode) event.path("detail")).put("eventID", UUID.randomUUID().toString());
-            Path file = Files.createTempFile("portcullis-cold", ".json");
-            Files.write(file, Json.mapper().writeValueAsBytes(event));
-            Map<String, String> env = new LinkedHashMap<>(runtime.environment());
-            env.put(FunctionSettings.REMEDIATION_MODE, "dry-run");
-            env.put("AWS_ENDPOINT_URL", Emulator.endpoint().toString());
-            env.put("AWS_REGION", Emulator.region());
-            env.put("AWS_ACCESS_KEY_ID", "testing");
-            env.put("AWS_SECRET_ACCESS_KEY", "testing");
-            env.put("JAVA_TOOL_OPTIONS", jvmFlags);
-            detector.add(launch(classpath, env, "io.portcullis.detector.DetectorHandler", file));
-            floor.add(launch(classpath, env, "-", file));
+            Path file = coldEvent(runtime);
+            detector.add(launch(classpath, coldEnvironment(runtime, jvmFlags), "io.portcullis.detector.DetectorHandler",
+                    file));
+            floor.add(launch(classpath, coldEnvironment(runtime, jvmFlags), "-", file));
             Files.deleteIfExists(file);
         }
         double wall = median(detector, 0);
         double rss = median(detector, 1);
+        double floorWall = median(floor, 0);
         rows.add(new Row("cold start", "wall, fresh JVM → one event handled (dry-run)", wall, "ms",
-                "fresh JVM parsing the event with Jackson", median(floor, 0), "≤ 1.5×"));
+                "fresh JVM parsing the event with Jackson", floorWall, "≤ 1.5×"));
         rows.add(new Row("cold start", "peak RSS", rss / 1024, "MiB", "fresh JVM parsing the event with Jackson",
                 median(floor, 1) / 1024, ""));
-        details.putObject("coldStart").put("runs", runs).put("jvmFlags", jvmFlags)
-                .put("init", "the handler's composition root (clients built lazily)");
+        rows.add(new Row("cold start", "of which: handler constructed (composition root)", median(detector, 2), "ms",
+                "ObjectMapper constructed", median(floor, 2), ""));
+        rows.add(new Row("cold start", "of which: first event handled", median(detector, 3), "ms",
+                "event parsed", median(floor, 3), ""));
+        ObjectNode cold = details.putObject("coldStart").put("runs", runs).put("jvmFlags", jvmFlags)
+                .put("init", "the handler's composition root");
+        cold.set("detector", Json.mapper().valueToTree(detector));
+        cold.set("floor", Json.mapper().valueToTree(floor));
+        classSharing(runtime, pkg, launcher, jvmFlags, runs, floorWall);
+    }
+
+    /**
+     * How much of the cold start is loading and linking classes: the same start with the classes (and, on JDK 25,
+     * their linked state and profiles) mapped from an archive that a training run of the same package wrote. The JVM
+     * only archives classes from jar files on the class path, so this variant runs the package's classes as a jar.
+     * Lambda's managed runtime loads a function's classes with its own class loader, which these archives do not
+     * cover: there SnapStart (template.yaml) is the mechanism; these rows measure what it has to win.
+     */
+    void classSharing(LocalRuntime runtime, Path pkg, Path launcher, String jvmFlags, int runs, double floorWall)
+            throws Exception {
+        Path jars = Files.createTempDirectory("portcullis-package-jars");
+        Path classesJar = jars.resolve("function-classes.jar");
+        jarOf(pkg, classesJar, name -> !name.startsWith("lib/"));
+        Path launcherJar = jars.resolve("launcher.jar");
+        jarOf(launcher, launcherJar, name -> name.startsWith("io/portcullis/bench/LambdaLikeLauncher"));
+        String classpath = classesJar + ":" + pkg.resolve("lib") + "/*:" + launcherJar;
+        int feature = Runtime.version().feature();
+        record Variant(String name, String train, String use, int since) {
+        }
+        List<Variant> variants = List.of(
+                new Variant("with AppCDS archive (JDK 13+; -XX:SharedArchiveFile)", "-XX:ArchiveClassesAtExit=%s",
+                        "-XX:SharedArchiveFile=%s", 13),
+                new Variant("with AOT cache (JDK 25; -XX:AOTCache, JEP 483/515)", "-XX:AOTCacheOutput=%s",
+                        "-XX:AOTCache=%s", 25));
+        ObjectNode detail = ((ObjectNode) details.path("coldStart")).putObject("classSharing");
+        for (Variant v : variants) {
+            if (feature < v.since()) {
+                detail.put(v.name(), "skipped: needs JDK " + v.since() + ", the bench runs on " + feature);
+                continue;
+            }
+            Path archive = jars.resolve("archive-" + v.since());
+            Path training = coldEvent(runtime);
+            launch(classpath, coldEnvironment(runtime, jvmFlags + " " + v.train().formatted(archive)),
+                    "io.portcullis.detector.DetectorHandler", training);
+            Files.deleteIfExists(training);
+            if (!Files.exists(archive)) {
+                throw new IllegalStateException("the training run wrote no archive at " + archive);
+            }
+            List<double[]> measured = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                Path file = coldEvent(runtime);
+                measured.add(launch(classpath, coldEnvironment(runtime, jvmFlags + " " + v.use().formatted(archive)),
+                        "io.portcullis.detector.DetectorHandler", file));
+                Files.deleteIfExists(file);
+            }
+            rows.add(new Row("cold start", v.name(), median(measured, 0), "ms",
+                    "fresh JVM parsing the event with Jackson", floorWall, "(attempt)"));
+            detail.set(v.name(), Json.mapper().valueToTree(measured));
+        }
+    }
+
+    /** A security group of its own and an event opening SSH on it: each start opens an incident. */
+    Path coldEvent(LocalRuntime runtime) throws IOException {
+        Sandbox own = Sandbox.create(runtime.ec2(), "cold-" + UUID.randomUUID().toString().substring(0, 6),
+                "production");
+        ObjectNode event = EventReplay.retarget(EventReplay.load(root.resolve(
+                "events/cloudtrail/ec2-authorize-ssh-world-console.json")), own.groupId());
+        ((ObjectNode) event.path("detail")).put("eventID", UUID.randomUUID().toString());
+        Path file = Files.createTempFile("portcullis-cold", ".json");
+        Files.write(file, Json.mapper().writeValueAsBytes(event));
+        return file;
+    }
+
+    /** The detector's environment in dry-run against the emulator, with the given JVM options. */
+    static Map<String, String> coldEnvironment(LocalRuntime runtime, String jvmFlags) {
+        Map<String, String> env = new LinkedHashMap<>(runtime.environment());
+        env.put(FunctionSettings.REMEDIATION_MODE, "dry-run");
+        env.put("AWS_ENDPOINT_URL", Emulator.endpoint().toString());
+        env.put("AWS_REGION", Emulator.region());
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
+        env.put("JAVA_TOOL_OPTIONS", jvmFlags);
+        return env;
+    }
+
+    /** Writes the files under {@code dir} whose relative names pass {@code include} into a jar. */
+    static void jarOf(Path dir, Path jar, java.util.function.Predicate<String> include) throws IOException {
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                var files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = dir.relativize(f).toString().replace('\\', '/');
+                if (include.test(name)) {
+                    out.putNextEntry(new java.util.jar.JarEntry(name));
+                    Files.copy(f, out);
+                    out.closeEntry();
+                }
+            }
+        }
     }
 
     /** The JVM options template.yaml gives the functions (JAVA_TOOL_OPTIONS). */
@@ -194,7 +306,17 @@ public final class Bench {
         String line = output.lines().filter(l -> l.startsWith("init_ms=")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no timing line from " + handler + ":\n" + output));
         double rss = Double.parseDouble(line.replaceAll(".*rss_kb=", "").trim());
-        return new double[] {wall, rss};
+        return new double[] {wall, rss, field(line, "init_ms"), field(line, "handle_ms")};
+    }
+
+    /** One {@code name=value} figure of the launcher's timing line. */
+    static double field(String line, String name) {
+        for (String part : line.trim().split(" ")) {
+            if (part.startsWith(name + "=")) {
+                return Double.parseDouble(part.substring(name.length() + 1));
+            }
+        }
+        throw new IllegalStateException("no " + name + " in: " + line);
     }
 
     static Path unzip(Path zip) throws IOException {

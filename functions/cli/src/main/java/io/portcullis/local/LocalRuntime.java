@@ -196,6 +196,9 @@ public final class LocalRuntime implements AutoCloseable {
                 .drain(worker, () -> new LocalLambdaContext("portcullis-remediator", 30, 512));
     }
 
+    private static final long IDLE_POLL_MIN_MILLIS = 10;
+    private static final long IDLE_POLL_MAX_MILLIS = 100;
+
     /**
      * Drives the incident's playbook execution: delivers its steps to the worker as Lambda's event-source mapping
      * would, until the execution ends or waits at an approval gate (or {@code limit} passes).
@@ -207,6 +210,9 @@ public final class LocalRuntime implements AutoCloseable {
     /** As {@link #runPlaybook}, for an execution started by the caller ({@link #startPlaybook}). */
     public Execution runExecution(String arn, String incidentId, Duration limit) {
         Instant deadline = Instant.now().plus(limit);
+        // Lambda's event source long-polls the queue; here an idle queue is polled again after 10 ms, backing off to
+        // 100 ms while nothing arrives (moto serves one request at a time, so a tight loop would slow it down).
+        long idleMillis = IDLE_POLL_MIN_MILLIS;
         while (Instant.now().isBefore(deadline)) {
             int done = runSteps();
             Optional<DescribeExecutionResponse> d = describe(arn);
@@ -218,7 +224,10 @@ public final class LocalRuntime implements AutoCloseable {
                 return executionAt(arn);
             }
             if (done == 0) {
-                sleep(100);
+                sleep(idleMillis);
+                idleMillis = Math.min(IDLE_POLL_MAX_MILLIS, idleMillis * 2);
+            } else {
+                idleMillis = IDLE_POLL_MIN_MILLIS;
             }
         }
         return executionAt(arn);

@@ -87,6 +87,7 @@ public final class DetectorHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        io.portcullis.logging.LogLines.forRequest(context == null ? null : context.getAwsRequestId());
         byte[] raw = input.readAllBytes();
         DetectionResult result = detect.handle(raw);
         Map<String, Object> summary = DetectChange.describe(result);

@@ -46,6 +46,7 @@ public final class SlackInteractionHandler implements RequestHandler<APIGatewayV
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        io.portcullis.logging.LogLines.forRequest(context == null ? null : context.getAwsRequestId());
         if (event == null || event.getBody() == null) {
             LOG.warn("Refused: a request with no body");
             return answer(400, "No body.");

@@ -35,6 +35,7 @@ public final class WeeklyReportHandler implements RequestHandler<Map<String, Obj
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        io.portcullis.logging.LogLines.forRequest(context == null ? null : context.getAwsRequestId());
         Object asked = input == null ? null : input.get("week");
         String week = asked instanceof String s && !s.isBlank() && !s.equals("last") ? s.trim() : report.lastWeek();
         Map<String, Object> answer = new LinkedHashMap<>();
