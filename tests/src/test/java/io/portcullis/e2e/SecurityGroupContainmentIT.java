@@ -52,6 +52,8 @@ class SecurityGroupContainmentIT {
 
         Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
         assertThat(incident.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(incident.outcome()).as("what was done, not that Slack was told")
+                .startsWith("Resolved: Re-read " + p.sandbox.groupId() + ": the offending change is gone");
         assertThat(incident.priority()).isEqualTo(Priority.P1);
         assertThat(incident.response()).isEqualTo(Response.AUTO);
         assertThat(incident.decision().rowName()).isEqualTo("critical, internet exposure, production, origin console");

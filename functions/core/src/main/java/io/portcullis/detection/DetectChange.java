@@ -184,9 +184,11 @@ public final class DetectChange {
             if (open.isEmpty()) {
                 break;
             }
-            if (open.get().timeline().stream().anyMatch(t -> t.detail().contains("event " + change.eventId() + "."))) {
+            // A redelivery (of the incident's own event, or of a repeat already noted) is a duplicate: not counted.
+            if (open.get().sourceEventId().equals(change.eventId()) || open.get().timeline().stream()
+                    .anyMatch(t -> t.detail().contains("event " + change.eventId() + "."))) {
                 requeueIfStranded(open.get(), change);
-                return new DetectionResult.Attached(openIncidentId, change.eventId());
+                return new DetectionResult.Duplicate(openIncidentId);
             }
             Incident repeated = open.get().repeated(new TimelineEntry(now, "repeated", ACTOR, note));
             if (incidents.replace(repeated, open.get().version())) {

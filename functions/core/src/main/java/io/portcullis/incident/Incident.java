@@ -130,6 +130,14 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
                 decidedAt, resolution, revokedRules, occurrences, acceptedRisk);
     }
 
+    /** A timeline entry that records something said or seen, not a change of outcome (e.g. on-call was told). */
+    public Incident noted(TimelineEntry entry) {
+        List<TimelineEntry> t = new ArrayList<>(timeline);
+        t.add(entry);
+        return copy(version + 1, status, outcome, t, remediatedAt, verifiedAt, resolvedAt, acknowledgedAt,
+                decidedAt, resolution, revokedRules, occurrences, acceptedRisk);
+    }
+
     public Incident withVersion(long newVersion) {
         return copy(newVersion, status, outcome, timeline, remediatedAt, verifiedAt, resolvedAt, acknowledgedAt,
                 decidedAt, resolution, revokedRules, occurrences, acceptedRisk);

@@ -143,7 +143,8 @@ public final class PlaybookWorker {
     private StepOutcome notify(StepRequest request, Incident incident) {
         SlackThread thread = notifier.announce(incident, next(request, incident));
         Instant now = clock.instant();
-        update(incident.incidentId(), i -> i.next(i.status(), new TimelineEntry(now, request.step(), ACTOR,
+        // Telling on-call is not an outcome: the incident's outcome stays what was found or done.
+        update(incident.incidentId(), i -> i.noted(new TimelineEntry(now, request.step(), ACTOR,
                 "Told on-call in Slack (" + thread.channel() + ").")).acknowledged(now));
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("channel", thread.channel());
@@ -158,6 +159,10 @@ public final class PlaybookWorker {
         return switch (incident.response()) {
             case AUTO -> (incident.remediatedAt() != null
                     ? "Portcullis removed the offending change on " + target + " and verified it is gone; Undo below."
+                    : incident.verifiedAt() != null
+                    // Events arrive out of order: someone had already taken the change back when the playbook ran.
+                    ? "The offending change on " + target + " was already gone when Portcullis looked; nothing was"
+                            + " changed."
                     : "Portcullis is removing the offending change on " + target + " now; Undo will be offered here.")
                     + dry;
             case APPROVAL -> "Waiting for on-call's approval before changing " + target + "." + dry;
@@ -267,7 +272,11 @@ public final class PlaybookWorker {
             return new StepOutcome.Failed(StepOutcome.VERIFY_FAILED, wrong.get());
         }
         update(incident.incidentId(), i -> i.next(i.status(), new TimelineEntry(now, request.step(), ACTOR,
-                        "Re-read " + i.resource().id() + ": the offending change is gone; nothing else was touched."))
+                        i.remediatedAt() == null && i.revokedRules().isEmpty()
+                                ? "Re-read " + i.resource().id() + ": the offending change is not there (it was gone"
+                                        + " before Portcullis acted); Portcullis changed nothing."
+                                : "Re-read " + i.resource().id() + ": the offending change is gone; nothing else was"
+                                        + " touched."))
                 .withRemediation(i.revokedRules(), i.remediatedAt(), now, i.resolvedAt()));
         out.put("verified", true);
         return new StepOutcome.Done(out);
@@ -292,7 +301,7 @@ public final class PlaybookWorker {
                             + resolved.resource().id() + " and verified it is gone.");
             approvals.posted(undo.postedAs(message.channel(), message.ts()));
         } else {
-            thread.ifPresent(t -> notifier.reply(t, (dry ? "Dry-run finished: " : "Resolved: ") + resolved.outcome()));
+            thread.ifPresent(t -> notifier.reply(t, resolved.outcome()));
         }
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("status", resolved.status().name());
