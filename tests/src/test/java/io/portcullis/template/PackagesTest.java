@@ -24,7 +24,7 @@ class PackagesTest {
 
     /** AWS SDK service modules (the rest of the SDK's jars are its shared core). */
     static final Set<String> SERVICES = Set.of("dynamodb", "ec2", "sqs", "s3", "s3control", "iam", "sfn",
-            "secretsmanager", "cloudtrail");
+            "secretsmanager", "cloudtrail", "ssm");
     static final Pattern SDK_JAR = Pattern.compile("lib/([a-z0-9-]+)-\\d+\\.\\d+\\.\\d+\\.jar");
 
     final Path root = LocalRuntime.repositoryRoot();
@@ -32,7 +32,7 @@ class PackagesTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"DetectorFunction, DetectorRole", "RemediatorFunction, RemediatorRole",
-            "InteractionFunction, InteractionRole", "ReportFunction, ReportRole"})
+            "InteractionFunction, InteractionRole", "ReportFunction, ReportRole", "WatchdogFunction, WatchdogRole"})
     void aPackageCarriesExactlyTheSdkModulesOfTheServicesItsRoleCalls(String function, String role) throws IOException {
         Path zip = root.resolve(resources.path(function).path("Properties").path("CodeUri").asText());
         assertThat(zip).as("built by the reactor before this module").exists();

@@ -23,7 +23,10 @@ class TemplateTest {
             "states:SendTaskFailure");
     /** What the playbook worker needs besides its actions: answer the executions, read the Slack secret. */
     static final Set<String> WORKER_OWN = Set.of("states:SendTaskSuccess", "states:SendTaskFailure",
-            "secretsmanager:GetSecretValue");
+            "secretsmanager:GetSecretValue", "ssm:GetParameter");
+    /** The kill switch's ARN, as every statement that may read it must name it. */
+    static final String KILL_SWITCH_ARN =
+            "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${AWS::StackName}/kill-switch";
 
     final Path root = LocalRuntime.repositoryRoot();
     final JsonNode template = LocalDeployment.readTemplate(root.resolve("template.yaml"));
@@ -236,7 +239,8 @@ class TemplateTest {
     void everyFunctionPointsAtItsBuiltPackageAndARealHandler() throws Exception {
         Map<String, Class<?>> expected = Map.of(
                 "DetectorFunction", com.amazonaws.services.lambda.runtime.RequestStreamHandler.class,
-                "RemediatorFunction", com.amazonaws.services.lambda.runtime.RequestHandler.class);
+                "RemediatorFunction", com.amazonaws.services.lambda.runtime.RequestHandler.class,
+                "WatchdogFunction", com.amazonaws.services.lambda.runtime.RequestStreamHandler.class);
         for (var e : expected.entrySet()) {
             JsonNode props = resources.path(e.getKey()).path("Properties");
             String handler = props.path("Handler").asText();
@@ -245,5 +249,106 @@ class TemplateTest {
             Path codeUri = root.resolve(props.path("CodeUri").asText());
             assertThat(Files.isRegularFile(codeUri)).as(codeUri + " is built by mvn package").isTrue();
         }
+    }
+
+    /** The statements of one role's inline policy. */
+    List<JsonNode> statements(String role) {
+        List<JsonNode> out = new ArrayList<>();
+        resources.path(role).path("Properties").path("Policies").get(0).path("PolicyDocument").path("Statement")
+                .forEach(out::add);
+        return out;
+    }
+
+    /**
+     * The kill switch is an SSM parameter the stack creates at {@code enforce}; the detector and the worker, and only
+     * they, may read it, by its own ARN; nobody in the stack may write it (only an operator flips it).
+     */
+    @Test
+    void theKillSwitchIsAParameterOnlyTheDetectorAndTheWorkerMayReadByItsOwnArn() {
+        JsonNode killSwitch = resources.path("KillSwitch");
+        assertThat(killSwitch.path("Type").asText()).isEqualTo("AWS::SSM::Parameter");
+        assertThat(killSwitch.path("Properties").path("Value").asText()).isEqualTo("enforce");
+        assertThat(killSwitch.path("Properties").path("AllowedPattern").asText()).isEqualTo("^(enforce|dry-run)$");
+        List<String> readers = new ArrayList<>();
+        resources.fields().forEachRemaining(r -> r.getValue().path("Properties").path("Policies").forEach(p ->
+                p.path("PolicyDocument").path("Statement").forEach(st -> {
+                    List<String> actions = strings(st.path("Action"));
+                    assertThat(actions).as(r.getKey()).noneMatch(a -> a.startsWith("ssm:") && !a.equals("ssm:GetParameter"));
+                    if (actions.contains("ssm:GetParameter")) {
+                        readers.add(r.getKey());
+                        assertThat(actions).as(r.getKey()).containsExactly("ssm:GetParameter");
+                        assertThat(strings(st.path("Resource"))).as(r.getKey()).containsExactly(KILL_SWITCH_ARN);
+                    }
+                })));
+        assertThat(readers).containsExactlyInAnyOrder("DetectorRole", "RemediatorRole");
+        assertThat(killSwitch.path("Properties").path("Name").asText()).isEqualTo("/${AWS::StackName}/kill-switch");
+        for (String function : List.of("DetectorFunction", "RemediatorFunction")) {
+            assertThat(resources.path(function).path("Properties").path("Environment").path("Variables")
+                    .path("PORTCULLIS_KILL_SWITCH_PARAMETER").toString()).as(function).contains("KillSwitch");
+        }
+    }
+
+    /**
+     * Events the detector could not process are kept: Lambda's asynchronous failure destination and every
+     * EventBridge rule's dead-letter queue are the failed-events queue, which ./portcullis replay re-drives.
+     */
+    @Test
+    void everyEventTheDetectorCouldNotProcessGoesToTheFailedEventsQueue() {
+        JsonNode detector = resources.path("DetectorFunction").path("Properties");
+        assertThat(detector.path("EventInvokeConfig").path("DestinationConfig").path("OnFailure").path("Destination")
+                .toString()).contains("DetectorFailedEventsQueue");
+        assertThat(detector.path("EventInvokeConfig").path("MaximumRetryAttempts").asInt(-1)).isEqualTo(2);
+        List<String> rules = new ArrayList<>();
+        detector.path("Events").fields().forEachRemaining(e -> {
+            if (e.getValue().path("Type").asText().equals("EventBridgeRule")) {
+                rules.add(e.getKey());
+                assertThat(e.getValue().path("Properties").path("DeadLetterConfig").path("Arn").toString())
+                        .as(e.getKey()).contains("DetectorFailedEventsQueue");
+            }
+        });
+        assertThat(rules).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(resources.path("DetectorFailedEventsQueue").path("Properties").path("MessageRetentionPeriod").asInt())
+                .isEqualTo(1209600);
+        assertThat(resources.path("DetectorFailedEventsQueuePolicy").toString()).contains("events.amazonaws.com")
+                .contains("aws:SourceArn");
+    }
+
+    /**
+     * The watchdog runs on a schedule, pages through the alert queue and Slack, and touches nothing but the
+     * safeguards table: no incident, no resource, no playbook.
+     */
+    @Test
+    void theWatchdogRunsOnAScheduleAndCanOnlyReadHeartbeatsAndPage() {
+        JsonNode schedule = resources.path("WatchdogFunction").path("Properties").path("Events").path("EveryFiveMinutes");
+        assertThat(schedule.path("Type").asText()).isEqualTo("ScheduleV2");
+        assertThat(schedule.path("Properties").path("ScheduleExpression").asText()).isEqualTo("rate(5 minutes)");
+        java.util.Set<String> actions = new java.util.TreeSet<>();
+        statements("WatchdogRole").forEach(st -> actions.addAll(strings(st.path("Action"))));
+        assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:Query",
+                "dynamodb:UpdateItem", "sqs:SendMessage", "secretsmanager:GetSecretValue");
+        String role = resources.path("WatchdogRole").toString();
+        assertThat(role).contains("SafeguardsTable").contains("AlertQueue").doesNotContain("IncidentsTable")
+                .doesNotContain("StepQueue");
+    }
+
+    /** The detector may write the safeguards table and page, and nothing more than that was added for it. */
+    @Test
+    void theDetectorsSafeguardsArePagesAndConditionalWritesToItsOwnTable() {
+        Map<String, List<String>> bySid = new java.util.LinkedHashMap<>();
+        statements("DetectorRole").forEach(st -> bySid.put(st.path("Sid").asText(), strings(st.path("Action"))));
+        assertThat(bySid.get("HeartbeatAndBreaker")).containsExactlyInAnyOrder("dynamodb:UpdateItem",
+                "dynamodb:PutItem", "dynamodb:DeleteItem");
+        assertThat(bySid.get("PageOnCall")).containsExactly("sqs:SendMessage");
+        statements("DetectorRole").forEach(st -> {
+            if (st.path("Sid").asText().equals("HeartbeatAndBreaker")) {
+                assertThat(st.path("Resource").toString()).contains("SafeguardsTable").doesNotContain("IncidentsTable");
+            }
+            if (st.path("Sid").asText().equals("PageOnCall")) {
+                assertThat(st.path("Resource").toString()).contains("AlertQueue").contains("StepQueue");
+            }
+        });
+        JsonNode table = resources.path("SafeguardsTable").path("Properties");
+        assertThat(table.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+        assertThat(table.path("KeySchema").toString()).contains("pk").contains("sk");
     }
 }

@@ -114,6 +114,11 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
         return configure(SecretsManagerClient.builder(), region).build();
     }
 
+    /** SSM Parameter Store in the function's region, where the kill switch lives. */
+    public software.amazon.awssdk.services.ssm.SsmClient ssm() {
+        return configure(software.amazon.awssdk.services.ssm.SsmClient.builder(), region).build();
+    }
+
     public SfnClient sfn() {
         return configure(SfnClient.builder(), region).build();
     }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * PORTCULLIS_INCIDENTS_TABLE        incidents table name                      (all)                  required
  * PORTCULLIS_APPROVALS_TABLE        approvals table name                      (remediator, interaction) required
  * PORTCULLIS_PLAYBOOKS              family=state machine ARN, comma-separated (detector)             required
- * PORTCULLIS_STEP_QUEUE_URL         the playbook step queue (for Undo)        (interaction)          required
+ * PORTCULLIS_STEP_QUEUE_URL         the playbook step queue (for Undo; the detector's incident pages) (interaction, detector)
  * PORTCULLIS_REMEDIATION_MODE       enforce | dry-run                         (detector, remediator) default dry-run
  * PORTCULLIS_OWN_ROLE_ARNS          comma-separated roles Portcullis acts as  (detector)             default none
  * PORTCULLIS_IAC_ROLE_ARNS          comma-separated IaC deployment roles      (detector)             default none
@@ -25,6 +25,11 @@ import java.util.stream.Collectors;
  * PORTCULLIS_SLACK_API_URL          Slack Web API prefix (tests only)         (remediator, interaction, report) default Slack
  * PORTCULLIS_REPORT_BUCKET          the private bucket reports are written to (report)        required
  * PORTCULLIS_REPORT_TIME_ZONE       the time zone a report's week is in       (report)               default UTC
+ * PORTCULLIS_SAFEGUARDS_TABLE       heartbeat and blast-radius breaker table  (detector, watchdog)   safeguards off when unset
+ * PORTCULLIS_ALERT_QUEUE_URL        the alert queue pages go to               (detector, watchdog)
+ * PORTCULLIS_KILL_SWITCH_PARAMETER  SSM parameter holding enforce | dry-run   (detector, remediator) no switch when unset
+ * PORTCULLIS_KILL_SWITCH_CACHE_SECONDS  how long one read of it is trusted    (detector, remediator) default 30
+ *                                   (these four are read by {@link SafeguardSettings})
  * AWS_REGION, AWS_ENDPOINT_URL      standard SDK variables, see {@link AwsConnection}
  * </pre>
  *

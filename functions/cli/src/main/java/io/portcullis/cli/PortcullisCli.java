@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
         description = "Security auto-remediation for AWS: local tools.",
         subcommands = {PortcullisCli.DemoCommand.class, PortcullisCli.ValidateCommand.class,
                 PortcullisCli.EvaluateCommand.class, PortcullisCli.CompileCommand.class,
-                PortcullisCli.ReportCommand.class})
+                PortcullisCli.ReportCommand.class, PortcullisCli.ReplayCommand.class})
 public final class PortcullisCli implements Runnable {
 
     public static void main(String[] args) {
@@ -135,6 +135,31 @@ public final class PortcullisCli implements Runnable {
             }
             System.out.println(stale.isEmpty() ? "playbooks/asl: up to date" : "playbooks/asl: " + stale.size() + " written");
             return 0;
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true, description = "Re-drive the events the detector could not process (its failed-events"
+            + " queue in the local emulator) through the detector, after a fix. Each event that now succeeds is deleted"
+            + " from the queue; one that still fails, or is refused as malformed, is kept. One line per event id. Exit"
+            + " 0 when the queue is empty afterwards, 1 when events were kept.")
+    static final class ReplayCommand implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--queue", paramLabel = "URL", description = "The failed-events queue (default: the newest "
+                + "portcullis-detector-failed-* queue in the emulator, e.g. the demo's).")
+        String queue;
+
+        @Option(names = "--dry-run", description = "Replay in dry-run mode: record the incidents, change nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            io.portcullis.aws.AwsConnection aws = io.portcullis.aws.AwsConnection.emulator(
+                    io.portcullis.local.Emulator.endpoint(), io.portcullis.local.Emulator.region());
+            return new Replay(spec.commandLine().getOut()).run(aws, queue,
+                    dryRun ? RemediationMode.DRY_RUN : RemediationMode.ENFORCE);
         }
     }
 

@@ -22,10 +22,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Creates, in the emulator, the stateful resources {@code template.yaml} declares — the incidents and approvals
- * tables (with their indexes), the step queue with its dead-letter queue, the alert queue, and one state machine
- * per playbook from the compiled definition the template names, with the template's substitutions — reading their
- * definitions from the template itself so local runs cannot drift from what is deployed.
+ * Creates, in the emulator, the stateful resources {@code template.yaml} declares — the incidents, approvals and
+ * safeguards tables (with their indexes), the step queue with its dead-letter queue, the alert queue, the detector's
+ * failed-events queue, the kill switch parameter, and one state machine per playbook from the compiled definition the
+ * template names, with the template's substitutions — reading their definitions from the template itself so local
+ * runs cannot drift from what is deployed.
  *
  * @param incidentsTable the incidents table name
  * @param approvalsTable the approvals table name
@@ -34,9 +35,15 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * @param alertQueueUrl  where playbooks leave alerts the worker could not record
  * @param playbooks      rule family key → state machine ARN
  * @param reportsBucket  the private bucket reports go to (default encryption on, public access blocked)
+ * @param safeguardsTable     the silent-feed heartbeat and the blast-radius breaker
+ * @param failedEventsQueueUrl the detector's failure destination (events it could not process after its retries)
+ * @param killSwitchParameter the SSM parameter holding enforce or dry-run
+ * @param detectorRetries     how often Lambda retries a failed asynchronous invocation of the detector
  */
 public record LocalDeployment(String incidentsTable, String approvalsTable, String stepQueueUrl, String stepQueueArn,
-                              String alertQueueUrl, Map<String, String> playbooks, String reportsBucket) {
+                              String alertQueueUrl, Map<String, String> playbooks, String reportsBucket,
+                              String safeguardsTable, String failedEventsQueueUrl, String killSwitchParameter,
+                              int detectorRetries) {
 
     /** The template's state machines, by the rule family their playbook handles. */
     static final Map<String, String> STATE_MACHINES = Map.of("SecurityGroupIngressPlaybook", "security-group",
@@ -46,7 +53,8 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
     static final String PLAYBOOK_ROLE = "arn:aws:iam::123456789012:role/portcullis-playbook";
 
     public static LocalDeployment create(Path template, DynamoDbClient dynamoDb, SqsClient sqs, SfnClient sfn,
-                                         software.amazon.awssdk.services.s3.S3Client s3, String suffix) {
+                                         software.amazon.awssdk.services.s3.S3Client s3,
+                                         software.amazon.awssdk.services.ssm.SsmClient ssm, String suffix) {
         JsonNode resources = readTemplate(template).path("Resources");
         String incidents = table(dynamoDb, resource(resources, "IncidentsTable", "AWS::DynamoDB::Table", template),
                 "portcullis-incidents-" + suffix);
@@ -93,8 +101,49 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
                         software.amazon.awssdk.services.s3.model.ServerSideEncryption.AWS_KMS)).bucketKeyEnabled(true))));
         s3.putPublicAccessBlock(r -> r.bucket(bucket).publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
                 .ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
+        String safeguards = table(dynamoDb, resource(resources, "SafeguardsTable", "AWS::DynamoDB::Table", template),
+                "portcullis-safeguards-" + suffix);
+        // The detector's failure destination: where Lambda puts an event after its retries (EventInvokeConfig).
+        resource(resources, "DetectorFailedEventsQueue", "AWS::SQS::Queue", template);
+        String failedUrl = sqs.createQueue(r -> r.queueName(FAILED_EVENTS_QUEUE_PREFIX + suffix)).queueUrl();
+        int retries = resource(resources, "DetectorFunction", "AWS::Serverless::Function", template)
+                .path("EventInvokeConfig").path("MaximumRetryAttempts").asInt(2);
+        JsonNode killSwitch = resource(resources, "KillSwitch", "AWS::SSM::Parameter", template);
+        String parameter = "/portcullis-" + suffix + "/kill-switch";
+        ssm.putParameter(r -> r.name(parameter).type(killSwitch.path("Type").asText("String"))
+                .value(killSwitch.path("Value").asText()));
         return new LocalDeployment(incidents, approvals, queueUrl, arn(sqs, queueUrl), alertUrl, Map.copyOf(machines),
-                bucket);
+                bucket, safeguards, failedUrl, parameter, retries);
+    }
+
+    /**
+     * A deployment {@link #create} made earlier (say, by the demo), found again by its suffix: the names it gave,
+     * checked against the emulator.
+     */
+    public static LocalDeployment existing(Path template, SqsClient sqs, SfnClient sfn, String suffix) {
+        String steps = sqs.getQueueUrl(r -> r.queueName("portcullis-steps-" + suffix)).queueUrl();
+        String alerts = sqs.getQueueUrl(r -> r.queueName("portcullis-alerts-" + suffix)).queueUrl();
+        String failed = sqs.getQueueUrl(r -> r.queueName(FAILED_EVENTS_QUEUE_PREFIX + suffix)).queueUrl();
+        Map<String, String> machines = new LinkedHashMap<>();
+        sfn.listStateMachinesPaginator(r -> { }).stateMachines().forEach(m -> STATE_MACHINES.values().forEach(family -> {
+            if (m.name().equals("portcullis-" + family + "-" + suffix)) {
+                machines.put(family, m.stateMachineArn());
+            }
+        }));
+        int retries = resource(readTemplate(template).path("Resources"), "DetectorFunction",
+                "AWS::Serverless::Function", template).path("EventInvokeConfig").path("MaximumRetryAttempts").asInt(2);
+        return new LocalDeployment("portcullis-incidents-" + suffix, "portcullis-approvals-" + suffix, steps,
+                arn(sqs, steps), alerts, Map.copyOf(machines), "portcullis-reports-" + suffix,
+                "portcullis-safeguards-" + suffix, failed, "/portcullis-" + suffix + "/kill-switch", retries);
+    }
+
+    /** The detector's failed-events queues are named this, then the deployment's suffix. */
+    public static final String FAILED_EVENTS_QUEUE_PREFIX = "portcullis-detector-failed-";
+
+    /** Creates the incidents table again under its old name (a test removed it to make the detector fail). */
+    public void recreateIncidentsTable(Path template, DynamoDbClient dynamoDb) {
+        table(dynamoDb, resource(readTemplate(template).path("Resources"), "IncidentsTable", "AWS::DynamoDB::Table",
+                template), incidentsTable);
     }
 
     /** PORTCULLIS_PLAYBOOKS, as the template builds it. */

@@ -90,8 +90,8 @@ public final class LocalRuntime implements AutoCloseable {
         this.slack = slack;
         this.environment = Map.copyOf(environment);
         FunctionSettings settings = FunctionSettings.fromEnvironment(environment);
-        this.detector = new DetectorHandler(DetectorFunction.build(settings, aws));
-        this.worker = new PlaybookStepHandler(RemediatorFunction.build(settings, aws, workerClock), aws::sfn);
+        this.detector = new DetectorHandler(DetectorFunction.build(environment, aws, Clock.systemUTC()));
+        this.worker = new PlaybookStepHandler(RemediatorFunction.build(environment, aws, workerClock), aws::sfn);
         var decide = InteractionFunction.build(settings, aws, interactionClock);
         this.interaction = new SlackInteractionHandler(() -> decide);
     }
@@ -126,21 +126,20 @@ public final class LocalRuntime implements AutoCloseable {
         LocalDeployment deployment;
         String secretArn;
         try (DynamoDbClient d = aws.dynamoDb(); SqsClient s = aws.sqs(); SfnClient f = aws.sfn();
-             var secrets = aws.secretsManager(); var s3 = aws.s3(aws.region())) {
-            deployment = LocalDeployment.create(repositoryRoot.resolve("template.yaml"), d, s, f, s3, suffix);
+             var secrets = aws.secretsManager(); var s3 = aws.s3(aws.region()); var ssm = aws.ssm()) {
+            LocalDeployment created = LocalDeployment.create(repositoryRoot.resolve("template.yaml"), d, s, f, s3, ssm,
+                    suffix);
+            // The switch starts where the deployment's mode is, so a later ./portcullis replay (which reads the
+            // switch) runs in the same mode.
+            ssm.putParameter(r -> r.name(created.killSwitchParameter()).value(mode.value()).overwrite(true));
+            deployment = created;
             String value = Json.mapper().createObjectNode().put("botToken", SLACK_BOT_TOKEN)
                     .put("signingSecret", SLACK_SIGNING_SECRET).toString();
             secretArn = secrets.createSecret(r -> r.name("portcullis-slack-" + suffix).secretString(value)).arn();
         }
         LocalSlack slack = LocalSlack.start(SLACK_BOT_TOKEN);
-        Map<String, String> env = new HashMap<>();
-        env.put(FunctionSettings.INCIDENTS_TABLE, deployment.incidentsTable());
+        Map<String, String> env = detectorEnvironment(deployment, mode);
         env.put(FunctionSettings.APPROVALS_TABLE, deployment.approvalsTable());
-        env.put(FunctionSettings.PLAYBOOKS, deployment.playbooksSetting());
-        env.put(FunctionSettings.STEP_QUEUE_URL, deployment.stepQueueUrl());
-        env.put(FunctionSettings.REMEDIATION_MODE, mode.value());
-        env.put(FunctionSettings.OWN_ROLE_ARNS, REMEDIATOR_ROLE_ARN);
-        env.put(FunctionSettings.ACCOUNT_ID, "123456789012");
         env.put(FunctionSettings.SLACK_SECRET_ID, secretArn);
         env.put(FunctionSettings.SLACK_CHANNEL, SLACK_CHANNEL);
         env.put(FunctionSettings.APPROVERS, String.join(",", APPROVERS));
@@ -149,6 +148,21 @@ public final class LocalRuntime implements AutoCloseable {
         env.put(FunctionSettings.REPORT_TIME_ZONE, "UTC");
         adjust.accept(env);
         return new LocalRuntime(aws, deployment, slack, env, workerClock, interactionClock);
+    }
+
+    /** The detector's environment variables for a local deployment, as template.yaml sets them. */
+    public static Map<String, String> detectorEnvironment(LocalDeployment deployment, RemediationMode mode) {
+        Map<String, String> env = new HashMap<>();
+        env.put(FunctionSettings.INCIDENTS_TABLE, deployment.incidentsTable());
+        env.put(FunctionSettings.PLAYBOOKS, deployment.playbooksSetting());
+        env.put(FunctionSettings.STEP_QUEUE_URL, deployment.stepQueueUrl());
+        env.put(FunctionSettings.REMEDIATION_MODE, mode.value());
+        env.put(FunctionSettings.OWN_ROLE_ARNS, REMEDIATOR_ROLE_ARN);
+        env.put(FunctionSettings.ACCOUNT_ID, "123456789012");
+        env.put(io.portcullis.aws.SafeguardSettings.SAFEGUARDS_TABLE, deployment.safeguardsTable());
+        env.put(io.portcullis.aws.SafeguardSettings.ALERT_QUEUE_URL, deployment.alertQueueUrl());
+        env.put(io.portcullis.aws.SafeguardSettings.KILL_SWITCH_PARAMETER, deployment.killSwitchParameter());
+        return env;
     }
 
     /**
@@ -185,6 +199,72 @@ public final class LocalRuntime implements AutoCloseable {
     public JsonNode invokeDetector(JsonNode event) {
         try {
             return invokeDetector(Json.mapper().writeValueAsBytes(event));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Delivers an event as EventBridge does: an asynchronous invocation of the detector, retried as Lambda retries it
+     * (the template's {@code EventInvokeConfig.MaximumRetryAttempts}, without the minutes between attempts). An event
+     * whose every attempt throws goes to the failed-events queue as Lambda's failure destination records it:
+     * {@code {"version", "timestamp", "requestContext": {…, "condition": "RetriesExhausted", "approximateInvokeCount"},
+     * "requestPayload": <the event>, "responseContext": {…, "functionError": "Unhandled"}, "responsePayload":
+     * {"errorMessage", "errorType"}}}.
+     *
+     * @return the detector's answer, or empty when the event went to the failed-events queue
+     */
+    public Optional<JsonNode> deliverEvent(byte[] event) {
+        RuntimeException last = null;
+        int attempts = 1 + deployment.detectorRetries();
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            try {
+                return Optional.of(invokeDetector(event));
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        ObjectNode record = Json.mapper().createObjectNode();
+        record.put("version", "1.0");
+        record.put("timestamp", Instant.now().toString());
+        ObjectNode request = record.putObject("requestContext");
+        request.put("requestId", UUID.randomUUID().toString());
+        request.put("functionArn", "arn:aws:lambda:" + aws.region().id() + ":123456789012:function:portcullis-detector:live");
+        request.put("condition", "RetriesExhausted");
+        request.put("approximateInvokeCount", attempts);
+        try {
+            record.set("requestPayload", Json.mapper().readTree(event));
+        } catch (IOException e) {
+            record.put("requestPayload", new String(event, StandardCharsets.UTF_8));
+        }
+        ObjectNode response = record.putObject("responseContext");
+        response.put("statusCode", 200);
+        response.put("executedVersion", "1");
+        response.put("functionError", "Unhandled");
+        ObjectNode payload = record.putObject("responsePayload");
+        payload.put("errorMessage", String.valueOf(last.getMessage()));
+        payload.put("errorType", last.getClass().getName());
+        sqs.sendMessage(r -> r.queueUrl(deployment.failedEventsQueueUrl()).messageBody(record.toString()));
+        return Optional.empty();
+    }
+
+    public JsonNode deliverEvent(JsonNode event) {
+        try {
+            return deliverEvent(Json.mapper().writeValueAsBytes(event)).orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the watchdog (the scheduled silent-feed check) once, built by its own composition root, on {@code clock}. */
+    public JsonNode runWatchdog(Clock clock) {
+        var handler = new io.portcullis.watchdog.WatchdogHandler(io.portcullis.watchdog.WatchdogFunction.build(
+                environment, aws, clock));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), out,
+                    new LocalLambdaContext("portcullis-watchdog", 60, 512));
+            return Json.mapper().readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -49,6 +49,35 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void theSafeguardsSectionIsClosedAndEveryMistakeIsNamedWithItsLine(@TempDir Path dir) throws Exception {
+        Path protocol = dir.resolve("protocol.yaml");
+        Files.writeString(protocol, """
+                version: 1
+                containWithin: {P1: PT15M, P2: PT4H, P3: P7D, P4: P30D}
+                safeguards:
+                  silentFeedAfter: 6 hours
+                  breaker:
+                    maxAutomatic: 0
+                    within: PT10M
+                    approval: {within: PT30M, onTimeout: wait}
+                  heartbeat: PT5M
+                rows:
+                  - name: anything
+                    priority: P4
+                    response: record
+                """);
+
+        List<Problem> problems = validator.validateDirectory(dir);
+
+        assertThat(problems).extracting(Problem::toString).containsExactly(
+                protocol + ":4: safeguards.silentFeedAfter: '6 hours' does not have the required form "
+                        + "^P(?!$)([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+S)?)?$",
+                protocol + ":6: safeguards.breaker.maxAutomatic: must have a minimum value of 1",
+                protocol + ":8: safeguards.breaker.approval.onTimeout: 'wait' is not allowed; use one of remediate, escalate, abort",
+                protocol + ":9: safeguards.heartbeat: unknown field 'heartbeat'; check its spelling or remove it (the schema allows no other fields)");
+    }
+
+    @Test
     void anApprovalRowNeedsItsTimeLimitAndOthersMustNotHaveOne(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("protocol.yaml"), """
                 version: 1

@@ -40,6 +40,7 @@ import java.util.Set;
 public final class DetectChange {
 
     public static final String ACTOR = "portcullis-detector";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DetectChange.class);
 
     private final CloudTrailEventReader reader;
     private final PolicyEngine engine;
@@ -54,6 +55,10 @@ public final class DetectChange {
     private final Clock clock;
     private final RemediationMode mode;
     private final Set<String> ownRoleArns;
+    private io.portcullis.safeguard.KillSwitch killSwitch = io.portcullis.safeguard.KillSwitch.NONE;
+    private io.portcullis.safeguard.BlastRadiusBreaker breaker;
+    private io.portcullis.safeguard.ThrottledHeartbeat heartbeat;
+    private io.portcullis.safeguard.Pager pager = io.portcullis.safeguard.Pager.NONE;
 
     /**
      * @param ownRoleArns the roles Portcullis itself acts with: their changes are never judged, so Portcullis
@@ -83,6 +88,10 @@ public final class DetectChange {
             return new DetectionResult.Refused(refused.eventRef(), refused.reason());
         }
         Change change = ((ReadResult.Read) read).change();
+        // Any readable event proves the account's feed is alive, whatever becomes of it.
+        if (heartbeat != null) {
+            heartbeat.seen(change.resource().account(), clock.instant());
+        }
         if (change.failed()) {
             return new DetectionResult.Ignored(change.eventId(),
                     "the call failed with " + change.errorCode() + ", so it changed nothing");
@@ -134,10 +143,28 @@ public final class DetectChange {
         List<Finding> judged = active.isEmpty() ? findings : active;
         Finding worst = PolicyEngine.worst(judged);
         Decision decision = engine.decide(change, judged, environment);
+        // The mode in force now: the deployment's, unless the operator's kill switch says dry-run.
+        io.portcullis.safeguard.KillSwitch.Position position = io.portcullis.safeguard.KillSwitch.effective(mode,
+                killSwitch);
+        RemediationMode incidentMode = position.mode();
+        boolean automatic = !active.isEmpty() && decision.response() == Response.AUTO && remediable(change);
+        io.portcullis.safeguard.BlastRadiusBreaker.Admission admission = null;
+        if (automatic && incidentMode == RemediationMode.ENFORCE && breaker != null) {
+            admission = breaker.admit(change.resource().account(), incidentId, now);
+            if (admission instanceof io.portcullis.safeguard.BlastRadiusBreaker.Held) {
+                Map<String, String> inputs = new java.util.LinkedHashMap<>(decision.inputs());
+                inputs.put("breaker", breaker.heldNote(change.resource().account()));
+                decision = new Decision(decision.priority(), Response.APPROVAL, decision.row(), decision.rowName(),
+                        inputs);
+                automatic = false;
+            }
+        }
 
         String summary = worst.explanation() + " Protocol row " + decision.row() + " (" + decision.rowName() + "): "
                 + decision.priority() + ", " + decision.response().label()
-                + (mode == RemediationMode.DRY_RUN ? "; dry-run mode, nothing will be changed." : ".")
+                + (incidentMode == RemediationMode.DRY_RUN ? "; dry-run mode" + (mode == RemediationMode.DRY_RUN ? ""
+                        : " (" + position.reason() + ")") + ", nothing will be changed." : ".")
+                + (decision.inputs().containsKey("breaker") ? " " + decision.inputs().get("breaker") : "")
                 + (!active.isEmpty() && decision.response() != Response.RECORD && !remediable(change)
                 ? (!home(change)
                         ? " Portcullis may not act in account " + change.resource().account() + " / "
@@ -149,17 +176,28 @@ public final class DetectChange {
                         + " (owner " + x.exception().owner() + ", until " + x.exception().expires() + ": "
                         + x.exception().reason() + ").").collect(java.util.stream.Collectors.joining());
         summary += repeatNote(change.resource(), active, history);
-        boolean automatic = !active.isEmpty() && decision.response() == Response.AUTO && remediable(change);
         Resolution resolution = active.isEmpty() || decision.response() == Response.RECORD ? Resolution.RECORDED
                 : automatic ? Resolution.AUTOMATIC : null;
         Incident incident = new Incident(incidentId, 1, active.isEmpty() ? IncidentStatus.SUPPRESSED : IncidentStatus.OPEN,
-                mode, change.eventId(), change.eventName(), change.eventTime(), change.actor(), change.origin(),
+                incidentMode, change.eventId(), change.eventName(), change.eventTime(), change.actor(), change.origin(),
                 change.resource(), environment.label(), active, decision.priority(), decision.response(), decision, now,
                 null, null, null, null, resolution == null ? null : now, resolution, List.of(), summary,
                 List.of(new TimelineEntry(now, active.isEmpty() ? "suppressed" : "detected", ACTOR, summary)), suppressed,
                 autoRules(change, active, environment), 1, null);
-        IncidentStore.Creation creation = incidents.create(incident);
+        IncidentStore.Creation creation;
+        try {
+            creation = incidents.create(incident);
+        } catch (RuntimeException e) {
+            // Not recorded: its breaker slot goes back (the retry asks again).
+            if (admission != null) {
+                breaker.release(admission);
+            }
+            throw e;
+        }
         if (!creation.created()) {
+            if (admission != null) {
+                breaker.release(admission);
+            }
             Change judgedChange = change;
             if (creation.openIncidentId() != null) {
                 return attach(creation.openIncidentId(), judgedChange, now);
@@ -169,7 +207,30 @@ public final class DetectChange {
         }
         boolean started = !active.isEmpty() && decision.response() != Response.RECORD && remediable(change)
                 && playbooks.start(incident, input(incident));
+        if (admission instanceof io.portcullis.safeguard.BlastRadiusBreaker.Held held && held.tripped()) {
+            pageBreakerOpen(incident, now);
+        }
         return new DetectionResult.Opened(incident, started);
+    }
+
+    /**
+     * The incident that found the breaker open pages on-call, once per window. A page that cannot be sent is logged,
+     * not retried: the incident is recorded and its approval request reaches on-call in Slack all the same.
+     */
+    private void pageBreakerOpen(Incident incident, Instant now) {
+        String account = incident.resource().account();
+        String text = breaker.heldNote(account) + " Every automatic remediation in this account asks on-call first"
+                + " until the last " + io.portcullis.report.Markup.duration(breaker.config().within().toSeconds())
+                + " hold fewer than " + breaker.config().maxAutomatic() + ". Look at what is changing so much: a burst"
+                + " of real changes, a bad rule or protocol change, or someone steering Portcullis. First held back: "
+                + incident.incidentId() + " on " + incident.resource().id() + ".";
+        try {
+            pager.page(new io.portcullis.safeguard.Pager.Page(io.portcullis.safeguard.Pager.BREAKER_OPEN, account,
+                    incident.incidentId(), text, now));
+        } catch (RuntimeException e) {
+            LOG.error("Could not page on-call that the blast-radius breaker opened for account {}: {}", account,
+                    e.toString());
+        }
     }
 
     /**
@@ -296,6 +357,11 @@ public final class DetectChange {
     /** The execution input, with the approval gate's limit and timeout action from the row that decided. */
     private com.fasterxml.jackson.databind.node.ObjectNode input(Incident incident) {
         io.portcullis.protocol.ProtocolRow row = engine.row(incident.decision());
+        if (breaker != null && row != null && row.response() == Response.AUTO
+                && incident.response() == Response.APPROVAL) {
+            // Held back by the blast-radius breaker: the breaker's approval gate, not the (automatic) row's.
+            return PlaybookInput.of(incident, breaker.config().approvalWithin(), breaker.config().onTimeout());
+        }
         return PlaybookInput.of(incident, row == null ? null : row.approvalWithin(), row == null ? null : row.onTimeout());
     }
 
@@ -306,6 +372,22 @@ public final class DetectChange {
     public DetectChange withJurisdiction(String account, String region) {
         this.homeAccount = account;
         this.homeRegion = region;
+        return this;
+    }
+
+    /**
+     * The safeguards (the detector function sets all of them; offline tools none): the operator's kill switch, read
+     * before each incident is recorded; the blast-radius breaker, asked before each automatic remediation; the
+     * heartbeat of every readable event's account; and the pager the breaker pages through.
+     */
+    public DetectChange withSafeguards(io.portcullis.safeguard.KillSwitch killSwitch,
+                                       io.portcullis.safeguard.BlastRadiusBreaker breaker,
+                                       io.portcullis.safeguard.ThrottledHeartbeat heartbeat,
+                                       io.portcullis.safeguard.Pager pager) {
+        this.killSwitch = killSwitch;
+        this.breaker = breaker;
+        this.heartbeat = heartbeat;
+        this.pager = pager;
         return this;
     }
 

@@ -161,6 +161,14 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
                 resolvedAt, acknowledgedAt, at, how, revokedRules, occurrences, acceptedRisk);
     }
 
+    /** The same incident in another mode: the kill switch turns one that has changed nothing yet into dry-run. */
+    public Incident withMode(RemediationMode newMode) {
+        return new Incident(incidentId, version, status, newMode, sourceEventId, eventName, eventTime, actor, origin,
+                resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
+                resolvedAt, acknowledgedAt, decidedAt, resolution, revokedRules, outcome, timeline, suppressed,
+                autoRules, occurrences, acceptedRisk);
+    }
+
     /** The exception a rejection recorded. */
     public Incident withAcceptedRisk(PolicyException exception) {
         return copy(version, status, outcome, timeline, remediatedAt, verifiedAt, resolvedAt, acknowledgedAt,

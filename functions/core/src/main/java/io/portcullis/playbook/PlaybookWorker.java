@@ -56,6 +56,7 @@ public final class PlaybookWorker {
     private final RemediationMode mode;
     private final Set<String> defaultApprovers;
     private final Supplier<String> ids;
+    private io.portcullis.safeguard.KillSwitch killSwitch = io.portcullis.safeguard.KillSwitch.NONE;
 
     /**
      * @param defaultApprovers Slack user ids who may approve any gate and use Undo, besides a playbook's own
@@ -79,12 +80,19 @@ public final class PlaybookWorker {
         this.ids = ids;
     }
 
+    /** The operator's kill switch, read before every playbook step (the remediator function sets it). */
+    public PlaybookWorker withKillSwitch(io.portcullis.safeguard.KillSwitch killSwitch) {
+        this.killSwitch = killSwitch;
+        return this;
+    }
+
     public StepOutcome run(StepRequest request) {
         Optional<Incident> found = incidents.find(request.incidentId());
         if (found.isEmpty()) {
             return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "no incident " + request.incidentId());
         }
         Incident incident = recordDecision(request, found.get());
+        incident = obeyKillSwitch(request, incident);
         return switch (request.type()) {
             case PlaybookStep.SNAPSHOT -> snapshot(request, incident);
             case PlaybookStep.NOTIFY -> notify(request, incident);
@@ -99,6 +107,7 @@ public final class PlaybookWorker {
             case "abort" -> abort(request, incident);
             case "fail" -> fail(request, incident);
             case "undo" -> undo(request, incident);
+            case StepRequest.PAGE -> page(request, incident);
             default -> new StepOutcome.Failed(StepOutcome.STEP_FAILED, "unknown step type '" + request.type() + "'");
         };
     }
@@ -118,6 +127,39 @@ public final class PlaybookWorker {
         return update(incident.incidentId(), i -> i.next(IncidentStatus.OPEN, new TimelineEntry(at, "approved",
                 "slack:" + by, "Approved in Slack by " + by + " at " + at.truncatedTo(ChronoUnit.SECONDS) + "."))
                 .decided(Resolution.APPROVED, at));
+    }
+
+    /**
+     * With the kill switch at dry-run (or unreadable), an incident whose playbook has changed nothing yet turns
+     * dry-run for good: every later step reads the incident's mode, so remediate, verify and resolve agree. One that
+     * already changed the resource finishes what it started. Undo is a person's decision and is not held back.
+     */
+    private Incident obeyKillSwitch(StepRequest request, Incident incident) {
+        if ("undo".equals(request.type()) || StepRequest.PAGE.equals(request.type())) {
+            return incident;
+        }
+        // Read at every step, even of a dry-run incident: an unreadable switch raises the alarm from here too.
+        io.portcullis.safeguard.KillSwitch.Position position = killSwitch.position();
+        if (position.mode() != RemediationMode.DRY_RUN || incident.mode() == RemediationMode.DRY_RUN
+                || mode == RemediationMode.DRY_RUN || incident.remediatedAt() != null || incident.status().isFinal()) {
+            return incident;
+        }
+        Instant now = clock.instant();
+        return update(incident.incidentId(), i -> i.mode() == RemediationMode.DRY_RUN || i.remediatedAt() != null ? i
+                : i.withMode(RemediationMode.DRY_RUN).next(i.status(), new TimelineEntry(now, "kill-switch", ACTOR,
+                        "Dry-run from here on: " + position.reason() + ". Nothing will be changed.")));
+    }
+
+    /** A page the detector raised about this incident (the blast-radius breaker opened), posted to on-call once. */
+    private StepOutcome page(StepRequest request, Incident incident) {
+        String kind = Optional.ofNullable(request.text("kind")).orElse(StepRequest.PAGE);
+        String text = Optional.ofNullable(request.text("text")).orElse("");
+        if (incident.timeline().stream().anyMatch(t -> t.step().equals("paged") && t.detail().startsWith(kind + ":"))) {
+            return new StepOutcome.Finished("on-call was already paged (" + kind + ")");
+        }
+        notifier.alert(null, incident, text);
+        record(incident.incidentId(), null, "paged", ACTOR, kind + ": " + text);
+        return new StepOutcome.Finished("paged on-call (" + kind + ")");
     }
 
     private boolean dryRun(StepRequest request, Incident incident) {

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * One message on the step queue: a playbook step for the worker to run (sent by the state machine with its task
- * token), or an Undo (sent by the Slack interaction endpoint, no token).
+ * token), an Undo (sent by the Slack interaction endpoint, no token), or a page about an incident for the worker to
+ * post in Slack (sent by the detector, no token: {@code {"type": "page", "incidentId", "kind", "text"}}).
  *
  * @param taskToken  the execution's task token; null for an Undo
  * @param execution  the execution ARN
@@ -18,12 +19,15 @@ import java.util.Optional;
  * @param playbook   the playbook's name
  * @param step       the state's name
  * @param type       snapshot, notify, approve, wait-for-window, remediate, verify, resolve, rejected,
- *                   approval-timed-out, escalate, abort, fail, or undo
+ *                   approval-timed-out, escalate, abort, fail, undo, or page
  * @param dryRun     the incident was detected in dry-run mode
  * @param body       the whole message (step parameters: action, snapshot, window, approvers, error, …)
  */
 public record StepRequest(String taskToken, String execution, String incidentId, String playbook, String step,
                           String type, boolean dryRun, ObjectNode body) {
+
+    /** The type of a page the detector asks the worker to post. */
+    public static final String PAGE = "page";
 
     /** The message, or empty with why it is not one (logged; the message goes to the dead-letter queue). */
     public static Optional<StepRequest> parse(String json, StringBuilder why) {
@@ -45,7 +49,7 @@ public record StepRequest(String taskToken, String execution, String incidentId,
             return Optional.empty();
         }
         String token = body.path("taskToken").isTextual() ? body.path("taskToken").asText() : null;
-        if (token == null && !"undo".equals(type)) {
+        if (token == null && !"undo".equals(type) && !PAGE.equals(type)) {
             why.append("step ").append(type).append(" of ").append(incident).append(" has no taskToken");
             return Optional.empty();
         }

@@ -13,28 +13,84 @@ import io.portcullis.change.OriginClassifier;
 import io.portcullis.detection.DetectChange;
 import io.portcullis.detection.PolicyEngine;
 import io.portcullis.json.Json;
+import io.portcullis.aws.DynamoDbSafeguards;
+import io.portcullis.aws.SafeguardSettings;
+import io.portcullis.aws.SqsAlertQueue;
+import io.portcullis.aws.SqsIncidentPages;
+import io.portcullis.aws.SsmKillSwitch;
+import io.portcullis.safeguard.BlastRadiusBreaker;
+import io.portcullis.safeguard.FanOutPager;
+import io.portcullis.safeguard.KillSwitch;
+import io.portcullis.safeguard.Pager;
+import io.portcullis.safeguard.Safeguards;
+import io.portcullis.safeguard.ThrottledHeartbeat;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The detector's composition root: builds its clients and use case once per container. */
 public final class DetectorFunction {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorFunction.class);
+
     private DetectorFunction() {
     }
 
-    public static DetectChange build(FunctionSettings settings, AwsConnection aws) {
+    /** From the function's environment variables ({@link FunctionSettings}, {@link SafeguardSettings}). */
+    public static DetectChange build(java.util.Map<String, String> environment, AwsConnection aws, Clock clock) {
+        return build(FunctionSettings.fromEnvironment(environment), SafeguardSettings.fromEnvironment(environment), aws,
+                clock);
+    }
+
+    /** @param clock the detector's clock (tests move it, e.g. past the kill switch's cache or a breaker window) */
+    public static DetectChange build(FunctionSettings settings, SafeguardSettings safeguards, AwsConnection aws,
+                                     Clock clock) {
         var json = Json.mapper();
-        return new DetectChange(
+        DetectChange detect = new DetectChange(
                 new CloudTrailEventReader(json, new OriginClassifier(settings.iacRoleArns())),
                 PolicyEngine.defaults(),
                 new Ec2SecurityGroups(aws::ec2),
                 new AwsResourceTags(aws::s3, aws::iam),
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), json),
                 new SfnPlaybookStarter(aws::sfn, settings.requirePlaybooks()),
-                Clock.systemUTC(),
+                clock,
                 settings.mode(),
                 settings.ownRoleArns())
                 .withOversizedItems(new S3OversizedItems(() -> aws.s3(aws.region())))
                 .withPolicyVersions(new IamPolicyVersions(aws::iam))
                 .withJurisdiction(settings.accountId(), aws.region().id());
+        return withSafeguards(detect, safeguards, aws, clock);
+    }
+
+    /**
+     * The kill switch (SSM), the blast-radius breaker and the heartbeat (the safeguards table), and the pager: the
+     * alert queue, and Slack through the worker for pages about an incident. Each is off when its variable is unset
+     * (offline tools); template.yaml sets them all.
+     */
+    private static DetectChange withSafeguards(DetectChange detect, SafeguardSettings settings, AwsConnection aws,
+                                               Clock clock) {
+        List<Pager> channels = new ArrayList<>();
+        if (settings.alertQueueUrl() != null) {
+            channels.add(new SqsAlertQueue(aws::sqs, settings.alertQueueUrl()));
+        }
+        if (settings.stepQueueUrl() != null) {
+            channels.add(new SqsIncidentPages(aws::sqs, settings.stepQueueUrl()));
+        }
+        Pager pager = channels.isEmpty() ? Pager.NONE : new FanOutPager(channels);
+        KillSwitch killSwitch = settings.killSwitchParameter() == null ? KillSwitch.NONE
+                : new SsmKillSwitch(aws::ssm, settings.killSwitchParameter(), clock, settings.killSwitchMaxAge(),
+                        reason -> pager.page(new Pager.Page(Pager.KILL_SWITCH_UNREADABLE, null, null, "The detector "
+                                + "records every incident in dry-run: " + reason + ". Fix the parameter (enforce or"
+                                + " dry-run) or the detector's ssm:GetParameter permission.", clock.instant())));
+        if (settings.safeguardsTable() == null) {
+            LOG.warn("{} is not set: no silent-feed heartbeat and no blast-radius breaker",
+                    SafeguardSettings.SAFEGUARDS_TABLE);
+            return detect.withSafeguards(killSwitch, null, null, pager);
+        }
+        DynamoDbSafeguards table = new DynamoDbSafeguards(aws::dynamoDb, settings.safeguardsTable());
+        return detect.withSafeguards(killSwitch, new BlastRadiusBreaker(table, Safeguards.defaults().breaker()),
+                new ThrottledHeartbeat(table), pager);
     }
 }

@@ -3,7 +3,6 @@ package io.portcullis.detector;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.portcullis.aws.AwsConnection;
-import io.portcullis.aws.FunctionSettings;
 import io.portcullis.detection.DetectChange;
 import io.portcullis.detection.DetectionResult;
 import io.portcullis.json.Json;
@@ -34,8 +33,8 @@ public final class DetectorHandler implements RequestStreamHandler {
 
     /** Used by the Lambda runtime: configuration from the environment, clients built once per container. */
     public DetectorHandler() {
-        this(DetectorFunction.build(FunctionSettings.fromEnvironment(System.getenv()),
-                AwsConnection.fromEnvironment(System.getenv())));
+        this(DetectorFunction.build(System.getenv(), AwsConnection.fromEnvironment(System.getenv()),
+                java.time.Clock.systemUTC()));
     }
 
     public DetectorHandler(DetectChange detect) {

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.portcullis.aws.AwsConnection;
-import io.portcullis.aws.FunctionSettings;
 import io.portcullis.playbook.PlaybookWorker;
 import io.portcullis.playbook.StepOutcome;
 import io.portcullis.playbook.StepRequest;
@@ -36,11 +35,11 @@ public final class PlaybookStepHandler implements RequestHandler<SQSEvent, SQSBa
     private final Supplier<SfnClient> sfn;
 
     public PlaybookStepHandler() {
-        this(FunctionSettings.fromEnvironment(System.getenv()), AwsConnection.fromEnvironment(System.getenv()));
+        this(AwsConnection.fromEnvironment(System.getenv()));
     }
 
-    private PlaybookStepHandler(FunctionSettings settings, AwsConnection aws) {
-        this(RemediatorFunction.build(settings, aws), aws::sfn);
+    private PlaybookStepHandler(AwsConnection aws) {
+        this(RemediatorFunction.build(System.getenv(), aws, java.time.Clock.systemUTC()), aws::sfn);
     }
 
     public PlaybookStepHandler(PlaybookWorker worker, Supplier<SfnClient> sfn) {

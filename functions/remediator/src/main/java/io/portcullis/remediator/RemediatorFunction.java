@@ -5,6 +5,8 @@ import io.portcullis.aws.DynamoDbApprovalStore;
 import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
+import io.portcullis.aws.SafeguardSettings;
+import io.portcullis.aws.SsmKillSwitch;
 import io.portcullis.aws.SecretsManagerSlackCredentials;
 import io.portcullis.aws.SlackCredentials;
 import io.portcullis.json.Json;
@@ -23,12 +25,15 @@ public final class RemediatorFunction {
     private RemediatorFunction() {
     }
 
-    public static PlaybookWorker build(FunctionSettings settings, AwsConnection aws) {
-        return build(settings, aws, Clock.systemUTC());
+    /** From the function's environment variables ({@link FunctionSettings}, {@link SafeguardSettings}). */
+    public static PlaybookWorker build(java.util.Map<String, String> environment, AwsConnection aws, Clock clock) {
+        return build(FunctionSettings.fromEnvironment(environment), SafeguardSettings.fromEnvironment(environment), aws,
+                clock);
     }
 
     /** @param clock the worker's clock (tests move it to a low-tide window) */
-    public static PlaybookWorker build(FunctionSettings settings, AwsConnection aws, Clock clock) {
+    public static PlaybookWorker build(FunctionSettings settings, SafeguardSettings safeguards, AwsConnection aws,
+                                       Clock clock) {
         SlackCredentials slack;
         try (var secrets = aws.secretsManager()) {
             slack = new SecretsManagerSlackCredentials(secrets, settings.requireSlackSecretId()).read();
@@ -37,10 +42,18 @@ public final class RemediatorFunction {
                 settings.slackApiUrl());
         Ec2SecurityGroups groups = new Ec2SecurityGroups(aws::ec2);
         List<ResourceActions> others = OtherActions.all(aws);
-        return new PlaybookWorker(
+        PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
                 notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups), others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next);
+        if (safeguards.killSwitchParameter() == null) {
+            return worker;
+        }
+        // Unreadable: every step turns dry-run, and on-call hears of it in Slack (once per outage per container).
+        return worker.withKillSwitch(new SsmKillSwitch(aws::ssm, safeguards.killSwitchParameter(), clock,
+                safeguards.killSwitchMaxAge(), reason -> notifier.alert(null, null, "The playbook worker changes"
+                + " nothing while " + reason + ". Fix the parameter (enforce or dry-run) or the worker's"
+                + " ssm:GetParameter permission.")));
     }
 }
