@@ -436,10 +436,16 @@ class EventMutationFuzzTest {
         }
     }
 
+    /** A JSON writer without a nesting limit: several deep-nesting mutations can land inside one another. */
+    static final com.fasterxml.jackson.databind.ObjectMapper WRITER = new com.fasterxml.jackson.databind.ObjectMapper(
+            com.fasterxml.jackson.core.JsonFactory.builder().streamWriteConstraints(
+                    com.fasterxml.jackson.core.StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
+                    .build());
+
     /** The tree as JSON bytes, with the duplicated key written twice. Deep trees are written without recursion limits. */
     static byte[] write(JsonNode root, Duplicate duplicate) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+        try (JsonGenerator g = WRITER.getFactory().createGenerator(out)) {
             write(g, root, duplicate);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
