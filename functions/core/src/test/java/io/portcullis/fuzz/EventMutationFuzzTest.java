@@ -313,7 +313,7 @@ class EventMutationFuzzTest {
             case HOSTILE_STRING -> slot.set(F.textNode(HOSTILE.get(what % HOSTILE.size())));
             case UNICODE_INSIDE -> {
                 JsonNode v = slot.value();
-                String text = v.isTextual() ? v.asText() : v.toString();
+                String text = v.isTextual() ? v.asText() : json(v);
                 String inserted = List.of("\u0000", "\u001b[2J", "\u202E", "\uFEFF", "\u200B", "\n", "\t", "\uD83D\uDE00",
                         "e\u0301", "\u2028", "<", "&amp;", "`", "*").get(what % 14);
                 int at = text.isEmpty() ? 0 : (what / 14) % (text.length() + 1);
@@ -344,13 +344,13 @@ class EventMutationFuzzTest {
     static JsonNode retype(JsonNode v, int what) {
         return switch (what % 8) {
             case 0 -> F.nullNode();
-            case 1 -> v.isTextual() ? numberOf(v.asText()) : F.textNode(v.isValueNode() ? v.asText() : v.toString());
+            case 1 -> v.isTextual() ? numberOf(v.asText()) : F.textNode(v.isValueNode() ? v.asText() : json(v));
             case 2 -> F.arrayNode().add(v.deepCopy());
             case 3 -> F.objectNode().set("items", F.arrayNode().add(v.deepCopy()));
             case 4 -> F.booleanNode(what % 16 < 8);
             case 5 -> v.isNumber() ? F.numberNode(v.asDouble() + 0.5) : F.numberNode(v.size());
             case 6 -> F.objectNode().set("value", v.deepCopy());
-            default -> F.textNode(v.toString());
+            default -> F.textNode(json(v));
         };
     }
 
@@ -373,7 +373,7 @@ class EventMutationFuzzTest {
     }
 
     static JsonNode otherRoot(JsonNode root, int what) {
-        return List.<JsonNode>of(F.arrayNode().add(root), F.textNode(root.toString()), F.numberNode(42), F.nullNode(),
+        return List.<JsonNode>of(F.arrayNode().add(root), F.textNode(json(root)), F.numberNode(42), F.nullNode(),
                 F.objectNode(), F.booleanNode(false), F.objectNode().set("detail", root)).get(what % 7);
     }
 
@@ -441,6 +441,11 @@ class EventMutationFuzzTest {
             com.fasterxml.jackson.core.JsonFactory.builder().streamWriteConstraints(
                     com.fasterxml.jackson.core.StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
                     .build());
+
+    /** The node as JSON text, however deep (JsonNode.toString stops at Jackson's default depth). */
+    static String json(JsonNode node) {
+        return new String(write(node, null), StandardCharsets.UTF_8);
+    }
 
     /** The tree as JSON bytes, with the duplicated key written twice. Deep trees are written without recursion limits. */
     static byte[] write(JsonNode root, Duplicate duplicate) {
