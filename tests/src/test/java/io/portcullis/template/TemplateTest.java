@@ -13,17 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** What template.yaml promises about least privilege, state and wiring, read from the template itself. */
+/** What template.yaml promises about state and wiring, read from the template itself (least privilege: LeastPrivilegeTest). */
 class TemplateTest {
 
-    /** Actions AWS only grants on Resource "*" (no resource-level permissions). */
-    /** Actions AWS offers no resource-level permission for (task tokens of service integrations cannot be scoped). */
-    static final Set<String> NO_RESOURCE_LEVEL = Set.of("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules",
-            "s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock", "states:SendTaskSuccess",
-            "states:SendTaskFailure");
-    /** What the playbook worker needs besides its actions: answer the executions, read the Slack secret. */
-    static final Set<String> WORKER_OWN = Set.of("states:SendTaskSuccess", "states:SendTaskFailure",
-            "secretsmanager:GetSecretValue", "ssm:GetParameter");
     /** The kill switch's ARN, as every statement that may read it must name it. */
     static final String KILL_SWITCH_ARN =
             "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${AWS::StackName}/kill-switch";
@@ -31,17 +23,6 @@ class TemplateTest {
     final Path root = LocalRuntime.repositoryRoot();
     final JsonNode template = LocalDeployment.readTemplate(root.resolve("template.yaml"));
     final JsonNode resources = template.path("Resources");
-
-    List<JsonNode> iamStatements() {
-        List<JsonNode> statements = new ArrayList<>();
-        resources.forEach(r -> {
-            r.path("Properties").path("Policies").forEach(p -> p.path("PolicyDocument").path("Statement").forEach(statements::add));
-            if (r.path("Type").asText().equals("AWS::IAM::Policy")) {
-                r.path("Properties").path("PolicyDocument").path("Statement").forEach(statements::add);
-            }
-        });
-        return statements;
-    }
 
     static List<String> strings(JsonNode node) {
         List<String> out = new ArrayList<>();
@@ -51,26 +32,6 @@ class TemplateTest {
             out.add(node.asText());
         }
         return out;
-    }
-
-    @Test
-    void noStatementGrantsEveryAction() {
-        List<JsonNode> statements = iamStatements();
-        assertThat(statements).hasSizeGreaterThan(5);
-        for (JsonNode s : statements) {
-            assertThat(strings(s.path("Action"))).as(s.toString())
-                    .allSatisfy(a -> assertThat(a).doesNotContain("*"));
-            assertThat(s.has("NotAction")).as(s.toString()).isFalse();
-        }
-    }
-
-    @Test
-    void resourceStarOnlyWhereAwsOffersNothingNarrower() {
-        for (JsonNode s : iamStatements()) {
-            if (strings(s.path("Resource")).contains("*")) {
-                assertThat(strings(s.path("Action"))).as(s.toString()).allMatch(NO_RESOURCE_LEVEL::contains);
-            }
-        }
     }
 
     @Test
@@ -86,28 +47,6 @@ class TemplateTest {
         }
         assertThat(revoke).isNotNull();
         assertThat(revoke.path("Resource").asText()).contains("${AWS::AccountId}:security-group/");
-    }
-
-    /**
-     * The remediator (the playbook worker) may do exactly what the actions it runs declare, plus Undo and its own
-     * plumbing: nothing missing, nothing extra.
-     */
-    @Test
-    void theRemediatorsAwsPermissionsAreExactlyThoseOfItsActions() {
-        java.util.Set<String> declared = new java.util.TreeSet<>(WORKER_OWN);
-        declared.addAll(io.portcullis.playbook.SecurityGroupActions.UNDO_PERMISSIONS);
-        for (io.portcullis.playbook.RemediationAction a : io.portcullis.playbook.RemediationAction.values()) {
-            if (a.runsToday()) {
-                declared.addAll(a.permissions());
-            }
-        }
-        java.util.Set<String> granted = new java.util.TreeSet<>();
-        for (JsonNode s : resources.path("RemediatorRole").path("Properties").path("Policies").get(0)
-                .path("PolicyDocument").path("Statement")) {
-            strings(s.path("Action")).stream().filter(a -> !a.startsWith("logs:") && !a.startsWith("sqs:")
-                    && !a.startsWith("dynamodb:")).forEach(granted::add);
-        }
-        assertThat(granted).isEqualTo(declared);
     }
 
     /** Every playbook is deployed as a state machine from its compiled definition, and the detector can start it. */

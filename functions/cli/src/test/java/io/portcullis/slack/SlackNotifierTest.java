@@ -84,8 +84,8 @@ class SlackNotifierTest {
         assertThat(blocks.get(0).path("text").path("text").asText())
                 .isEqualTo("P1 · AuthorizeSecurityGroupIngress on sg-0123456789abcdef0");
         String text = allText(blocks);
-        assertThat(text).contains("`AuthorizeSecurityGroupIngress` on `sg-0123456789abcdef0` (AWS::EC2::SecurityGroup)",
-                "`alice` (AssumedRole, no MFA, from `203.0.113.7`)", "*From where*\nconsole",
+        assertThat(text).contains("`AuthorizeSecurityGroupIngress` on `sg-0123456789abcdef0` (`AWS::EC2::SecurityGroup`)",
+                "`alice` (`AssumedRole`, no MFA, from `203.0.113.7`)", "*From where*\nconsole",
                 "2026-03-02 03:42:07 UTC", "`111122223333` / `eu-west-1`", "*P1* · auto",
                 "protocol row 3: `critical-internet-production`",
                 "• Port 22 (SSH) on sg-0123456789abcdef0 is open to the whole internet (0.0.0.0/0).",

@@ -75,6 +75,10 @@ public final class CloudTrailEventReader {
         JsonNode root;
         try {
             root = json.readTree(raw);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            // Jackson's own limits (nesting depth, number and string length), named without its class names.
+            return new ReadResult.Refused("an event that is not JSON", "the event is beyond what the JSON reader"
+                    + " accepts: " + e.getOriginalMessage().replaceAll(",? from `[^`]*`", ""));
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
             return new ReadResult.Refused("an event that is not JSON", "the event is not valid JSON"

@@ -126,7 +126,11 @@ public final class DetectChange {
         Optional<Incident> holder = history.stream().filter(i -> !i.status().isFinal() && i.problemKey().equals(problem))
                 .findFirst();
         if (holder.isPresent()) {
-            return attach(holder.get().incidentId(), change, clock.instant());
+            DetectionResult attached = attach(holder.get().incidentId(), change, clock.instant());
+            if (attached != null) {
+                return attached;
+            }
+            // The holder finished in the meantime: the problem is back, and this event opens a new incident.
         }
         // The live resource's tags decide its environment and may carry exceptions.
         Map<String, String> tags = ResourceRef.SECURITY_GROUP.equals(change.resource().type())
@@ -200,7 +204,13 @@ public final class DetectChange {
             }
             Change judgedChange = change;
             if (creation.openIncidentId() != null) {
-                return attach(creation.openIncidentId(), judgedChange, now);
+                DetectionResult attached = attach(creation.openIncidentId(), judgedChange, now);
+                if (attached == null) {
+                    // Finished between the claim check and now: Lambda retries the event, which then opens one.
+                    throw new IllegalStateException("incident " + creation.openIncidentId() + " finished while event "
+                            + change.eventId() + " was being recorded; the event is retried");
+                }
+                return attached;
             }
             incidents.find(incidentId).ifPresent(other -> requeueIfStranded(other, judgedChange));
             return new DetectionResult.Duplicate(incidentId);
@@ -235,7 +245,9 @@ public final class DetectChange {
 
     /**
      * Another event about a problem an open incident already holds: noted on that incident (counted, with who and
-     * when), and its playbook handed over again if it was stranded. No second incident, no second playbook.
+     * when), and its playbook handed over again if it was stranded. No second incident, no second playbook. Null when
+     * that incident has finished since it was found open: a repeat is never written onto a finished incident (so the
+     * detector only ever writes open incidents, and never gives up a problem's claim: its role has no DeleteItem).
      */
     private DetectionResult attach(String openIncidentId, Change change, Instant now) {
         String note = "Repeated: " + change.eventName() + " by " + change.actor().displayName() + " ("
@@ -250,6 +262,9 @@ public final class DetectChange {
                     .anyMatch(t -> t.detail().contains("event " + change.eventId() + "."))) {
                 requeueIfStranded(open.get(), change);
                 return new DetectionResult.Duplicate(openIncidentId);
+            }
+            if (open.get().status().isFinal()) {
+                return null;
             }
             Incident repeated = open.get().repeated(new TimelineEntry(now, "repeated", ACTOR, note));
             if (incidents.replace(repeated, open.get().version())) {

@@ -142,6 +142,42 @@ class DetectAndRemediateTest {
         assertThat(queue).as("once resolved, a redelivery hands nothing over").hasSize(2);
     }
 
+    /**
+     * The detector found the problem's incident open, but it finished before the repeat was written: the repeat opens
+     * a new incident and nothing is written onto the finished one (the detector never finishes an incident, so it
+     * never needs to give up a problem's claim).
+     */
+    @Test
+    void aRepeatOfAProblemWhoseIncidentJustFinishedOpensANewIncident() throws Exception {
+        productionGroupWithTheOffendingRule();
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
+        Incident first = ((DetectionResult.Opened) detector(RemediationMode.ENFORCE)
+                .handle(Json.mapper().writeValueAsBytes(event))).incident();
+        List<Incident> seenOpen = incidents.forResource(first.resourceKey());
+        incidents.replace(first.next(IncidentStatus.RESOLVED, new io.portcullis.incident.TimelineEntry(clock.instant(),
+                "Resolve", "test", "fixed")), first.version());
+        io.portcullis.incident.IncidentStore stale = new io.portcullis.incident.IncidentStore() {
+            public Creation create(Incident i) { return incidents.create(i); }
+            public java.util.Optional<Incident> find(String id) { return incidents.find(id); }
+            public boolean replace(Incident u, long v) { return incidents.replace(u, v); }
+            public List<Incident> detectedBetween(Instant f, Instant t) { return incidents.detectedBetween(f, t); }
+            public List<Incident> unfinished() { return incidents.unfinished(); }
+            public List<Incident> forResource(String key) { return seenOpen; }
+        };
+        ((ObjectNode) event.path("detail")).put("eventID", "e1a2b3c4-0000-4000-8000-00000000beef");
+
+        DetectionResult repeat = new DetectChange(new CloudTrailEventReader(Json.mapper(), new OriginClassifier(Set.of())),
+                new PolicyEngine(RuleSet.defaults(), Protocol.defaults(), Accounts.none()), groups,
+                io.portcullis.remediation.ResourceTags.NONE, stale, this::start, clock, RemediationMode.ENFORCE,
+                Set.of(OWN_ROLE)).handle(Json.mapper().writeValueAsBytes(event));
+
+        assertThat(repeat).isInstanceOf(DetectionResult.Opened.class);
+        Incident finished = incidents.find(first.incidentId()).orElseThrow();
+        assertThat(finished.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(finished.occurrences()).isEqualTo(1);
+        assertThat(incidents.size()).isEqualTo(2);
+    }
+
     @Test
     void anIncidentWhoseHandOverFailedIsHandedOverOnRedelivery() {
         byte[] event = Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json");

@@ -298,7 +298,7 @@ public final class SlackNotifier implements Notifier {
         ResourceRef resource = incident.resource();
         return SlackText.code(incident.eventName()) + " on "
                 + (resource == null ? "unknown resource"
-                : SlackText.code(resource.id()) + " (" + SlackText.escape(resource.type()) + ")");
+                : SlackText.code(resource.id()) + " (" + SlackText.code(resource.type()) + ")");
     }
 
     private static String who(Actor actor) {
@@ -308,7 +308,7 @@ public final class SlackNotifier implements Notifier {
         StringBuilder who = new StringBuilder(SlackText.code(actor.displayName()));
         List<String> details = new ArrayList<>();
         if (actor.type() != null) {
-            details.add(SlackText.escape(actor.type()));
+            details.add(SlackText.code(actor.type()));
         }
         details.add(actor.mfa() ? "MFA" : "no MFA");
         if (actor.sourceIp() != null) {

@@ -40,8 +40,8 @@ public final class SlackText {
     }
 
     /**
-     * {@code text} with {@code &}, {@code <}, {@code >} as entities, line breaks and tabs as spaces, and other control
-     * and bidirectional-formatting characters removed; {@code ""} for null.
+     * {@code text} with {@code &}, {@code <}, {@code >} as entities, line breaks (U+2028 and U+2029 too) and tabs as
+     * spaces, and other control and bidirectional-formatting characters removed; {@code ""} for null.
      */
     public static String escape(String text) {
         if (text == null) {
@@ -54,7 +54,8 @@ public final class SlackText {
                 case '&' -> out.append("&amp;");
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
-                case '\n', '\r', '\t' -> out.append(' ');
+                // Unicode's line and paragraph separators break lines too.
+                case '\n', '\r', '\t', '\u2028', '\u2029' -> out.append(' ');
                 default -> {
                     if (!Character.isISOControl(c) && !isBidiControl(c)) {
                         out.append(c);
