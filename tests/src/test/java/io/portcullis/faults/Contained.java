@@ -62,6 +62,7 @@ final class Contained {
 
         assertThat(p.undoOffers(incidentId)).as("Undo offered once").hasSize(1);
         assertThat(p.alerts(incidentId)).isEmpty();
+        p.report(incidentId);
         return incident;
     }
 

@@ -165,6 +165,12 @@ final class FaultyPortcullis implements AutoCloseable {
         }
     }
 
+    /** Prints the faults injected for this case (the figures of the reliability table come from these lines). */
+    void report(String incidentId) {
+        System.out.println("faults injected for " + incidentId + ": " + proxy.injected() + "; requests seen: "
+                + proxy.journal().size());
+    }
+
     @Override
     public void close() {
         runtime.close();

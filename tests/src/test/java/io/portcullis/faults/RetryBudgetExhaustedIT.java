@@ -61,6 +61,7 @@ class RetryBudgetExhaustedIT {
             assertThat(incident.remediatedAt()).isNull();
             assertThat(p.alerts(incidentId)).singleElement().satisfies(alert -> assertThat(alert.text())
                     .contains(incidentId).contains("RequestLimitExceeded"));
+            p.report(incidentId);
         }
     }
 
@@ -86,10 +87,13 @@ class RetryBudgetExhaustedIT {
             assertThat(p.alertQueue()).singleElement().satisfies(body -> assertThat(body).contains(incidentId)
                     .contains("Ec2 InternalError (HTTP 500)").contains("DynamoDb ServiceUnavailable (HTTP 503)"));
             assertThat(p.liveRuleIds()).containsAll(p.offending);
-            assertThat(p.proxy.injected(Fault.INTERNAL_ERROR)).isPositive();
-            assertThat(p.proxy.injected(Fault.SERVICE_UNAVAILABLE)).isPositive();
+            int budget = SDK_ATTEMPTS * (1 + Contained.stepRetries(p.runtime));
+            assertThat(p.proxy.injected(Fault.INTERNAL_ERROR)).as("every attempt of the revoke").isEqualTo(budget);
+            assertThat(p.proxy.injected(Fault.SERVICE_UNAVAILABLE)).as("every attempt to mark it failed")
+                    .isEqualTo(budget);
             assertThat(p.incident(incidentId).status()).as("the store refused every attempt to say so")
                     .isNotEqualTo(IncidentStatus.FAILED);
+            p.report(incidentId);
         }
     }
 
