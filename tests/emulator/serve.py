@@ -20,5 +20,29 @@ def _serialised(*args, **kwargs):
 
 server.run_simple = _serialised
 
+
+def _keep_task_failure_cause():
+    """moto 5.2.5 passes only SendTaskFailure's error to the waiting execution and drops its cause, so a caught
+    failure reaches the next state as {"Error": ..., "Cause": null}. AWS keeps the cause, and the playbooks' MarkFailed
+    step shows it to on-call, so the emulator must keep it too (the fault tests check it). Only the parser backend,
+    which runs executions, takes a cause; the recording backend keeps moto's own handler."""
+    from moto.core.responses import EmptyResult
+    from moto.stepfunctions import responses
+
+    original = responses.StepFunctionResponse.send_task_failure
+
+    def send_task_failure(self):
+        backend = self.stepfunction_backend
+        if "cause" not in backend.send_task_failure.__code__.co_varnames:
+            return original(self)
+        backend.send_task_failure(self._get_param("taskToken"), error=self._get_param("error"),
+                                  cause=self._get_param("cause"))
+        return EmptyResult()
+
+    responses.StepFunctionResponse.send_task_failure = send_task_failure
+
+
+_keep_task_failure_cause()
+
 if __name__ == "__main__":
     server.main(sys.argv[1:])

@@ -1,6 +1,7 @@
 package io.portcullis.aws;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -10,7 +11,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
@@ -34,9 +37,71 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param endpoint     an endpoint override for every service, or empty for AWS
  * @param credentials  where credentials come from
  * @param interceptors SDK execution interceptors added to every client (tests count calls with them)
+ * @param retries      how often and how long every call is retried ({@link Retries#STANDARD} unless a test says)
  */
 public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials,
-                            java.util.List<ExecutionInterceptor> interceptors) {
+                            java.util.List<ExecutionInterceptor> interceptors, Retries retries) {
+
+    /**
+     * The retry budget of every SDK call a function makes: remediation writes (EC2, S3, IAM, CloudTrail), incident
+     * and approval writes (DynamoDB), starting and answering executions (Step Functions) alike.
+     *
+     * <p>A call is tried at most {@code maxAttempts} times. Between attempts it waits a random time between zero and
+     * {@code base × 2^(retry − 1)}, capped at {@code maxBackoff} (exponential backoff with full jitter, so a burst of
+     * functions throttled together do not retry together). Throttling errors ({@code ThrottlingException},
+     * {@code ProvisionedThroughputExceededException}, {@code RequestLimitExceeded}, …) wait from the larger
+     * {@code throttledBaseDelay}. What is retried: throttling, HTTP 500/502/503/504, connection failures and resets,
+     * and an attempt that took longer than {@code attemptTimeout}; never a validation or permission error.
+     * {@code callTimeout} bounds the whole call with its retries, so one unreachable service cannot hold a function
+     * until Lambda's own timeout.
+     *
+     * <p>The SDK's retry token bucket stays on: when a client keeps failing, it stops retrying early instead of
+     * adding load to a service in trouble.
+     *
+     * <p>Above this budget: the playbook worker answers a step that failed this way with {@code Portcullis.Transient},
+     * which the playbook's state machine retries four more times with its own full-jitter backoff (2 s base, 30 s
+     * cap; playbooks/asl); after that the step fails, the incident is marked FAILED with the cause and on-call is
+     * alerted. The detector's errors propagate to Lambda, which retries the event twice and then sends it to the
+     * failed-events queue.
+     *
+     * @param maxAttempts        attempts per call, the first included
+     * @param baseDelay          backoff base after a server error, a reset or a timeout
+     * @param throttledBaseDelay backoff base after a throttling error
+     * @param maxBackoff         the longest wait between two attempts
+     * @param attemptTimeout     the longest one attempt may take
+     * @param callTimeout        the longest a call may take, its retries and waits included
+     */
+    public record Retries(int maxAttempts, Duration baseDelay, Duration throttledBaseDelay, Duration maxBackoff,
+                          Duration attemptTimeout, Duration callTimeout) {
+
+        /**
+         * 4 attempts; waits of at most 0.1, 0.2 and 0.4 s after server errors and resets, 0.5, 1 and 2 s after
+         * throttling; 5 s per attempt (AWS answers these calls in well under a second), 20 s per call (the functions
+         * have 30 s).
+         */
+        public static final Retries STANDARD = new Retries(4, Duration.ofMillis(100), Duration.ofMillis(500),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20));
+
+        public Retries {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+            }
+        }
+
+        /** The same budget with another attempt timeout (a test of stalled responses shortens it). */
+        public Retries withAttemptTimeout(Duration timeout) {
+            return new Retries(maxAttempts, baseDelay, throttledBaseDelay, maxBackoff, timeout, callTimeout);
+        }
+
+        /** A fresh strategy (each client has its own token bucket). */
+        RetryStrategy strategy() {
+            return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                    .maxAttempts(maxAttempts)
+                    .backoffStrategy(BackoffStrategy.exponentialDelay(baseDelay, maxBackoff))
+                    .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(throttledBaseDelay, maxBackoff))
+                    .build();
+        }
+    }
 
     /** Standard variables: {@code AWS_REGION} (set by Lambda), {@code AWS_ENDPOINT_URL} (optional). */
     public static AwsConnection fromEnvironment(Map<String, String> env) {
@@ -47,19 +112,24 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
         String endpoint = env.get("AWS_ENDPOINT_URL");
         return new AwsConnection(Region.of(region),
                 endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)),
-                DefaultCredentialsProvider.builder().build(), java.util.List.of());
+                DefaultCredentialsProvider.builder().build(), java.util.List.of(), Retries.STANDARD);
     }
 
     /** A local emulator at {@code endpoint}, with the obviously fake credentials emulators accept. */
     public static AwsConnection emulator(URI endpoint, String region) {
         return new AwsConnection(Region.of(region), Optional.of(endpoint),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")), java.util.List.of());
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")), java.util.List.of(),
+                Retries.STANDARD);
     }
 
     public AwsConnection withInterceptor(ExecutionInterceptor interceptor) {
         var all = new java.util.ArrayList<>(interceptors);
         all.add(interceptor);
-        return new AwsConnection(region, endpoint, credentials, all);
+        return new AwsConnection(region, endpoint, credentials, all, retries);
+    }
+
+    public AwsConnection withRetries(Retries budget) {
+        return new AwsConnection(region, endpoint, credentials, interceptors, budget);
     }
 
     public DynamoDbClient dynamoDb() {
@@ -135,7 +205,9 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
         builder.region(inRegion).credentialsProvider(credentials);
         endpoint.ifPresent(builder::endpointOverride);
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
-                .retryStrategy(RetryMode.STANDARD);
+                .retryStrategy(retries.strategy())
+                .apiCallAttemptTimeout(retries.attemptTimeout())
+                .apiCallTimeout(retries.callTimeout());
         interceptors.forEach(override::addExecutionInterceptor);
         builder.overrideConfiguration(override.build());
         if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {

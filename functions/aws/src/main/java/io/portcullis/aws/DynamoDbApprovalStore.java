@@ -31,7 +31,23 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
 
     @Override
     public void create(Approval approval) {
-        dynamoDb.putItem(r -> r.tableName(table).item(item(approval)).conditionExpression("attribute_not_exists(approvalId)"));
+        try {
+            dynamoDb.putItem(r -> r.tableName(table).item(item(approval))
+                    .conditionExpression("attribute_not_exists(approvalId)"));
+        } catch (ConditionalCheckFailedException e) {
+            if (!landed(approval)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Whether a conditional write that failed had been made by this very call: a retry after a lost answer finds
+     * its own first attempt's item (see {@link DynamoDbIncidentStore}).
+     */
+    private boolean landed(Approval written) {
+        return find(written.approvalId()).map(stored -> documents.tree(stored).equals(documents.tree(written)))
+                .orElse(false);
     }
 
     @Override

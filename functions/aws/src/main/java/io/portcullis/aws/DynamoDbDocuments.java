@@ -53,6 +53,11 @@ final class DynamoDbDocuments<T> {
         }
     }
 
+    /** The value as JSON, to compare what was written with what was read back. */
+    ObjectNode tree(T value) {
+        return json.valueToTree(value);
+    }
+
     Map<String, AttributeValue> item(T value) {
         ObjectNode tree = json.valueToTree(value);
         return JsonAttributes.toItem(tree);

@@ -65,8 +65,10 @@ public final class DynamoDbIncidentStore implements IncidentStore {
             dynamoDb.transactWriteItems(r -> r.transactItems(writes));
             return Creation.NEW;
         } catch (TransactionCanceledException e) {
-            if (find(incident.incidentId()).isPresent()) {
-                return Creation.DUPLICATE;
+            Optional<Incident> stored = find(incident.incidentId());
+            if (stored.isPresent()) {
+                // Our own first attempt, whose answer was lost: the SDK's retry found the incident it had written.
+                return sameContent(stored.get(), incident) ? Creation.NEW : Creation.DUPLICATE;
             }
             String holder = claims ? holder(incident.problemKey()) : null;
             if (holder == null) {
@@ -102,7 +104,7 @@ public final class DynamoDbIncidentStore implements IncidentStore {
                         .expressionAttributeValues(expected));
                 return true;
             } catch (ConditionalCheckFailedException e) {
-                return false;
+                return landed(updated);
             }
         }
         // Finishing gives the problem up in the same write (a claim held by another incident is left alone).
@@ -118,7 +120,7 @@ public final class DynamoDbIncidentStore implements IncidentStore {
         } catch (TransactionCanceledException e) {
             Optional<Incident> current = find(updated.incidentId());
             if (current.isPresent() && current.get().version() != expectedVersion) {
-                return false;
+                return sameContent(current.get(), updated);
             }
             // The claim belongs to another incident: finish this one without touching it.
             try {
@@ -126,9 +128,22 @@ public final class DynamoDbIncidentStore implements IncidentStore {
                         .expressionAttributeValues(expected));
                 return true;
             } catch (ConditionalCheckFailedException again) {
-                return false;
+                return landed(updated);
             }
         }
+    }
+
+    /**
+     * Whether a write whose condition failed had in fact been made, by this very call: when an attempt's answer is
+     * lost (a reset, a timeout) the SDK tries again, and the retry's condition fails against the item the first
+     * attempt wrote. Telling that apart from another writer's change keeps the caller from applying its change twice.
+     */
+    private boolean landed(Incident written) {
+        return find(written.incidentId()).map(stored -> sameContent(stored, written)).orElse(false);
+    }
+
+    private boolean sameContent(Incident stored, Incident written) {
+        return documents.tree(stored).equals(documents.tree(written));
     }
 
     @Override

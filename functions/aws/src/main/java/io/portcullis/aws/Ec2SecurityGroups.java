@@ -83,12 +83,40 @@ public final class Ec2SecurityGroups implements SecurityGroupInspector, Security
                 rule.description()));
     }
 
+    /**
+     * One {@code RevokeSecurityGroupIngress} call with every rule id: EC2 applies it whole or not at all (an unknown
+     * id fails the call before any rule is removed), so a group is never left with half of an offending change.
+     *
+     * <p>If EC2 answers that a rule is not there, the call is taken up again for the rules that still are: after a
+     * lost response the SDK's retry finds its own first attempt's work done, and a rule someone else removed in the
+     * meantime must not keep the rest in place. When none is left, the revoke is complete.
+     */
     @Override
     public void revokeIngress(ResourceRef group, List<String> ruleIds) {
         if (ruleIds.isEmpty()) {
             return;
         }
-        client(group).revokeSecurityGroupIngress(r -> r.groupId(group.id()).securityGroupRuleIds(ruleIds));
+        Ec2Client ec2 = client(group);
+        try {
+            ec2.revokeSecurityGroupIngress(r -> r.groupId(group.id()).securityGroupRuleIds(ruleIds));
+        } catch (Ec2Exception e) {
+            if (!isRuleNotFound(e)) {
+                throw e;
+            }
+            List<String> left = describe(group).map(s -> s.ingress().stream().map(IngressRule::ruleId)
+                    .filter(ruleIds::contains).toList()).orElse(List.of());
+            if (!left.isEmpty() && left.size() < ruleIds.size()) {
+                ec2.revokeSecurityGroupIngress(r -> r.groupId(group.id()).securityGroupRuleIds(left));
+            } else if (!left.isEmpty()) {
+                throw e; // every rule is still there: the error was about something else
+            }
+        }
+    }
+
+    /** EC2's answer when a rule id is unknown (moto answers {@code InvalidPermission.NotFound}). */
+    private static boolean isRuleNotFound(Ec2Exception e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return "InvalidSecurityGroupRuleId.NotFound".equals(code) || "InvalidPermission.NotFound".equals(code);
     }
 
     @Override

@@ -28,6 +28,15 @@ public record ActionResult(Kind kind, String detail, com.fasterxml.jackson.datab
         return new ActionResult(Kind.NOTHING_TO_DO, detail);
     }
 
+    /**
+     * Nothing to do now, and {@code goneSinceSnapshot} (in the shape of {@code undo}, or null) names what the
+     * snapshot step saw and is gone now. The worker records it as revoked when its own earlier attempt of the same
+     * step had started (and died before recording the change); otherwise it is somebody else's change and ignored.
+     */
+    public static ActionResult alreadyDone(String detail, com.fasterxml.jackson.databind.node.ObjectNode goneSinceSnapshot) {
+        return new ActionResult(Kind.NOTHING_TO_DO, detail, goneSinceSnapshot);
+    }
+
     public static ActionResult wouldChange(String detail) {
         return new ActionResult(Kind.WOULD_CHANGE, detail);
     }

@@ -278,6 +278,8 @@ public final class PlaybookCompiler {
         t.put("Comment", "Mark the incident FAILED with the cause, and alert on-call.");
         ((ObjectNode) t.path("Parameters").path("MessageBody")).put("error.$", "$.error");
         ObjectNode c = (ObjectNode) t.path("Catch").get(0);
+        // Beside the step's error, not over it: the alert must still say why the playbook failed.
+        c.put("ResultPath", "$.markFailedError");
         c.put("Next", "MarkFailed.Alert");
         states.set("MarkFailed", t);
 
@@ -292,6 +294,7 @@ public final class PlaybookCompiler {
         body.put("execution.$", "$$.Execution.Id");
         body.put("playbook", playbook.name());
         body.put("error.$", "$.error");
+        body.put("markFailedError.$", "$.markFailedError");
         alert.putNull("ResultPath");
         ObjectNode r = alert.putArray("Retry").addObject();
         r.putArray("ErrorEquals").add("States.ALL");

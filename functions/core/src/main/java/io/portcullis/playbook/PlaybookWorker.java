@@ -7,6 +7,7 @@ import io.portcullis.approval.Approval;
 import io.portcullis.approval.ApprovalStatus;
 import io.portcullis.approval.ApprovalStore;
 import io.portcullis.incident.Incident;
+import io.portcullis.incident.IncidentLifecycle;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.IncidentStore;
 import io.portcullis.incident.RemediationMode;
@@ -271,32 +272,78 @@ public final class PlaybookWorker {
                     + incident.resource().type());
         }
         JsonNode snap = request.body().path("snapshot");
+        boolean dry = dryRun(request, incident);
+        // Write-ahead: the incident says a change is under way before it is made. If this attempt dies between the
+        // change and the write that records it (a crash, a timeout, DynamoDB throttled past the retry budget), the
+        // next attempt of the step (SQS redelivery or the state machine's retry) finds the change made, and this
+        // entry tells it that the change was most likely its own, so it records it instead of reporting nothing.
+        boolean resumed = startedBefore(incident, request.step());
+        if (!dry && !resumed) {
+            Instant started = clock.instant();
+            update(incident.incidentId(), i -> i.next(
+                    IncidentLifecycle.allowed(i.status(), IncidentStatus.REMEDIATING) ? IncidentStatus.REMEDIATING
+                            : i.status(),
+                    new TimelineEntry(started, request.step(), ACTOR, STARTED + action.get().key() + " on "
+                            + i.resource().id() + ".")));
+        }
         ActionResult result = a.get().apply(action.get(), incident,
-                snap instanceof ObjectNode o ? o : Json.mapper().createObjectNode(), dryRun(request, incident));
+                snap instanceof ObjectNode o ? o : Json.mapper().createObjectNode(), dry);
         Instant now = clock.instant();
         switch (result.kind()) {
             case REFUSED -> {
                 record(incident.incidentId(), null, request.step(), ACTOR, "Refused: " + result.detail());
                 return new StepOutcome.Failed(StepOutcome.REFUSED, result.detail());
             }
-            case CHANGED -> update(incident.incidentId(), i -> {
-                List<IngressRule> revoked = new ArrayList<>(i.revokedRules());
-                if (result.undo() != null && result.undo().has("revoked")) {
-                    revoked.addAll(Json.mapper().convertValue(result.undo().path("revoked"),
-                            new TypeReference<List<IngressRule>>() { }));
-                }
-                return i.next(IncidentStatus.REMEDIATING, new TimelineEntry(now, request.step(), ACTOR, result.detail()))
-                        .withRemediation(revoked, now, i.verifiedAt(), i.resolvedAt());
-            });
+            case CHANGED -> update(incident.incidentId(), i -> i.next(IncidentStatus.REMEDIATING,
+                            new TimelineEntry(now, request.step(), ACTOR, result.detail()))
+                    .withRemediation(withRevoked(i.revokedRules(), result), now, i.verifiedAt(), i.resolvedAt()));
             case WOULD_CHANGE -> update(incident.incidentId(), i -> i.next(IncidentStatus.DRY_RUN,
                     new TimelineEntry(now, request.step(), ACTOR, result.detail())));
-            case NOTHING_TO_DO -> record(incident.incidentId(), null, request.step(), ACTOR, result.detail());
+            case NOTHING_TO_DO -> update(incident.incidentId(), i -> {
+                List<IngressRule> claimed = resumed ? withRevoked(i.revokedRules(), result) : i.revokedRules();
+                if (claimed.size() == i.revokedRules().size()) {
+                    return i.next(i.status(), new TimelineEntry(now, request.step(), ACTOR, result.detail()));
+                }
+                // An earlier attempt of this step revoked these and stopped before recording it: record it now, so
+                // the incident, the report and Undo know what was changed.
+                List<IngressRule> theirs = claimed.subList(i.revokedRules().size(), claimed.size());
+                return i.next(IncidentStatus.REMEDIATING, new TimelineEntry(now, request.step(), ACTOR, "Revoked "
+                                + SecurityGroupActions.describe(theirs) + " from " + i.resource().id()
+                                + ": an earlier attempt of this step made the change and stopped before recording it."))
+                        .withRemediation(claimed, i.remediatedAt() != null ? i.remediatedAt() : now, i.verifiedAt(),
+                                i.resolvedAt());
+            });
         }
         request.slack().ifPresent(t -> notifier.reply(t, result.detail()));
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("result", result.kind().name().toLowerCase(java.util.Locale.ROOT));
         out.put("detail", result.detail());
         return new StepOutcome.Done(out);
+    }
+
+    /** The start of the timeline entry that says a remediate step began changing the resource. */
+    static final String STARTED = "Remediation started: ";
+
+    /** Whether an earlier attempt of this step began changing the resource (its write-ahead entry is there). */
+    private static boolean startedBefore(Incident incident, String step) {
+        return incident.timeline().stream().anyMatch(t -> ACTOR.equals(t.actor()) && step.equals(t.step())
+                && t.detail().startsWith(STARTED));
+    }
+
+    /** The revoked rules so far, with those the result names that are not among them yet (by rule id). */
+    private static List<IngressRule> withRevoked(List<IngressRule> already, ActionResult result) {
+        List<IngressRule> revoked = new ArrayList<>(already);
+        if (result.undo() != null && result.undo().has("revoked")) {
+            List<IngressRule> named = Json.mapper().convertValue(result.undo().path("revoked"),
+                    new TypeReference<List<IngressRule>>() { });
+            for (IngressRule rule : named) {
+                if (revoked.stream().noneMatch(r -> java.util.Objects.equals(r.ruleId(), rule.ruleId())
+                        && r.samePermissionAs(rule))) {
+                    revoked.add(rule);
+                }
+            }
+        }
+        return revoked;
     }
 
     private StepOutcome verify(StepRequest request, Incident incident) {

@@ -73,8 +73,8 @@ public final class SecurityGroupActions implements ResourceActions {
         }
         List<IngressRule> present = live.get().stillPresent(offending);
         if (present.isEmpty()) {
-            return ActionResult.nothingToDo("The offending rule is already gone from " + incident.resource().id()
-                    + "; nothing was changed.");
+            return ActionResult.alreadyDone("The offending rule is already gone from " + incident.resource().id()
+                    + "; nothing was changed.", goneSinceSnapshot(incident, offending, snapshot));
         }
         String rules = describe(present);
         if (dryRun) {
@@ -84,6 +84,23 @@ public final class SecurityGroupActions implements ResourceActions {
         ObjectNode undo = Json.mapper().createObjectNode();
         undo.set("revoked", Json.mapper().valueToTree(present));
         return ActionResult.changed("Revoked " + rules + " from " + incident.resource().id() + ".", undo);
+    }
+
+    /** The offending rules the snapshot step saw on the group (all gone now), as {@code {"revoked": […]}}; or null. */
+    private static ObjectNode goneSinceSnapshot(Incident incident, List<IngressRule> offending, ObjectNode snapshot) {
+        if (snapshot == null || !snapshot.path("ingress").isArray()) {
+            return null;
+        }
+        List<IngressRule> before = Json.mapper().convertValue(snapshot.path("ingress"),
+                new com.fasterxml.jackson.core.type.TypeReference<List<IngressRule>>() { });
+        List<IngressRule> gone = new SecurityGroupState(incident.resource(), "snapshot", java.util.Map.of(), before)
+                .stillPresent(offending);
+        if (gone.isEmpty()) {
+            return null;
+        }
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.set("revoked", Json.mapper().valueToTree(gone));
+        return out;
     }
 
     @Override

@@ -248,7 +248,8 @@ class DetectAndRemediateTest {
         assertThat(afterFirst.resolvedAt()).isNotNull();
         assertThat(afterFirst.revokedRules()).containsExactly(SSH_WORLD);
         assertThat(afterFirst.timeline()).extracting(t -> t.step())
-                .containsExactly("detected", "Snapshot", "NotifyOnCall", "RevokeOffendingIngress", "Verify", "Resolve");
+                .containsExactly("detected", "Snapshot", "NotifyOnCall", "RevokeOffendingIngress" /* started */,
+                        "RevokeOffendingIngress" /* revoked */, "Verify", "Resolve");
         assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("undo apv-").contains("Revoked tcp port 22 from 0.0.0.0/0"));
         assertThat(second).isInstanceOf(StepOutcome.Done.class);
         assertThat(incident(id).timeline()).anySatisfy(t -> assertThat(t.detail()).contains("already gone"));

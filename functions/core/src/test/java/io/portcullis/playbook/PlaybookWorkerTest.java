@@ -202,6 +202,94 @@ class PlaybookWorkerTest {
         assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("alert: Playbook security-group-ingress failed"));
     }
 
+    /** The incident store of a worker whose write recording the revoke fails (once), as if it died there. */
+    io.portcullis.incident.IncidentStore failingOnceWhen(java.util.function.Predicate<Incident> which) {
+        boolean[] failed = {false};
+        return new io.portcullis.incident.IncidentStore() {
+            @Override
+            public Creation create(Incident incident) {
+                return incidents.create(incident);
+            }
+
+            @Override
+            public java.util.Optional<Incident> find(String id) {
+                return incidents.find(id);
+            }
+
+            @Override
+            public boolean replace(Incident updated, long expectedVersion) {
+                if (!failed[0] && which.test(updated)) {
+                    failed[0] = true;
+                    throw new IllegalStateException("DynamoDB is unreachable");
+                }
+                return incidents.replace(updated, expectedVersion);
+            }
+
+            @Override
+            public List<Incident> detectedBetween(Instant from, Instant to) {
+                return incidents.detectedBetween(from, to);
+            }
+
+            @Override
+            public List<Incident> unfinished() {
+                return incidents.unfinished();
+            }
+
+            @Override
+            public List<Incident> forResource(String resourceKey) {
+                return incidents.forResource(resourceKey);
+            }
+        };
+    }
+
+    ObjectNode snapshot() {
+        return ((StepOutcome.Done) run("snapshot", "Snapshot", b -> { })).output();
+    }
+
+    @Test
+    void aRevokeWhoseRecordWasLostIsRecordedByTheNextAttemptOfTheStepWithoutRevokingAgain() {
+        ObjectNode before = snapshot();
+        PlaybookWorker dying = new PlaybookWorker(failingOnceWhen(i -> i.outcome().startsWith("Revoked ")), approvals,
+                slack, directory, new SecurityGroupActions(groups, groups), List.of(), clock, RemediationMode.ENFORCE,
+                Set.of("U0LEAD"), () -> "apv-1");
+        ObjectNode body = Json.mapper().createObjectNode().put("taskToken", "fake-token").put("incidentId", incidentId)
+                .put("playbook", "security-group-ingress").put("step", "RevokeOffendingIngress")
+                .put("type", "remediate").put("action", "revoke-ingress").put("dryRun", false);
+        body.set("snapshot", before);
+        StepRequest request = StepRequest.parse(body.toString(), new StringBuilder()).orElseThrow();
+
+        Throwable died = org.assertj.core.api.Assertions.catchThrowable(() -> dying.run(request));
+        assertThat(died).hasMessageContaining("DynamoDB is unreachable");
+        assertThat(groups.revokeCalls).containsExactly(List.of("sgr-0f1e2d3c4b5a60002"));
+        assertThat(incident().revokedRules()).isEmpty();
+
+        StepOutcome again = dying.run(request);
+
+        assertThat(again).isInstanceOf(StepOutcome.Done.class);
+        assertThat(groups.revokeCalls).as("no second revoke").hasSize(1);
+        assertThat(incident().revokedRules()).extracting(IngressRule::ruleId).containsExactly("sgr-0f1e2d3c4b5a60002");
+        assertThat(incident().remediatedAt()).isNotNull();
+        assertThat(incident().status()).isEqualTo(IncidentStatus.REMEDIATING);
+        assertThat(incident().outcome()).contains("an earlier attempt of this step made the change");
+    }
+
+    @Test
+    void aRuleSomebodyElseRemovedBeforeTheFirstAttemptIsNotClaimed() {
+        ObjectNode before = snapshot();
+        groups.put(new SecurityGroupState(ResourceRef.securityGroup(SG, "123456789012", "us-east-1"), "web-prod",
+                Map.of("environment", "production"), List.of()));
+
+        StepOutcome outcome = run("remediate", "RevokeOffendingIngress", b -> {
+            b.put("action", "revoke-ingress");
+            b.set("snapshot", before);
+        });
+
+        assertThat(outcome).isInstanceOf(StepOutcome.Done.class);
+        assertThat(incident().revokedRules()).isEmpty();
+        assertThat(incident().remediatedAt()).isNull();
+        assertThat(incident().outcome()).contains("already gone");
+    }
+
     @Test
     void anUnknownStepOrIncidentFailsTheStepWithAReason() {
         assertThat(run("teleport", "Teleport", b -> { })).isInstanceOfSatisfying(StepOutcome.Failed.class,

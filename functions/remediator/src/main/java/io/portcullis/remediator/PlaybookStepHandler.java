@@ -86,7 +86,7 @@ public final class PlaybookStepHandler implements RequestHandler<SQSEvent, SQSBa
             LOG.warn("Step {} of incident {} failed ({}): {}", request.step(), request.incidentId(),
                     transientError ? "transient, the state machine retries" : "permanent", e.toString());
             outcome = new StepOutcome.Failed(transientError ? StepOutcome.TRANSIENT : StepOutcome.STEP_FAILED,
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+                    describe(e));
         }
         return answer(request, outcome);
     }
@@ -127,9 +127,30 @@ public final class PlaybookStepHandler implements RequestHandler<SQSEvent, SQSBa
         }
     }
 
-    /** Throttling, 5xx and network errors from AWS or Slack are worth retrying; the rest are not. */
+    /**
+     * The cause a person reads on the FAILED incident and in the alert: for AWS errors the service, AWS's error code,
+     * the HTTP status, AWS's message and how many attempts the SDK made, e.g. {@code Ec2 RequestLimitExceeded (HTTP
+     * 503) after 4 attempts: Request limit exceeded.}; else the exception's type and message.
+     */
+    static String describe(Throwable e) {
+        String attempts = e instanceof SdkException sdk && sdk.numAttempts() != null && sdk.numAttempts() > 1
+                ? " after " + sdk.numAttempts() + " attempts" : "";
+        if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+                && aws.awsErrorDetails() != null) {
+            var details = aws.awsErrorDetails();
+            return details.serviceName() + " " + details.errorCode() + " (HTTP " + aws.statusCode() + ")" + attempts
+                    + ": " + details.errorMessage();
+        }
+        return e.getClass().getSimpleName() + attempts + ": " + e.getMessage();
+    }
+
+    /** Throttling, 5xx, timeouts and network errors from AWS or Slack are worth retrying; the rest are not. */
     static boolean isTransient(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException
+                    || t instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException) {
+                return true;
+            }
             if (t instanceof SdkException sdk && (sdk.retryable()
                     || (sdk instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
                     && (aws.isThrottlingException() || aws.statusCode() >= 500)))) {
