@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * PORTCULLIS_REPORT_BUCKET          the private bucket reports are written to (report)        required
  * PORTCULLIS_REPORT_TIME_ZONE       the time zone a report's week is in       (report)               default UTC
  * AWS_REGION, AWS_ENDPOINT_URL      standard SDK variables, see {@link AwsConnection}
+ * AWS_ENDPOINT_URL_<SERVICE>        standard SDK variables (local runs only), see {@link AwsConnection}
  * </pre>
  *
  * <p>The default mode is {@code dry-run}: a deployment that forgot the setting records what it would do and
