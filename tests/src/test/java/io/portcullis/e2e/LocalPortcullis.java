@@ -22,13 +22,13 @@ final class LocalPortcullis {
 
     final ApiCallCounter calls = new ApiCallCounter();
     /** For the test's own calls (setting up the emulator), which the counter must not see. */
-    final AwsConnection setup = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+    final AwsConnection setup = Emulator.connection();
     final LocalRuntime runtime;
     final Sandbox sandbox;
     final Path root = LocalRuntime.repositoryRoot();
 
     LocalPortcullis(RemediationMode mode) {
-        AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region()).withInterceptor(calls);
+        AwsConnection aws = Emulator.connection().withInterceptor(calls);
         runtime = LocalRuntime.deploy(root, aws, mode);
         sandbox = Sandbox.create(runtime.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 8), "production");
     }

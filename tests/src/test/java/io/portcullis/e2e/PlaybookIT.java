@@ -43,7 +43,7 @@ class PlaybookIT {
     static final String APPROVER = LocalRuntime.APPROVERS.get(0);
 
     LocalRuntime runtime;
-    final AwsConnection setup = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+    final AwsConnection setup = Emulator.connection();
     final S3Client s3 = setup.s3(Region.US_EAST_1);
 
     @AfterEach

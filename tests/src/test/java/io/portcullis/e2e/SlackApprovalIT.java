@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 class SlackApprovalIT {
 
     static final String SECRET = "fake-signing-secret-for-tests";
-    final AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+    final AwsConnection aws = Emulator.connection();
     final DynamoDbClient dynamoDb = aws.dynamoDb();
     final SqsClient sqs = aws.sqs();
     final SfnClient sfn = aws.sfn();
@@ -147,6 +147,13 @@ class SlackApprovalIT {
         assertThat(failed.error()).isEqualTo(SfnWorkflowResumer.REJECTED);
         // moto 5.2.5 does not return SendTaskFailure's cause in the history; the reason is kept with the approval.
         assertThat(store.find("apv-" + suffix).orElseThrow().reason()).isEqualTo("intended: partner feed, CHG-1234");
+        // Where the history does keep the cause (AWS, LocalStack), it carries the decision, who made it and why.
+        if (failed.cause() != null) {
+            JsonNode cause = Json.mapper().readTree(failed.cause());
+            assertThat(cause.path("decision").asText()).isEqualTo("rejected");
+            assertThat(cause.path("by").asText()).isEqualTo("UONCALL");
+            assertThat(cause.path("reason").asText()).isEqualTo("intended: partner feed, CHG-1234");
+        }
     }
 
     @Test

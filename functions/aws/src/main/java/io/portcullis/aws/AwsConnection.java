@@ -31,16 +31,23 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * How every SDK client of a function is built: region, endpoint, credentials, HTTP client and retries, in one place.
  *
  * <p>In Lambda no endpoint is configured and the SDK talks to AWS. Locally {@code AWS_ENDPOINT_URL} (the SDK's
- * standard variable) points every client at the emulator; nothing else differs.
+ * standard variable) points every client at the emulator; nothing else differs. The SDK's per-service variables
+ * ({@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_CLOUDTRAIL}, … see {@link #SERVICES}) point one service
+ * elsewhere and win over the global one, as in every AWS SDK. They are read here because an explicit endpoint
+ * override turns the SDK's own reading of them off. The LocalStack run uses them to keep DynamoDB and CloudTrail,
+ * which LocalStack's free edition cannot serve offline, on moto.
  *
- * @param region       the default region (the function's own)
- * @param endpoint     an endpoint override for every service, or empty for AWS
- * @param credentials  where credentials come from
- * @param interceptors SDK execution interceptors added to every client (tests count calls with them)
- * @param retries      how often and how long every call is retried ({@link Retries#STANDARD} unless a test says)
+ * @param region           the default region (the function's own)
+ * @param endpoint         an endpoint override for every service, or empty for AWS
+ * @param serviceEndpoints endpoint overrides for single services, by the suffix of their SDK variable
+ *                         ({@code DYNAMODB} for {@code AWS_ENDPOINT_URL_DYNAMODB}); they win over {@code endpoint}
+ * @param credentials      where credentials come from
+ * @param interceptors     SDK execution interceptors added to every client (tests count calls with them)
+ * @param retries          how often and how long every call is retried ({@link Retries#STANDARD} unless a test says)
  */
-public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials,
-                            java.util.List<ExecutionInterceptor> interceptors, Retries retries) {
+public record AwsConnection(Region region, Optional<URI> endpoint, Map<String, URI> serviceEndpoints,
+                            AwsCredentialsProvider credentials, java.util.List<ExecutionInterceptor> interceptors,
+                            Retries retries) {
 
     /**
      * The retry budget of every SDK call a function makes: remediation writes (EC2, S3, IAM, CloudTrail), incident
@@ -103,7 +110,25 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
         }
     }
 
-    /** Standard variables: {@code AWS_REGION} (set by Lambda), {@code AWS_ENDPOINT_URL} (optional). */
+    /**
+     * The services Portcullis calls, by the suffix of the SDK's per-service endpoint variable (the service id in
+     * capitals, spaces as underscores: {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}).
+     */
+    public static final java.util.List<String> SERVICES = java.util.List.of("CLOUDTRAIL", "DYNAMODB", "EC2", "IAM", "S3",
+            "S3_CONTROL", "SECRETS_MANAGER", "SFN", "SQS", "SSM");
+
+    /** The account both local emulators keep their resources in (the one the sample events describe). */
+    public static final String EMULATOR_ACCOUNT = "123456789012";
+
+    public AwsConnection {
+        serviceEndpoints = Map.copyOf(serviceEndpoints);
+        interceptors = java.util.List.copyOf(interceptors);
+    }
+
+    /**
+     * Standard variables: {@code AWS_REGION} (set by Lambda), {@code AWS_ENDPOINT_URL} and
+     * {@code AWS_ENDPOINT_URL_<SERVICE>} (optional, never set in Lambda).
+     */
     public static AwsConnection fromEnvironment(Map<String, String> env) {
         String region = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
         if (region == null || region.isBlank()) {
@@ -112,38 +137,67 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
         String endpoint = env.get("AWS_ENDPOINT_URL");
         return new AwsConnection(Region.of(region),
                 endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(endpoint)),
-                DefaultCredentialsProvider.builder().build(), java.util.List.of(), Retries.STANDARD);
+                serviceEndpoints(env), DefaultCredentialsProvider.builder().build(), java.util.List.of(),
+                Retries.STANDARD);
+    }
+
+    /** The per-service endpoint variables set in {@code env}, by service ({@code DYNAMODB → http://…}). */
+    public static Map<String, URI> serviceEndpoints(Map<String, String> env) {
+        Map<String, URI> endpoints = new java.util.TreeMap<>();
+        for (String service : SERVICES) {
+            String value = env.get("AWS_ENDPOINT_URL_" + service);
+            if (value != null && !value.isBlank()) {
+                endpoints.put(service, URI.create(value.trim()));
+            }
+        }
+        return endpoints;
     }
 
     /** A local emulator at {@code endpoint}, with the obviously fake credentials emulators accept. */
     public static AwsConnection emulator(URI endpoint, String region) {
-        return new AwsConnection(Region.of(region), Optional.of(endpoint),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")), java.util.List.of(),
-                Retries.STANDARD);
+        return emulator(endpoint, region, Map.of());
+    }
+
+    /**
+     * A local emulator at {@code endpoint}, some services at their own ({@link #serviceEndpoints}). The access key id
+     * is the account number: moto keeps everything in 123456789012 whatever the key, LocalStack takes a 12-digit key
+     * id as the account (any other fake key puts it in 000000000000), so both hold the resources in the account the
+     * sample events and the local deployment name.
+     */
+    public static AwsConnection emulator(URI endpoint, String region, Map<String, URI> serviceEndpoints) {
+        return new AwsConnection(Region.of(region), Optional.of(endpoint), serviceEndpoints,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(EMULATOR_ACCOUNT, "testing")),
+                java.util.List.of(), Retries.STANDARD);
     }
 
     public AwsConnection withInterceptor(ExecutionInterceptor interceptor) {
         var all = new java.util.ArrayList<>(interceptors);
         all.add(interceptor);
-        return new AwsConnection(region, endpoint, credentials, all, retries);
+        return new AwsConnection(region, endpoint, serviceEndpoints, credentials, all, retries);
     }
 
     public AwsConnection withRetries(Retries budget) {
-        return new AwsConnection(region, endpoint, credentials, interceptors, budget);
+        return new AwsConnection(region, endpoint, serviceEndpoints, credentials, interceptors, budget);
+    }
+
+    /** Where calls to {@code service} (a name from {@link #SERVICES}) go: its own endpoint, the global one, or AWS. */
+    public Optional<URI> endpointFor(String service) {
+        URI own = serviceEndpoints.get(service);
+        return own != null ? Optional.of(own) : endpoint;
     }
 
     public DynamoDbClient dynamoDb() {
-        return configure(DynamoDbClient.builder(), region).build();
+        return configure(DynamoDbClient.builder(), "DYNAMODB", region).build();
     }
 
     public SqsClient sqs() {
-        return configure(SqsClient.builder(), region).build();
+        return configure(SqsClient.builder(), "SQS", region).build();
     }
 
     /** S3 in a region; path-style addressing when an endpoint is configured, as emulators expect. */
     public S3Client s3(Region inRegion) {
-        var builder = configure(S3Client.builder(), inRegion);
-        endpoint.ifPresent(e -> builder.forcePathStyle(true));
+        var builder = configure(S3Client.builder(), "S3", inRegion);
+        endpointFor("S3").ifPresent(e -> builder.forcePathStyle(true));
         return builder.build();
     }
 
@@ -153,8 +207,8 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
      * the rules' result is kept (signing name and region) and only its URL is pointed back at the endpoint.
      */
     public S3ControlClient s3Control() {
-        var builder = configure(S3ControlClient.builder(), region);
-        endpoint.ifPresent(e -> {
+        var builder = configure(S3ControlClient.builder(), "S3_CONTROL", region);
+        endpointFor("S3_CONTROL").ifPresent(e -> {
             S3ControlEndpointProvider rules = S3ControlEndpointProvider.defaultProvider();
             builder.endpointProvider(p -> rules.resolveEndpoint(p).thenApply(r -> r.toBuilder().url(e).build()));
         });
@@ -162,35 +216,35 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
     }
 
     public CloudTrailClient cloudTrail(Region inRegion) {
-        return configure(CloudTrailClient.builder(), inRegion).build();
+        return configure(CloudTrailClient.builder(), "CLOUDTRAIL", inRegion).build();
     }
 
     /** Presigned S3 links, signed with the same credentials, region and (locally) endpoint as {@link #s3}. */
     public software.amazon.awssdk.services.s3.presigner.S3Presigner s3Presigner() {
         var builder = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder().region(region)
                 .credentialsProvider(credentials);
-        endpoint.ifPresent(e -> builder.endpointOverride(e).serviceConfiguration(
+        endpointFor("S3").ifPresent(e -> builder.endpointOverride(e).serviceConfiguration(
                 software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build()));
         return builder.build();
     }
 
     /** IAM is global: its endpoint lives in us-east-1 (aws-global). */
     public IamClient iam() {
-        return configure(IamClient.builder(), endpoint.isPresent() ? region : Region.AWS_GLOBAL).build();
+        return configure(IamClient.builder(), "IAM", endpointFor("IAM").isPresent() ? region : Region.AWS_GLOBAL).build();
     }
 
     /** Secrets Manager in the function's region, where the Slack secret lives. */
     public SecretsManagerClient secretsManager() {
-        return configure(SecretsManagerClient.builder(), region).build();
+        return configure(SecretsManagerClient.builder(), "SECRETS_MANAGER", region).build();
     }
 
     /** SSM Parameter Store in the function's region, where the kill switch lives. */
     public software.amazon.awssdk.services.ssm.SsmClient ssm() {
-        return configure(software.amazon.awssdk.services.ssm.SsmClient.builder(), region).build();
+        return configure(software.amazon.awssdk.services.ssm.SsmClient.builder(), "SSM", region).build();
     }
 
     public SfnClient sfn() {
-        return configure(SfnClient.builder(), region).build();
+        return configure(SfnClient.builder(), "SFN", region).build();
     }
 
     public Ec2Client ec2() {
@@ -198,12 +252,12 @@ public record AwsConnection(Region region, Optional<URI> endpoint, AwsCredential
     }
 
     public Ec2Client ec2(Region inRegion) {
-        return configure(Ec2Client.builder(), inRegion).build();
+        return configure(Ec2Client.builder(), "EC2", inRegion).build();
     }
 
-    private <B extends AwsClientBuilder<B, ?>> B configure(B builder, Region inRegion) {
+    private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String service, Region inRegion) {
         builder.region(inRegion).credentialsProvider(credentials);
-        endpoint.ifPresent(builder::endpointOverride);
+        endpointFor(service).ifPresent(builder::endpointOverride);
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 .retryStrategy(retries.strategy())
                 .apiCallAttemptTimeout(retries.attemptTimeout())

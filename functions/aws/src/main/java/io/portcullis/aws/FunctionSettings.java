@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  * PORTCULLIS_KILL_SWITCH_CACHE_SECONDS  how long one read of it is trusted    (detector, remediator) default 30
  *                                   (these four are read by {@link SafeguardSettings})
  * AWS_REGION, AWS_ENDPOINT_URL      standard SDK variables, see {@link AwsConnection}
+ * AWS_ENDPOINT_URL_<SERVICE>        standard SDK variables (local runs only), see {@link AwsConnection}
  * </pre>
  *
  * <p>The default mode is {@code dry-run}: a deployment that forgot the setting records what it would do and

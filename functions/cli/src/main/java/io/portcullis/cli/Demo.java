@@ -51,7 +51,7 @@ final class Demo {
         Path root = LocalRuntime.repositoryRoot();
         Path sample = sampleOverride != null ? sampleOverride : root.resolve(SAMPLE);
         URI endpoint = Emulator.endpoint();
-        AwsConnection aws = AwsConnection.emulator(endpoint, Emulator.region());
+        AwsConnection aws = Emulator.connection();
         try (LocalRuntime runtime = LocalRuntime.deploy(root, aws, mode)) {
             return run(mode, root, sample, endpoint, aws, runtime);
         }

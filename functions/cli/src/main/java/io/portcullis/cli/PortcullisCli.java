@@ -199,8 +199,7 @@ public final class PortcullisCli implements Runnable {
                 }
             }
             Path dir = out != null ? out : LocalRuntime.repositoryRoot().resolve(".portcullis/reports");
-            io.portcullis.aws.AwsConnection aws = io.portcullis.aws.AwsConnection.emulator(
-                    io.portcullis.local.Emulator.endpoint(), io.portcullis.local.Emulator.region());
+            io.portcullis.aws.AwsConnection aws = io.portcullis.local.Emulator.connection();
             return new Report(System.out).run(aws, table, week, zone, dir, null);
         }
     }

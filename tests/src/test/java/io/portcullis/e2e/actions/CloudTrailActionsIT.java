@@ -8,6 +8,7 @@ import static io.portcullis.e2e.actions.Emulated.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.aws.AwsConnection;
 import io.portcullis.aws.CloudTrailActions;
 import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
@@ -31,7 +32,10 @@ class CloudTrailActionsIT {
 
     CloudTrailActionsIT() {
         String bucket = unique("portcullis-trail-logs");
-        AWS.s3(Region.US_EAST_1).createBucket(b -> b.bucket(bucket));
+        // The trail's bucket must exist where CloudTrail is served: moto looks for it in its own S3, and the
+        // LocalStack run keeps CloudTrail (which LocalStack's free edition lacks) on moto, S3 on LocalStack.
+        AwsConnection.emulator(AWS.endpointFor("CLOUDTRAIL").orElseThrow(), AWS.region().id())
+                .s3(Region.US_EAST_1).createBucket(b -> b.bucket(bucket));
         cloudTrail.createTrail(t -> t.name(trail).s3BucketName(bucket));
     }
 

@@ -22,7 +22,7 @@ final class Emulated {
 
     static final String ACCOUNT = "123456789012";
 
-    static final AwsConnection AWS = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+    static final AwsConnection AWS = Emulator.connection();
 
     private Emulated() {
     }
