@@ -64,6 +64,19 @@ final class FaultyPortcullis implements AutoCloseable {
         sandbox = newSandbox();
     }
 
+    /**
+     * Each case is its own scenario: the blast-radius breaker's slots (its own bookkeeping) start empty, so the
+     * cases before cannot turn this one's automatic containment into an approval.
+     */
+    private void freshBreakerWindow() {
+        String table = runtime.deployment().safeguardsTable();
+        var dynamoDb = direct.dynamoDb();
+        dynamoDb.scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("breaker"))
+                .forEach(i -> dynamoDb.deleteItem(r -> r.tableName(table).key(java.util.Map.of("pk", i.get("pk"),
+                        "sk", i.get("sk")))));
+    }
+
     private Sandbox newSandbox() {
         return Sandbox.create(direct.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 8), "production");
     }
@@ -75,6 +88,7 @@ final class FaultyPortcullis implements AutoCloseable {
     void next() {
         proxy.reset();
         calls.reset();
+        freshBreakerWindow();
         sandbox = newSandbox();
         offending = List.of();
     }
