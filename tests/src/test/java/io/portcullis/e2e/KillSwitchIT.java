@@ -39,7 +39,7 @@ class KillSwitchIT {
     static final String CONSOLE_SSH = "cloudtrail/ec2-authorize-ssh-world-console.json";
     static final String CLI_RDP = "cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json";
 
-    final AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+    final AwsConnection aws = Emulator.connection();
     final SsmClient ssm = aws.ssm();
     /** Every read goes to SSM (the cache is tested on its own below), so a flip shows on the very next event. */
     final LocalRuntime runtime = LocalRuntime.deploy(LocalRuntime.repositoryRoot(), aws, RemediationMode.ENFORCE,

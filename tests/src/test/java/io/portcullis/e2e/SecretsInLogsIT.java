@@ -50,7 +50,7 @@ class SecretsInLogsIT {
     static final String APPROVER = LocalRuntime.APPROVERS.get(0);
     static final Pattern TASK_TOKEN = Pattern.compile("\"taskToken\"\\s*:\\s*\"([^\"]+)\"");
 
-    final AwsConnection setup = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+    final AwsConnection setup = Emulator.connection();
     final S3Client s3 = setup.s3(Region.US_EAST_1);
 
     @ParameterizedTest(name = "log level {0}")

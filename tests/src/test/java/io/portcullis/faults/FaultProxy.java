@@ -100,6 +100,8 @@ public final class FaultProxy implements AutoCloseable {
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request");
 
     private final URI upstream;
+    /** Services the emulator set-up serves elsewhere, by SigV4 signing name (LocalStack keeps DynamoDB on moto). */
+    private final Map<String, URI> upstreamByService;
     private final ServerSocket server;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<Exchange> journal = new CopyOnWriteArrayList<>();
@@ -107,17 +109,29 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private FaultProxy(URI upstream, ServerSocket server) {
+    private FaultProxy(URI upstream, Map<String, URI> upstreamByService, ServerSocket server) {
         this.upstream = upstream;
+        this.upstreamByService = Map.copyOf(upstreamByService);
         this.server = server;
     }
 
     /** Starts a proxy to {@code upstream} (the emulator) on a free port of 127.0.0.1. */
     public static FaultProxy start(URI upstream) {
+        return start(upstream, Map.of());
+    }
+
+    /**
+     * As {@link #start(URI)}, with some services sent to their own emulator: keys are the SDK's per-service endpoint
+     * suffixes ({@code DYNAMODB}, as in {@code AWS_ENDPOINT_URL_DYNAMODB}), matched to a request's signing name.
+     */
+    public static FaultProxy start(URI upstream, Map<String, URI> serviceEndpoints) {
+        Map<String, URI> bySigningName = new java.util.HashMap<>();
+        serviceEndpoints.forEach((service, uri) -> bySigningName.put(
+                service.toLowerCase(Locale.ROOT).replace("_", ""), uri));
         try {
             ServerSocket server = new ServerSocket();
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            FaultProxy proxy = new FaultProxy(upstream, server);
+            FaultProxy proxy = new FaultProxy(upstream, bySigningName, server);
             Thread.ofPlatform().daemon().name("fault-proxy-accept").start(proxy::accept);
             return proxy;
         } catch (IOException e) {
@@ -318,7 +332,8 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Sends the request to the emulator on a fresh connection and reads its whole answer (it closes after one). */
     private byte[] forward(Request request) throws IOException {
-        try (Socket socket = new Socket(upstream.getHost(), upstream.getPort())) {
+        URI to = upstreamByService.getOrDefault(request.call().service(), upstream);
+        try (Socket socket = new Socket(to.getHost(), to.getPort())) {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(request.forwardedHead());

@@ -40,12 +40,12 @@ class FaultProxyIT {
             Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(5), Duration.ofSeconds(10));
 
     FaultProxy proxy;
-    final AwsConnection direct = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+    final AwsConnection direct = Emulator.connection();
     String table;
 
     @BeforeEach
     void start() {
-        proxy = FaultProxy.start(Emulator.endpoint());
+        proxy = FaultProxy.start(Emulator.endpoint(), Emulator.serviceEndpoints());
         table = "faults-" + UUID.randomUUID().toString().substring(0, 8);
         try (DynamoDbClient d = direct.dynamoDb()) {
             d.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)

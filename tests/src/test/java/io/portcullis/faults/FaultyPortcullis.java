@@ -45,10 +45,10 @@ final class FaultyPortcullis implements AutoCloseable {
     /** One AuthorizeSecurityGroupIngress opening SSH, RDP and MySQL to the internet at once. */
     static final String CONSOLE_THREE_PORTS = "cloudtrail/ec2-authorize-ssh-rdp-mysql-world-console.json";
 
-    final FaultProxy proxy = FaultProxy.start(Emulator.endpoint());
+    final FaultProxy proxy = FaultProxy.start(Emulator.endpoint(), Emulator.serviceEndpoints());
     final Calls calls = new Calls();
     /** Straight to the emulator: the test's own view. */
-    final AwsConnection direct = AwsConnection.emulator(Emulator.endpoint(), Emulator.region());
+    final AwsConnection direct = Emulator.connection();
     final LocalRuntime runtime;
     Sandbox sandbox;
     final Path root = LocalRuntime.repositoryRoot();
@@ -69,12 +69,7 @@ final class FaultyPortcullis implements AutoCloseable {
      * cases before cannot turn this one's automatic containment into an approval.
      */
     private void freshBreakerWindow() {
-        String table = runtime.deployment().safeguardsTable();
-        var dynamoDb = direct.dynamoDb();
-        dynamoDb.scanPaginator(r -> r.tableName(table)).items().stream()
-                .filter(i -> i.get("pk").s().startsWith("breaker"))
-                .forEach(i -> dynamoDb.deleteItem(r -> r.tableName(table).key(java.util.Map.of("pk", i.get("pk"),
-                        "sk", i.get("sk")))));
+        runtime.clearBreakerWindow();
     }
 
     private Sandbox newSandbox() {

@@ -270,6 +270,20 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Empties the blast-radius breaker's window (its slots are its own bookkeeping): for harnesses that run many
+     * independent containments in one account on purpose, such as the bench's 50 contain runs, where the breaker
+     * would rightly hold the sixth for approval. Returns the slots removed.
+     */
+    public int clearBreakerWindow() {
+        String table = deployment.safeguardsTable();
+        List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> slots = dynamoDb
+                .scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(i -> i.containsKey("pk") && i.get("pk").s().startsWith("breaker|")).toList();
+        slots.forEach(i -> dynamoDb.deleteItem(r -> r.tableName(table).key(Map.of("pk", i.get("pk"), "sk", i.get("sk")))));
+        return slots.size();
+    }
+
     /** Plays the SQS event-source mapping until the step queue is empty; returns the messages completed. */
     public int runSteps() {
         return new LocalSqsEventSource(sqs, deployment.stepQueueUrl(), deployment.stepQueueArn(), aws.region().id())
