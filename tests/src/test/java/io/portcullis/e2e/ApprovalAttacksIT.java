@@ -10,7 +10,6 @@ import io.portcullis.incident.RemediationMode;
 import io.portcullis.json.Json;
 import io.portcullis.local.LocalRuntime;
 import io.portcullis.local.LocalSlack;
-import io.portcullis.logging.LogLines;
 import io.portcullis.network.IngressRule;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,25 +39,16 @@ class ApprovalAttacksIT {
     static final String APPROVER = "U0ONCALL1";
     static final String OTHER_APPROVER = "U0ONCALL2";
 
-    private final List<JsonNode> logLines = new CopyOnWriteArrayList<>();
-    private AutoCloseable capture;
+    private JsonLogCapture logs;
 
     @BeforeEach
     void captureLogs() {
-        LogLines.configure(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON"));
-        capture = LogLines.capture(line -> {
-            try {
-                logLines.add(Json.mapper().readTree(line));
-            } catch (java.io.IOException e) {
-                throw new AssertionError("a log line that is not JSON: " + line, e);
-            }
-        });
+        logs = new JsonLogCapture();
     }
 
     @AfterEach
     void stopCapturing() throws Exception {
-        capture.close();
-        LogLines.configure(System.getenv());
+        logs.close();
     }
 
     /** One P2 security-group change by dana (an approver herself, known to Slack by her SSO e-mail) at its gate. */
@@ -230,12 +219,12 @@ class ApprovalAttacksIT {
             assertThat(before.get(2)).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
             assertThat(gate.p.liveRules()).extracting(IngressRule::source).contains("::/0");
         }
-        assertThat(logLines).as("the refusal is logged at WARN with its reason").anySatisfy(line -> {
+        assertThat(logs.lines()).as("the refusal is logged at WARN with its reason").anySatisfy(line -> {
             assertThat(line.path("level").asText()).isEqualTo("WARN");
             assertThat(line.path("message").asText()).contains("refused").containsPattern(attack.reason)
                     .contains("(HTTP " + attack.status + ")");
         });
-        assertThat(logLines).as("no secret in any line").noneSatisfy(line -> assertThat(line.toString())
+        assertThat(logs.lines()).as("no secret in any line").noneSatisfy(line -> assertThat(line.toString())
                 .containsAnyOf(LocalRuntime.SLACK_SIGNING_SECRET, LocalRuntime.SLACK_BOT_TOKEN));
     }
 

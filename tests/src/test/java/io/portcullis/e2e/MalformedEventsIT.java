@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portcullis.incident.RemediationMode;
 import java.nio.file.Files;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import io.portcullis.logging.LogLines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,33 +14,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Malformed events: refused with a logged reason naming the event, no exception out of the handler, no change. */
 class MalformedEventsIT {
 
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private AutoCloseable capture;
+    private JsonLogCapture logs;
 
     @BeforeEach
     void captureLogs() {
-        // The function's own log lines, in Lambda's JSON format, as CloudWatch would receive them.
-        LogLines.configure(java.util.Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON"));
-        capture = LogLines.capture(line -> {
-            JsonNode event = readLine(line);
-            if (event.path("level").asText().matches("WARN|ERROR")) {
-                warnings.add(event.path("message").asText());
-            }
-        });
-    }
-
-    private static JsonNode readLine(String line) {
-        try {
-            return io.portcullis.json.Json.mapper().readTree(line);
-        } catch (java.io.IOException e) {
-            throw new AssertionError("a log line that is not JSON: " + line, e);
-        }
+        logs = new JsonLogCapture();
     }
 
     @AfterEach
     void stopCapturing() throws Exception {
-        capture.close();
-        LogLines.configure(System.getenv());
+        logs.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,7 +43,7 @@ class MalformedEventsIT {
         assertThat(answer[0].path("outcome").asText()).isEqualTo("refused");
         assertThat(answer[0].path("event").asText()).startsWith(eventRef);
         assertThat(answer[0].path("reason").asText()).contains(reason);
-        assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("Refused " + eventRef).contains(reason)
+        assertThat(logs.warnings()).anySatisfy(w -> assertThat(w).startsWith("Refused " + eventRef).contains(reason)
                 .contains("Kept for replay"));
         assertThat(p.runtime.runSteps()).isZero();
         assertThat(p.incidentRows()).isEmpty();
