@@ -21,7 +21,7 @@ STATE="$ROOT/.localstack"
 REQUIREMENTS="$ROOT/tests/emulator/localstack-requirements.txt"
 MOTO="$ROOT/tests/emulator/emulator.sh"
 # What LocalStack serves here: every service Portcullis calls except DynamoDB and CloudTrail (see above).
-SERVICES=ec2,s3,s3control,iam,sts,sqs,stepfunctions,secretsmanager
+SERVICES=ec2,s3,s3control,iam,sts,sqs,stepfunctions,secretsmanager,ssm
 # The account the sample events describe and moto keeps everything in; LocalStack takes a 12-digit access key id
 # as the account (with "testing" it would use 000000000000).
 ACCOUNT=123456789012

@@ -31,7 +31,10 @@ class AuditLoggingTamperingIT {
 
     AuditLoggingTamperingIT() {
         String bucket = "portcullis-trail-logs-" + UUID.randomUUID().toString().substring(0, 8);
-        p.runtimeS3(Region.US_EAST_1).createBucket(b -> b.bucket(bucket));
+        // The trail's bucket lives in the S3 that CloudTrail checks: the one serving CloudTrail (moto, also when
+        // LocalStack serves S3, whose free edition has no CloudTrail).
+        io.portcullis.aws.AwsConnection.emulator(p.setup.endpointFor("CLOUDTRAIL").orElseThrow(), p.setup.region().id())
+                .s3(Region.US_EAST_1).createBucket(b -> b.bucket(bucket));
         trailArn = cloudTrail.createTrail(t -> t.name(trail).s3BucketName(bucket)).trailARN();
         cloudTrail.startLogging(s -> s.name(trail));
     }

@@ -156,8 +156,7 @@ public final class PortcullisCli implements Runnable {
 
         @Override
         public Integer call() {
-            io.portcullis.aws.AwsConnection aws = io.portcullis.aws.AwsConnection.emulator(
-                    io.portcullis.local.Emulator.endpoint(), io.portcullis.local.Emulator.region());
+            io.portcullis.aws.AwsConnection aws = io.portcullis.local.Emulator.connection();
             return new Replay(spec.commandLine().getOut()).run(aws, queue,
                     dryRun ? RemediationMode.DRY_RUN : RemediationMode.ENFORCE);
         }
