@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.RemediationMode;
@@ -79,6 +80,72 @@ class DuplicatesAndOrderingIT {
         Incident incident = p.runtime.incident(incidentId).orElseThrow();
         assertThat(incident.occurrences()).as("every repeat under a new event id is counted on the one incident")
                 .isEqualTo(1 + 6);
+    }
+
+    /**
+     * A Terraform loop and a redelivery storm on one open incident, far past the 20 repeats its timeline names: every
+     * repeat is attached once, every redelivery is a duplicate, whatever the order and however many run at once.
+     */
+    @Test
+    void overAHundredRepeatsAndARedeliveryOfEachAreCountedExactly() throws Exception {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        ObjectNode opener = p.applied(CONSOLE_SSH);
+        String incidentId = p.detect(opener).path("incidentId").asText();
+        int repeats = 101;
+        List<ObjectNode> deliveries = new ArrayList<>();
+        List<String> repeatIds = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            ObjectNode repeat = opener.deepCopy();
+            String eventId = UUID.randomUUID().toString();
+            ((ObjectNode) repeat.path("detail")).put("eventID", eventId);
+            repeatIds.add(eventId);
+            deliveries.add(repeat);
+            deliveries.add(repeat.deepCopy());
+        }
+        deliveries.add(opener.deepCopy());
+        java.util.Collections.shuffle(deliveries, new java.util.Random(13));
+
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<JsonNode>> results = new ArrayList<>();
+        for (ObjectNode delivery : deliveries) {
+            // As EventBridge delivers: an asynchronous invocation, retried by Lambda if it throws.
+            results.add(pool.submit(() -> p.runtime.deliverEvent(delivery)));
+        }
+        List<JsonNode> answers = new ArrayList<>();
+        for (Future<JsonNode> f : results) {
+            answers.add(f.get());
+        }
+        pool.shutdown();
+
+        assertThat(answers).as("no event went to the failed-events queue").doesNotContainNull();
+        assertThat(answers).extracting(a -> a.path("outcome").asText()).filteredOn("attached-to-open-incident"::equals)
+                .hasSize(repeats);
+        assertThat(answers).extracting(a -> a.path("outcome").asText()).filteredOn("duplicate"::equals)
+                .as("each redelivery, and the opening event's").hasSize(repeats + 1);
+        assertThat(answers).extracting(a -> a.path("incidentId").asText()).containsOnly(incidentId);
+        Incident incident = p.runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.occurrences()).isEqualTo(1 + repeats);
+        assertThat(incident.timeline()).filteredOn(t -> t.step().equals("repeated"))
+                .hasSize(Incident.REPEATS_ON_TIMELINE);
+        assertThat(p.incidentRows()).hasSize(1);
+        assertThat(p.runtime.incidents().forResource(incident.resourceKey())).extracting(Incident::incidentId)
+                .as("the claims stay out of the indexes").containsExactly(incidentId);
+        assertThat(p.runtime.incidents().unfinished()).extracting(Incident::incidentId).containsExactly(incidentId);
+        // Each repeat's claim names the incident and expires, through the table's time-to-live, 30 days on.
+        var claim = p.runtime.dynamoDb().getItem(r -> r.tableName(p.runtime.deployment().incidentsTable())
+                .key(java.util.Map.of("incidentId", software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                        .fromS("seen|" + repeatIds.get(0))))).item();
+        assertThat(claim.get("attachedTo").s()).isEqualTo(incidentId);
+        assertThat(Long.parseLong(claim.get(DynamoDbIncidentStore.EXPIRES_AT).n()) - Instant.parse(
+                claim.get("attachedAt").s()).getEpochSecond()).isEqualTo(java.time.Duration.ofDays(30).toSeconds());
+        assertThat(p.runtime.dynamoDb().describeTimeToLive(r -> r.tableName(p.runtime.deployment().incidentsTable()))
+                .timeToLiveDescription().attributeName()).isEqualTo(DynamoDbIncidentStore.EXPIRES_AT);
+
+        LocalRuntime.Execution execution = p.runtime.runPlaybook(incidentId);
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(p.runtime.sfn().listExecutions(r -> r.stateMachineArn(
+                p.runtime.deployment().playbooks().get("security-group"))).executions()).hasSize(1);
+        assertThat(p.calls.count("RevokeSecurityGroupIngress")).isEqualTo(1);
     }
 
     @Test

@@ -106,6 +106,34 @@ class TransientFaultsIT {
         assertThat(p.proxy.injected(fault)).isGreaterThanOrEqualTo(fault == Fault.SLOW ? 4 : 9);
     }
 
+    /**
+     * A repeat's one write (the incident's next version with the repeat's event id claim, in one transaction) meets
+     * the fault on its first attempt. A lost or stalled answer means DynamoDB wrote both, and the SDK's retry is
+     * cancelled by that very write: it must count as this repeat attached, not as a redelivery of it. The repeat is
+     * counted once whatever the fault, a real redelivery afterwards is a duplicate, and the incident is still contained.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Fault.class, names = {"THROTTLING", "INTERNAL_ERROR", "RESET", "RESPONSE_LOST", "STALLED"})
+    void aRepeatWhoseWriteMeetsAFaultIsAttachedAndCountedOnce(Fault fault) {
+        ObjectNode event = p.applied(FaultyPortcullis.CONSOLE_SSH);
+        String incidentId = p.detect(event);
+        ObjectNode repeat = event.deepCopy();
+        ((ObjectNode) repeat.path("detail")).put("eventID", java.util.UUID.randomUUID().toString());
+        inject(p, fault, operation("dynamodb", "TransactWriteItems").and(c -> c.body().contains("seen|")), first(1));
+
+        String attached = p.runtime.invokeDetector(repeat).path("outcome").asText();
+        String redelivered = p.runtime.invokeDetector(repeat).path("outcome").asText();
+        LocalRuntime.Execution run = p.runPlaybook(incidentId, LIMIT);
+
+        assertThat(p.proxy.injected(fault)).isEqualTo(1);
+        assertThat(attached).isEqualTo("attached-to-open-incident");
+        assertThat(redelivered).isEqualTo("duplicate");
+        assertThat(p.incident(incidentId).occurrences()).isEqualTo(2);
+        assertThat(p.incidentIds()).containsExactly(incidentId);
+        assertThat(run.status()).isEqualTo(software.amazon.awssdk.services.sfn.model.ExecutionStatus.SUCCEEDED);
+        assertThat(p.liveRuleIds()).containsExactly(p.sandbox.harmlessRuleId());
+    }
+
     /** Every other request of every function, whatever the service, is reset. */
     @Test
     void theGroupIsContainedWhenEveryOtherCallOfEveryServiceIsReset() {

@@ -128,6 +128,14 @@ class TemplateTest {
         assertThat(table.path("KeySchema").get(0).path("AttributeName").asText()).isEqualTo("incidentId");
     }
 
+    /** Repeats' event id claims expire through the table's time-to-live, on the attribute the store writes them with. */
+    @Test
+    void incidentsTableExpiresRepeatClaimsOnTheAttributeTheStoreWrites() {
+        JsonNode ttl = resources.path("IncidentsTable").path("Properties").path("TimeToLiveSpecification");
+        assertThat(ttl.path("Enabled").asBoolean()).isTrue();
+        assertThat(ttl.path("AttributeName").asText()).isEqualTo(io.portcullis.aws.DynamoDbIncidentStore.EXPIRES_AT);
+    }
+
     @Test
     void remediationModeDefaultsToDryRun() {
         JsonNode mode = template.path("Parameters").path("RemediationMode");

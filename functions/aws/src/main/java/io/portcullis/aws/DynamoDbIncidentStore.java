@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -29,6 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * (UTC ISO week, detectedAt) for reports, {@code byStatus} (status, detectedAt) for what is unfinished,
  * {@code byResource} (resource ARN, detectedAt) for a resource's history. Claim items carry none of those keys, so
  * they stay out of the indexes.
+ *
+ * <p>A repeat attached to an open incident claims its event id with an item {@code seen|<event id>} (the incident it
+ * went to, and {@code claimExpiresAt}, the table's time-to-live attribute, {@link #REPEATS_REMEMBERED} on), written
+ * in one transaction with the incident's optimistic-locked update.
  */
 public final class DynamoDbIncidentStore implements IncidentStore {
 
@@ -37,6 +42,13 @@ public final class DynamoDbIncidentStore implements IncidentStore {
     public static final String BY_RESOURCE = "byResource";
     /** The key prefix of claim items. */
     public static final String CLAIM_PREFIX = "open|";
+    /** The key prefix of a repeat's event id claim. */
+    public static final String SEEN_PREFIX = "seen|";
+    /**
+     * The table's time-to-live attribute (template.yaml): epoch seconds. Only repeat claims carry it; an incident or a
+     * problem's claim never expires.
+     */
+    public static final String EXPIRES_AT = "claimExpiresAt";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -144,6 +156,55 @@ public final class DynamoDbIncidentStore implements IncidentStore {
 
     private boolean sameContent(Incident stored, Incident written) {
         return documents.tree(stored).equals(documents.tree(written));
+    }
+
+    @Override
+    public Attachment attach(Incident updated, long expectedVersion, String eventId, Instant at) {
+        if (updated.version() != expectedVersion + 1) {
+            throw new IllegalArgumentException("incident " + updated.incidentId() + " version " + updated.version()
+                    + " does not follow " + expectedVersion);
+        }
+        if (updated.status().isFinal()) {
+            throw new IllegalArgumentException("event " + eventId + " cannot be attached to incident "
+                    + updated.incidentId() + ": it is " + updated.status());
+        }
+        // Tells this call's own write apart from another delivery's when the answer is lost and the SDK retries.
+        String attempt = UUID.randomUUID().toString();
+        Map<String, AttributeValue> claim = Map.of(
+                "incidentId", AttributeValue.fromS(SEEN_PREFIX + eventId),
+                "attachedTo", AttributeValue.fromS(updated.incidentId()),
+                "attachedAt", AttributeValue.fromS(at.toString()),
+                "attempt", AttributeValue.fromS(attempt),
+                EXPIRES_AT, AttributeValue.fromN(Long.toString(at.plus(REPEATS_REMEMBERED).getEpochSecond())));
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(item(updated))
+                            .conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected",
+                                    AttributeValue.fromN(Long.toString(expectedVersion))))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(claim)
+                            .conditionExpression("attribute_not_exists(incidentId)")).build()));
+            return Attachment.ATTACHED;
+        } catch (TransactionCanceledException e) {
+            Map<String, AttributeValue> taken = seen(eventId);
+            if (taken == null) {
+                return Attachment.STALE;
+            }
+            return taken.containsKey("attempt") && attempt.equals(taken.get("attempt").s()) ? Attachment.ATTACHED
+                    : Attachment.ALREADY_ATTACHED;
+        }
+    }
+
+    @Override
+    public Optional<String> attachedTo(String eventId) {
+        Map<String, AttributeValue> claim = seen(eventId);
+        return claim == null || !claim.containsKey("attachedTo") ? Optional.empty()
+                : Optional.of(claim.get("attachedTo").s());
+    }
+
+    private Map<String, AttributeValue> seen(String eventId) {
+        var response = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("incidentId", AttributeValue.fromS(SEEN_PREFIX + eventId))));
+        return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
     }
 
     @Override

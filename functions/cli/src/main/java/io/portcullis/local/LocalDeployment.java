@@ -170,6 +170,11 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
             }
         });
         dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(tableName));
+        JsonNode ttl = table.path("TimeToLiveSpecification");
+        if (ttl.path("Enabled").asBoolean(false)) {
+            dynamoDb.updateTimeToLive(r -> r.tableName(tableName).timeToLiveSpecification(t -> t
+                    .attributeName(ttl.path("AttributeName").asText()).enabled(true)));
+        }
         return tableName;
     }
 

@@ -120,6 +120,11 @@ public final class DetectChange {
             requeueIfStranded(existing.get(), change);
             return new DetectionResult.Duplicate(incidentId);
         }
+        // A redelivered repeat: a duplicate of the incident it was attached to, even once that incident has finished.
+        Optional<String> attachedTo = incidents.attachedTo(change.eventId());
+        if (attachedTo.isPresent()) {
+            return duplicateOfAttached(attachedTo.get(), change);
+        }
         // A repeat of a problem an incident already holds open is attached at once: no need to judge it again.
         List<Incident> history = incidents.forResource(Incident.resourceKeyOf(change.resource()));
         String problem = Incident.problemKeyOf(change.resource(), findings);
@@ -245,7 +250,8 @@ public final class DetectChange {
 
     /**
      * Another event about a problem an open incident already holds: noted on that incident (counted, with who and
-     * when), and its playbook handed over again if it was stranded. No second incident, no second playbook. Null when
+     * when) and its event id claimed in the same write, so a redelivery of it is a duplicate however many repeats came
+     * before; the playbook is handed over again if it was stranded. No second incident, no second playbook. Null when
      * that incident has finished since it was found open: a repeat is never written onto a finished incident (so the
      * detector only ever writes open incidents, and never gives up a problem's claim: its role has no DeleteItem).
      */
@@ -257,7 +263,8 @@ public final class DetectChange {
             if (open.isEmpty()) {
                 break;
             }
-            // A redelivery (of the incident's own event, or of a repeat already noted) is a duplicate: not counted.
+            // A redelivery of the incident's own event, or of a repeat noted on its timeline by a release that kept
+            // no claim per repeat: a duplicate, not counted.
             if (open.get().sourceEventId().equals(change.eventId()) || open.get().timeline().stream()
                     .anyMatch(t -> t.detail().contains("event " + change.eventId() + "."))) {
                 requeueIfStranded(open.get(), change);
@@ -267,13 +274,31 @@ public final class DetectChange {
                 return null;
             }
             Incident repeated = open.get().repeated(new TimelineEntry(now, "repeated", ACTOR, note));
-            if (incidents.replace(repeated, open.get().version())) {
-                requeueIfStranded(repeated, change);
-                return new DetectionResult.Attached(openIncidentId, change.eventId());
+            switch (incidents.attach(repeated, open.get().version(), change.eventId(), now)) {
+                case ATTACHED -> {
+                    requeueIfStranded(repeated, change);
+                    return new DetectionResult.Attached(openIncidentId, change.eventId());
+                }
+                // Another delivery of the same event got there first (the claim is checked before the version).
+                case ALREADY_ATTACHED -> {
+                    return duplicateOfAttached(incidents.attachedTo(change.eventId()).orElse(openIncidentId), change);
+                }
+                case STALE -> {
+                    // Someone else wrote the incident since it was read: read it again.
+                }
             }
         }
         throw new IllegalStateException("could not attach event " + change.eventId() + " to open incident "
                 + openIncidentId + ": it kept changing");
+    }
+
+    /**
+     * A redelivery of a repeat already attached to an incident: not counted again, and that incident's playbook handed
+     * over if it was stranded (as for a redelivery of the incident's own event).
+     */
+    private DetectionResult duplicateOfAttached(String incidentId, Change change) {
+        incidents.find(incidentId).ifPresent(incident -> requeueIfStranded(incident, change));
+        return new DetectionResult.Duplicate(incidentId);
     }
 
     /**

@@ -160,6 +160,8 @@ class DetectAndRemediateTest {
             public Creation create(Incident i) { return incidents.create(i); }
             public java.util.Optional<Incident> find(String id) { return incidents.find(id); }
             public boolean replace(Incident u, long v) { return incidents.replace(u, v); }
+            public Attachment attach(Incident u, long v, String e, Instant at) { return incidents.attach(u, v, e, at); }
+            public java.util.Optional<String> attachedTo(String e) { return incidents.attachedTo(e); }
             public List<Incident> detectedBetween(Instant f, Instant t) { return incidents.detectedBetween(f, t); }
             public List<Incident> unfinished() { return incidents.unfinished(); }
             public List<Incident> forResource(String key) { return seenOpen; }

@@ -226,6 +226,16 @@ class PlaybookWorkerTest {
             }
 
             @Override
+            public Attachment attach(Incident updated, long expectedVersion, String eventId, Instant at) {
+                return incidents.attach(updated, expectedVersion, eventId, at);
+            }
+
+            @Override
+            public java.util.Optional<String> attachedTo(String eventId) {
+                return incidents.attachedTo(eventId);
+            }
+
+            @Override
             public List<Incident> detectedBetween(Instant from, Instant to) {
                 return incidents.detectedBetween(from, to);
             }
