@@ -80,7 +80,7 @@ public final class PlaybookWorker {
         this.mode = mode;
         this.defaultApprovers = Set.copyOf(defaultApprovers);
         this.ids = ids;
-        this.tellTheActor = new TellTheActor(notifier, directory, io.portcullis.rule.Advice.defaults(), clock);
+        this.tellTheActor = new TellTheActor(notifier, directory, io.portcullis.rule.Advice::defaults, clock);
     }
 
     /** The operator's kill switch, read before every playbook step (the remediator function sets it). */

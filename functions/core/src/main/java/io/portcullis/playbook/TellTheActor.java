@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Tells the person who made a risky change, not only on-call, in one paragraph: what was risky (the findings'
@@ -61,13 +62,15 @@ final class TellTheActor {
 
     private final Notifier notifier;
     private final Directory directory;
-    private final Advice advice;
+    private final Supplier<Advice> adviceSource;
     private final Clock clock;
+    private Advice advice;
 
-    TellTheActor(Notifier notifier, Directory directory, Advice advice, Clock clock) {
+    /** @param advice read on first use: a cold worker parses the rules file after containing, not before */
+    TellTheActor(Notifier notifier, Directory directory, Supplier<Advice> advice, Clock clock) {
         this.notifier = notifier;
         this.directory = directory;
-        this.advice = advice;
+        this.adviceSource = advice;
         this.clock = clock;
     }
 
@@ -180,10 +183,18 @@ final class TellTheActor {
     /** The advice for each distinct rule of the incident's findings, in order. */
     String advice(Incident incident) {
         Set<String> said = new LinkedHashSet<>();
+        Advice known = advice();
         for (Finding f : incident.findings()) {
-            said.add(advice.of(f).orElse(NO_ADVICE));
+            said.add(known.of(f).orElse(NO_ADVICE));
         }
         return said.isEmpty() ? NO_ADVICE : String.join(" ", said);
+    }
+
+    private synchronized Advice advice() {
+        if (advice == null) {
+            advice = adviceSource.get();
+        }
+        return advice;
     }
 
     private static String principal(Incident incident) {
