@@ -81,7 +81,7 @@ final class TellTheActor {
             return ids.isEmpty() ? new Found(Set.of(), "no Slack account matches it")
                     : new Found(Set.copyOf(ids), null);
         } catch (RuntimeException e) {
-            return new Found(Set.of(), "looking it up in Slack failed: " + e.getMessage());
+            return new Found(Set.of(), "looking it up in Slack failed: " + why(e));
         }
     }
 
@@ -128,14 +128,29 @@ final class TellTheActor {
             try {
                 notifier.tellActor(id, incident, text);
             } catch (RuntimeException e) {
-                String why = e.getMessage();
-                Instant at = clock.instant();
-                timeline.update(i -> i.noted(new TimelineEntry(at, NOT_DELIVERED, PlaybookWorker.ACTOR,
-                        "The direct message to " + id + " failed (" + why + "); on-call was asked to tell them.")));
-                notifier.reply(thread, "Portcullis could not send the person who made this change (Slack user " + id
-                        + ") a direct message (" + why + "): tell them how to make it safely: " + advice(incident));
+                notDelivered(incident, id, why(e), thread, timeline);
             }
         }
+    }
+
+    /** Records a refused direct message and asks on-call to pass the advice on; neither may fail the step. */
+    private void notDelivered(Incident incident, String id, String why, SlackThread thread, Timeline timeline) {
+        String asked;
+        try {
+            notifier.reply(thread, "Portcullis could not send the person who made this change (Slack user " + id
+                    + ") a direct message (" + why + "): tell them how to make it safely: " + advice(incident));
+            asked = "on-call was asked in the thread to tell them";
+        } catch (RuntimeException e) {
+            asked = "asking on-call in the thread failed too (" + why(e) + ")";
+        }
+        String said = asked;
+        Instant at = clock.instant();
+        timeline.update(i -> i.noted(new TimelineEntry(at, NOT_DELIVERED, PlaybookWorker.ACTOR,
+                "The direct message to " + id + " failed (" + why + "); " + said + ".")));
+    }
+
+    private static String why(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The direct message: what was risky, what Portcullis did or will do, how to make the change safely. */

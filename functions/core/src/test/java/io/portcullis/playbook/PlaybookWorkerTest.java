@@ -385,7 +385,7 @@ class PlaybookWorkerTest {
                         + " user_disabled): tell them how to make it safely: ").contains("Session Manager"));
         assertThat(incident().timeline()).extracting(t -> t.step()).containsSubsequence("actor-told", "actor-not-told");
         assertThat(incident().timeline()).filteredOn(t -> t.step().equals("actor-not-told")).singleElement()
-                .satisfies(t -> assertThat(t.detail()).contains("user_disabled"));
+                .satisfies(t -> assertThat(t.detail()).contains("user_disabled", "on-call was asked in the thread"));
     }
 
     @Test
