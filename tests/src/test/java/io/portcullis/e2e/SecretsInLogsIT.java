@@ -41,7 +41,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
  * to standard output and standard error meanwhile — is captured: the functions built from the Slack secret, a P2
  * bucket policy detected, its playbook waiting at the approval gate (a task token handed over the step queue and kept
  * with the approval), forged, stale and unknown-user clicks refused, the genuine approval resuming the execution, the
- * fix, a P1 security group contained and undone, and the weekly report. None of it may hold the Slack bot token, the
+ * fix, a P1 security group contained (its author, known to Slack by e-mail, told in a direct message) and undone, and
+ * the weekly report. None of it may hold the Slack bot token, the
  * signing secret, or any task token of the run (read back from the approvals table and the executions' histories),
  * at the default log level or at the most verbose.
  */
@@ -131,15 +132,19 @@ class SecretsInLogsIT {
         assertThat(runtime.incident(incidentId).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
     }
 
-    /** P1 security group: contained automatically, then undone from Slack. */
+    /** P1 security group by an SSO user: contained automatically, its author told directly, then undone from Slack. */
     void undoneSecurityGroupFix(LocalRuntime runtime) {
         io.portcullis.local.Sandbox sandbox = io.portcullis.local.Sandbox.create(runtime.ec2(),
                 "web-prod-" + UUID.randomUUID().toString().substring(0, 8), "production");
         ObjectNode event = EventReplay.applyIngress(runtime.ec2(), EventReplay.retarget(EventReplay.load(
                 LocalRuntime.repositoryRoot().resolve("events/cloudtrail/ec2-authorize-ssh-world-console.json")),
                 sandbox.groupId()));
+        runtime.slack().user("erin@example.com", "U0ERIN");
+        ((ObjectNode) event.path("detail").path("userIdentity")).put("arn",
+                "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/erin@example.com");
         String incidentId = runtime.invokeDetector(event).path("incidentId").asText();
         assertThat(runtime.runPlaybook(incidentId).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(runtime.slack().directMessages("U0ERIN")).hasSize(1);
         LocalSlack.Request offer = runtime.slack().messages().stream()
                 .filter(m -> !m.block("actions", "undo:" + incidentId).isMissingNode()).findFirst().orElseThrow();
         assertThat(runtime.click(SlackClicks.click(APPROVER, SlackClicks.button(offer, "undo:", "undo"), null),

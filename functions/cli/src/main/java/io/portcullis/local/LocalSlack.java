@@ -18,6 +18,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,10 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for Slack's Web API on this machine, for tests and the local demo: {@code chat.postMessage},
- * {@code chat.update} and {@code auth.test} on 127.0.0.1, answering as Slack does, and recording every call.
+ * {@code chat.update}, {@code auth.test}, {@code usergroups.users.list}, {@code users.lookupByEmail} and
+ * {@code conversations.open} (direct messages) on 127.0.0.1, answering as Slack does, and recording every call.
  *
- * <p>It is deliberately small: it checks what a real workspace would refuse first (the bot token, a channel) and
- * keeps the messages, so a test can assert what was posted where. The Slack SDK 1.48 posts form-encoded bodies
+ * <p>It is deliberately small: it checks what a real workspace would refuse first (the bot token, a channel, a user
+ * who is not in the workspace or is deactivated, a direct-message channel nobody opened) and keeps the messages, so a
+ * test can assert what was posted where, including the direct messages ({@link #directMessages(String)}). The Slack SDK 1.48 posts form-encoded bodies
  * ({@code blocks} as a JSON string field) with {@code Authorization: Bearer}; JSON bodies, which Slack also accepts,
  * are read too.
  *
@@ -47,7 +50,7 @@ public final class LocalSlack implements AutoCloseable {
      *
      * @param method        the API method, e.g. {@code chat.postMessage}
      * @param token         the bearer token it carried (null when none)
-     * @param channel       the {@code channel} field
+     * @param channel       the {@code channel} field ({@code users} for {@code conversations.open})
      * @param ts            the message's ts: the one Slack gave it (post) or the one to update
      * @param threadTs      {@code thread_ts}, for replies
      * @param text          the top-level {@code text} fallback
@@ -81,6 +84,9 @@ public final class LocalSlack implements AutoCloseable {
     private final Deque<Failure> failures = new ArrayDeque<>();
     private final Map<String, List<String>> groups = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, String> emails = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<String> deactivated = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Direct-message channel ({@code D…}) to the user it was opened with. */
+    private final Map<String, String> dmChannels = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A user group ({@code usergroups.users.list} answers its members). */
     public LocalSlack userGroup(String groupId, List<String> members) {
@@ -88,9 +94,18 @@ public final class LocalSlack implements AutoCloseable {
         return this;
     }
 
-    /** A workspace user ({@code users.lookupByEmail} finds them). */
+    /** A workspace user ({@code users.lookupByEmail} finds them, {@code conversations.open} opens a DM with them). */
     public LocalSlack user(String email, String userId) {
         emails.put(email, userId);
+        return this;
+    }
+
+    /**
+     * A user whose account was deactivated: {@code conversations.open} answers {@code user_disabled}. Here they are
+     * still found by e-mail, so a test reaches the direct message that Slack refuses.
+     */
+    public LocalSlack deactivate(String userId) {
+        deactivated.add(userId);
         return this;
     }
 
@@ -142,6 +157,16 @@ public final class LocalSlack implements AutoCloseable {
     /** The updates made ({@code chat.update} answered ok), in order. */
     public List<Request> updates() {
         return requests.stream().filter(r -> r.ok() && r.method().equals("chat.update")).toList();
+    }
+
+    /** The direct messages posted to this user ({@code chat.postMessage} to the channel {@code conversations.open} gave). */
+    public List<Request> directMessages(String userId) {
+        return messages().stream().filter(r -> userId.equals(dmChannels.get(r.channel()))).toList();
+    }
+
+    /** Every direct message posted, to anyone. */
+    public List<Request> directMessages() {
+        return messages().stream().filter(r -> dmChannels.containsKey(r.channel())).toList();
     }
 
     /** The replies in the thread of the message with this ts. */
@@ -197,14 +222,20 @@ public final class LocalSlack implements AutoCloseable {
                     : !token.equals(expectedToken) ? "invalid_auth"
                     : null;
             boolean directory = method.equals("usergroups.users.list") || method.equals("users.lookupByEmail");
-            if (refusal == null && !method.equals("auth.test") && !directory && (channel == null || channel.isBlank())) {
+            boolean open = method.equals("conversations.open");
+            if (refusal == null && !method.equals("auth.test") && !directory && !open
+                    && (channel == null || channel.isBlank())) {
+                refusal = "channel_not_found";
+            }
+            // Direct-message channels exist only once conversations.open made them.
+            if (refusal == null && channel != null && channel.startsWith("D") && !dmChannels.containsKey(channel)) {
                 refusal = "channel_not_found";
             }
             if (refusal == null && method.equals("chat.update") && text(fields, "ts") == null) {
                 refusal = "message_not_found";
             }
             if (refusal == null && !List.of("chat.postMessage", "chat.update", "auth.test", "usergroups.users.list",
-                    "users.lookupByEmail").contains(method)) {
+                    "users.lookupByEmail", "conversations.open").contains(method)) {
                 refusal = "unknown_method";
             }
             if (refusal == null && method.equals("usergroups.users.list") && !groups.containsKey(text(fields, "usergroup"))) {
@@ -213,11 +244,20 @@ public final class LocalSlack implements AutoCloseable {
             if (refusal == null && method.equals("users.lookupByEmail") && !emails.containsKey(text(fields, "email"))) {
                 refusal = "users_not_found";
             }
+            String users = text(fields, "users");
+            if (refusal == null && open) {
+                refusal = users == null ? "users_list_not_supplied"
+                        // Only what Portcullis does: a 1:1 conversation with one person.
+                        : users.contains(",") ? "invalid_arguments"
+                        : !emails.containsValue(users) ? "user_not_found"
+                        : deactivated.contains(users) ? "user_disabled"
+                        : null;
+            }
             String ts = refusal != null ? null
                     : method.equals("chat.update") ? text(fields, "ts")
                     : method.equals("chat.postMessage") ? nextTs() : null;
-            requests.add(new Request(method, token, channel, ts, threadTs, messageText, blocks, broadcast,
-                    refusal == null, refusal));
+            requests.add(new Request(method, token, open ? users : channel, ts, threadTs, messageText, blocks,
+                    broadcast, refusal == null, refusal));
             if (refusal != null) {
                 answer(exchange, failure == null ? 200 : failure.status(), error(refusal),
                         failure == null ? null : failure.retryAfter());
@@ -225,10 +265,14 @@ public final class LocalSlack implements AutoCloseable {
             }
             ObjectNode ok = json.createObjectNode().put("ok", true);
             if (method.equals("usergroups.users.list")) {
-                var users = ok.putArray("users");
-                groups.get(text(fields, "usergroup")).forEach(users::add);
+                var members = ok.putArray("users");
+                groups.get(text(fields, "usergroup")).forEach(members::add);
             } else if (method.equals("users.lookupByEmail")) {
                 ok.putObject("user").put("id", emails.get(text(fields, "email")));
+            } else if (open) {
+                String dm = "D0" + users.substring(1);
+                boolean already = dmChannels.putIfAbsent(dm, users) != null;
+                ok.put("no_op", already).put("already_open", already).putObject("channel").put("id", dm);
             } else if (method.equals("auth.test")) {
                 ok.put("url", "https://portcullis-local.slack.com/").put("team", "Portcullis local")
                         .put("user", "portcullis").put("team_id", "T0LOCAL").put("user_id", "U0PORTCULLIS")

@@ -102,6 +102,7 @@ public final class PolicyValidator {
         }
         if (schemaName.equals("rules.schema.json")) {
             problems.addAll(severityReferences(file, document, locations));
+            problems.addAll(adviceReferences(file, document, locations));
         }
         if (schemaName.equals(PLAYBOOK_SCHEMA)) {
             problems.addAll(PlaybookChecks.check(file, document, locations::lineOf));
@@ -121,6 +122,37 @@ public final class PolicyValidator {
                         + "' exists; use one of " + String.join(", ", known)));
             }
         });
+        return out;
+    }
+
+    /**
+     * Every rule of this file (the built-in rules and its configRules) has advice for the person who makes such a
+     * change, and advice names only rules that exist: a typo would leave a rule without advice and advise nobody.
+     */
+    private static List<Problem> adviceReferences(Path file, JsonNode document, YamlLocations locations) {
+        if (!document.path("advice").isObject()) {
+            return List.of(); // the schema says it is missing
+        }
+        io.portcullis.rule.RuleSet rules;
+        try {
+            rules = io.portcullis.rule.RuleSet.fromData(document, java.util.Set.of());
+        } catch (RuntimeException e) {
+            return List.of(); // the schema has said what is wrong with the rules themselves
+        }
+        io.portcullis.rule.Advice advice = io.portcullis.rule.Advice.fromData(document);
+        List<Problem> out = new ArrayList<>();
+        String pointer = document.path("advice").has("rules") ? "/advice/rules" : "/advice";
+        for (String rule : advice.missingFor(rules)) {
+            out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document), "no advice for rule '" + rule
+                    + "'; add one or two sentences under advice.rules on how to make such a change safely"
+                    + (rule.startsWith(io.portcullis.rule.ConfigComplianceRule.PREFIX)
+                    ? " (or one for its family under advice.configFamilies)" : "")));
+        }
+        for (String rule : advice.unknownIn(rules)) {
+            String at = "/advice/rules/" + rule;
+            out.add(new Problem(file, locations.lineOf(at), field(at, document), "no rule '" + rule
+                    + "' exists; use one of " + String.join(", ", rules.findingIds())));
+        }
         return out;
     }
 

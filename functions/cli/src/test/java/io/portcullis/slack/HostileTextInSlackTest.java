@@ -35,7 +35,8 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * Text an attacker controls — resource names and types, principals, user agents and identity types, event names,
  * explanations, outcomes and reasons — made of everything that means something to Slack (mentions, links, mrkdwn
  * emphasis, code fences, entities) and to people reading it (line breaks, control and bidirectional characters), in
- * every message Portcullis posts, as Slack receives it (through the SDK, to LocalSlack).
+ * every message Portcullis posts (the direct message to the person who made the change too), as Slack receives it
+ * (through the SDK, to LocalSlack).
  *
  * <p>The property: in mrkdwn, such text appears only inside inline code, where Slack neither formats, mentions nor
  * links, and it cannot close the code span; anywhere, it holds no raw {@code <} or {@code >} (so no
@@ -56,7 +57,7 @@ class HostileTextInSlackTest {
 
     static synchronized SlackNotifier notifier() {
         if (slack == null) {
-            slack = LocalSlack.start(TOKEN);
+            slack = LocalSlack.start(TOKEN).user("actor@example.com", "U0ACTOR");
             notifier = SlackNotifier.create(TOKEN, "C0ONCALL", slack.url());
         }
         return notifier;
@@ -96,16 +97,19 @@ class HostileTextInSlackTest {
         Incident incident = incident(resourceId, resourceType, principal, identityType, sourceIp, eventName,
                 explanation);
 
-        SlackThread thread = notifier.announce(incident, "Next: " + text);
+        SlackThread thread = notifier.announce(incident, "Next: " + text, "Could not tell who " + principal
+                + " is: " + text);
         SlackThread ask = notifier.askApproval(thread, incident, "apr-1", Set.of("U0ONCALL"),
                 Instant.parse("2026-03-02T04:12:09Z"), "the fix is made");
         notifier.offerUndo(thread, incident, "undo-1", text);
         notifier.reply(thread, text);
         notifier.alert(thread, incident, text);
         notifier.decided(ask, "Rejected by " + principal + ": " + text);
+        notifier.tellActor("U0ACTOR", incident, "About your " + eventName + " on " + resourceId + ": " + explanation
+                + " " + text);
 
         List<LocalSlack.Request> sent = slack.requests().subList(before, slack.requests().size());
-        assertThat(sent).hasSize(6).allSatisfy(r -> assertThat(r.ok()).as(r.error()).isTrue());
+        assertThat(sent).hasSize(8).allSatisfy(r -> assertThat(r.ok()).as(r.error()).isTrue());
         for (LocalSlack.Request r : sent) {
             check(r.method() + " text", r.text(), false);
             for (JsonNode textObject : r.blocks().findParents("type")) {

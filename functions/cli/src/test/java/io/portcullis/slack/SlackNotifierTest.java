@@ -280,6 +280,79 @@ class SlackNotifierTest {
                 "The playbook timed out.");
     }
 
+    // --- the person who made the change ---
+
+    static final String ADVICE_PARAGRAPH = "Portcullis here, about your AuthorizeSecurityGroupIngress on"
+            + " sg-0123456789abcdef0. What was risky: port 22 is open to the internet. How to make this change"
+            + " safely: use Session Manager.";
+
+    @Test
+    void tellActorOpensADirectMessageWithThePersonAndPostsTheParagraphThereNotInTheChannel() {
+        slack.user("alice@example.com", "U0ALICE");
+        Incident incident = incident("sg-0123456789abcdef0", Priority.P1, Response.AUTO);
+
+        SlackThread dm = notifier.tellActor("U0ALICE", incident, ADVICE_PARAGRAPH);
+
+        LocalSlack.Request open = slack.requests("conversations.open").getFirst();
+        assertThat(open.ok()).isTrue();
+        assertThat(open.token()).isEqualTo(TOKEN);
+        assertThat(open.channel()).as("the users argument").isEqualTo("U0ALICE");
+        LocalSlack.Request message = slack.directMessages("U0ALICE").getFirst();
+        assertThat(slack.requests()).extracting(LocalSlack.Request::method)
+                .containsExactly("conversations.open", "chat.postMessage");
+        assertThat(dm).isEqualTo(new SlackThread(message.channel(), message.ts()));
+        assertThat(message.channel()).startsWith("D").isNotEqualTo(CHANNEL);
+        assertThat(message.threadTs()).isNull();
+        assertThat(message.text()).isEqualTo(ADVICE_PARAGRAPH);
+        JsonNode blocks = message.blocks();
+        assertThat(blocks.get(0).path("type").asText()).isEqualTo("header");
+        assertThat(blocks.get(0).path("text").path("text").asText())
+                .isEqualTo("Portcullis: about your change to sg-0123456789abcdef0");
+        assertThat(blocks.get(1).path("type").asText()).isEqualTo("section");
+        assertThat(blocks.get(1).path("text").path("type").asText()).as("one paragraph, never mrkdwn")
+                .isEqualTo("plain_text");
+        assertThat(blocks.get(1).path("text").path("text").asText()).isEqualTo(ADVICE_PARAGRAPH);
+        assertThat(allText(blocks.get(2))).contains("Incident `" + incident.incidentId() + "`");
+        assertThat(slack.messages()).noneSatisfy(m -> assertThat(m.channel()).isEqualTo(CHANNEL));
+    }
+
+    @Test
+    void aDirectMessageSlackRefusesIsASlackExceptionNamingTheMethodAndTheError() {
+        slack.user("alice@example.com", "U0ALICE").deactivate("U0ALICE");
+        Incident incident = incident("sg-0123456789abcdef0", Priority.P1, Response.AUTO);
+        SlackNotifier withWrongToken = SlackNotifier.create("xoxb-wrong-secret-value-999", CHANNEL, slack.url());
+
+        assertThatThrownBy(() -> notifier.tellActor("U0ALICE", incident, ADVICE_PARAGRAPH))
+                .isInstanceOf(SlackException.class).hasMessageContaining("conversations.open")
+                .hasMessageContaining("user_disabled").hasMessageContaining("deactivated");
+        assertThatThrownBy(() -> notifier.tellActor("U0NOBODY", incident, ADVICE_PARAGRAPH))
+                .isInstanceOf(SlackException.class).hasMessageContaining("user_not_found");
+        assertThatThrownBy(() -> withWrongToken.tellActor("U0ALICE", incident, ADVICE_PARAGRAPH))
+                .isInstanceOf(SlackException.class).hasMessageContaining("invalid_auth")
+                .hasMessageNotContaining("xoxb-wrong-secret-value-999");
+        assertThatThrownBy(() -> notifier.tellActor("<!channel>", incident, ADVICE_PARAGRAPH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a Slack user id");
+        assertThat(slack.requests("chat.postMessage")).isEmpty();
+        assertThat(slack.requests("conversations.open")).hasSize(3).noneMatch(LocalSlack.Request::ok);
+    }
+
+    @Test
+    void announceGivesWhatOnCallShouldKnowAboutThePersonItsOwnSectionBeforeWhatHappensNext() {
+        String about = "Portcullis could not tell who made this change in Slack (principal"
+                + " arn:aws:sts::111122223333:assumed-role/Admin/alice; no Slack account matches it): tell them how to"
+                + " make it safely: use Session Manager.";
+
+        notifier.announce(incident("sg-0123456789abcdef0", Priority.P1, Response.AUTO), "Revoking now.", about);
+
+        JsonNode blocks = slack.messages().getFirst().blocks();
+        String text = allText(blocks);
+        assertThat(text).contains(":bust_in_silhouette: " + about);
+        assertThat(text.indexOf(about)).isLessThan(text.indexOf("Next: Revoking now."));
+        assertThat(blocks.findParents("text").stream().map(b -> b.path("text"))
+                .filter(t -> t.isObject() && t.path("text").asText().contains(about)))
+                .singleElement().satisfies(t -> assertThat(t.path("type").asText()).isEqualTo("plain_text"));
+    }
+
     @Test
     void aMessageWithoutAChannelIsRefusedAsSlackWould() {
         // Built from a plain SDK client (statistics on, as the SDK defaults): it asks auth.test for the team first.

@@ -121,6 +121,45 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void everyRuleNeedsAdviceAndAdviceMustNameARuleThatExists(@TempDir Path dir) throws Exception {
+        // Advice for every built-in rule but one, one typo, and a config rule whose family has no entry.
+        StringBuilder advice = new StringBuilder();
+        for (String rule : io.portcullis.rule.RuleSet.defaults().findingIds()) {
+            if (!rule.startsWith("config-") && !rule.equals("sg-ingress-wide-cidr")) {
+                advice.append("    ").append(rule).append(": Say how to make this change safely.\n");
+            }
+        }
+        Path file = dir.resolve("rules.yaml");
+        Files.writeString(file, """
+                version: 1
+                securityGroups:
+                  administrativePorts: {22: SSH}
+                  databasePorts: {}
+                  widePrefixLength: {ipv4: 8, ipv6: 32}
+                iam: {adminManagedPolicies: []}
+                severities: {}
+                configRules:
+                  restricted-ssh: {family: security-group, severity: critical, exposure: internet, says: allows SSH}
+                  s3-bucket-public-read-prohibited: {family: s3, severity: critical, exposure: internet, says: is public}
+                advice:
+                  configFamilies:
+                    security-group: Allow only the sources that need access to the port.
+                  rules:
+                    sg-ingres-port-public: A typo of a rule id.
+                """ + advice);
+
+        assertThat(validator.validateDirectory(dir)).extracting(Problem::toString).containsExactlyInAnyOrder(
+                file + ":14: advice.rules: no advice for rule 'config-s3-bucket-public-read-prohibited'; add one or"
+                        + " two sentences under advice.rules on how to make such a change safely (or one for its family"
+                        + " under advice.configFamilies)",
+                file + ":14: advice.rules: no advice for rule 'sg-ingress-wide-cidr'; add one or two sentences under"
+                        + " advice.rules on how to make such a change safely",
+                file + ":15: advice.rules.sg-ingres-port-public: no rule 'sg-ingres-port-public' exists; use one of "
+                        + String.join(", ", io.portcullis.rule.RuleSet.fromData(io.portcullis.policy.PolicyFiles
+                        .read(file), java.util.Set.of()).findingIds()));
+    }
+
+    @Test
     void theShippedPlaybooksAreValid() {
         assertThat(validator.validateDirectory(LocalRuntime.repositoryRoot().resolve("playbooks"))).isEmpty();
     }

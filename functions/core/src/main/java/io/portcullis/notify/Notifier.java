@@ -17,6 +17,26 @@ public interface Notifier {
     SlackThread announce(Incident incident, String next);
 
     /**
+     * {@link #announce(Incident, String)}, with what on-call should know about the person who made the change, e.g.
+     * "Portcullis could not tell who made this change in Slack (principal …): tell them how to make it safely: …".
+     * Null says nothing more. A notifier without a place of its own for it puts it after {@code next}.
+     */
+    default SlackThread announce(Incident incident, String next, String aboutTheActor) {
+        return announce(incident, aboutTheActor == null || aboutTheActor.isBlank() ? next
+                : (next == null || next.isBlank() ? "" : next + " ") + aboutTheActor);
+    }
+
+    /**
+     * Tells the person who made the change, in a direct message from the app (not in the on-call channel):
+     * {@code text} is one paragraph saying what was risky, what Portcullis did or will do, and how to make the change
+     * safely.
+     *
+     * @param slackUserId their Slack user id, e.g. {@code U0123ABCD}
+     * @return the message, in the direct-message conversation with them
+     */
+    SlackThread tellActor(String slackUserId, Incident incident, String text);
+
+    /**
      * Replies in the incident's thread (broadcast to the channel) with Approve and Reject buttons, a reason input
      * (a rejection needs one), who may approve, and when the gate times out and what happens then. The buttons
      * carry only {@code approvalId}.

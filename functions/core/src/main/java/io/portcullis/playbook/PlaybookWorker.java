@@ -57,6 +57,7 @@ public final class PlaybookWorker {
     private final RemediationMode mode;
     private final Set<String> defaultApprovers;
     private final Supplier<String> ids;
+    private final TellTheActor tellTheActor;
     private io.portcullis.safeguard.KillSwitch killSwitch = io.portcullis.safeguard.KillSwitch.NONE;
 
     /**
@@ -79,6 +80,7 @@ public final class PlaybookWorker {
         this.mode = mode;
         this.defaultApprovers = Set.copyOf(defaultApprovers);
         this.ids = ids;
+        this.tellTheActor = new TellTheActor(notifier, directory, io.portcullis.rule.Advice::defaults, clock);
     }
 
     /** The operator's kill switch, read before every playbook step (the remediator function sets it). */
@@ -184,11 +186,15 @@ public final class PlaybookWorker {
     }
 
     private StepOutcome notify(StepRequest request, Incident incident) {
-        SlackThread thread = notifier.announce(incident, next(request, incident));
+        TellTheActor.Found actor = tellTheActor.find(incident);
+        SlackThread thread = notifier.announce(incident, next(request, incident), tellTheActor.forOnCall(incident, actor));
         Instant now = clock.instant();
         // Telling on-call is not an outcome: the incident's outcome stays what was found or done.
-        update(incident.incidentId(), i -> i.noted(new TimelineEntry(now, request.step(), ACTOR,
+        Incident told = update(incident.incidentId(), i -> i.noted(new TimelineEntry(now, request.step(), ACTOR,
                 "Told on-call in Slack (" + thread.channel() + ").")).acknowledged(now));
+        // The person who made the change hears it after on-call, from the same step (once per incident).
+        tellTheActor.tell(told, actor, thread, dryRun(request, incident), !defaultApprovers.isEmpty(),
+                change -> update(incident.incidentId(), change));
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("channel", thread.channel());
         out.put("ts", thread.ts());

@@ -51,6 +51,13 @@ public final class ConfigComplianceRule implements Rule {
         return meanings.keySet().stream().map(n -> PREFIX + n).collect(Collectors.toSet());
     }
 
+    /** The family of the findings {@code config-<name>} carries; null for a rule id this rule does not raise. */
+    public RuleFamily familyOf(String findingId) {
+        Meaning m = findingId == null || !findingId.startsWith(PREFIX) ? null
+                : meanings.get(findingId.substring(PREFIX.length()));
+        return m == null ? null : m.family();
+    }
+
     @Override
     public List<Finding> evaluate(Change change) {
         if (change.kind() != ChangeKind.COMPLIANCE) {

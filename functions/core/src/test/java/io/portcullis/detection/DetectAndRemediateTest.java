@@ -250,7 +250,8 @@ class DetectAndRemediateTest {
         assertThat(afterFirst.resolvedAt()).isNotNull();
         assertThat(afterFirst.revokedRules()).containsExactly(SSH_WORLD);
         assertThat(afterFirst.timeline()).extracting(t -> t.step())
-                .containsExactly("detected", "Snapshot", "NotifyOnCall", "RevokeOffendingIngress" /* started */,
+                .containsExactly("detected", "Snapshot", "NotifyOnCall", "actor-unknown" /* alice is not in Slack */,
+                        "RevokeOffendingIngress" /* started */,
                         "RevokeOffendingIngress" /* revoked */, "Verify", "Resolve");
         assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("undo apv-").contains("Revoked tcp port 22 from 0.0.0.0/0"));
         assertThat(second).isInstanceOf(StepOutcome.Done.class);

@@ -300,6 +300,130 @@ class PlaybookWorkerTest {
         assertThat(incident().outcome()).contains("already gone");
     }
 
+    // --- telling the person who made the change ---
+
+    List<String> directMessages() {
+        return slack.sent.stream().filter(m -> m.startsWith("dm ")).toList();
+    }
+
+    @Test
+    void theActorIsToldOnceInADirectMessageWhatWasRiskyWhatHappensAndHowToMakeItSafely() {
+        StepOutcome first = run("notify", "NotifyOnCall", b -> { });
+        StepOutcome redelivered = run("notify", "NotifyOnCall", b -> { });
+
+        assertThat(first).isInstanceOf(StepOutcome.Done.class);
+        assertThat(redelivered).isInstanceOf(StepOutcome.Done.class);
+        assertThat(directMessages()).as("one direct message, to bob, however often the step runs").singleElement()
+                .satisfies(m -> assertThat(m).startsWith("dm U0BOB: Portcullis here, about your"
+                                + " AuthorizeSecurityGroupIngress on " + SG + " at ")
+                        .contains("What was risky: " + incident().findings().get(0).explanation())
+                        .contains("Portcullis has changed nothing yet: on-call has been asked to approve")
+                        .contains("How to make this change safely: " + io.portcullis.rule.Advice.defaults()
+                                .of(incident().findings().get(0)).orElseThrow())
+                        .contains("Session Manager")
+                        .endsWith("Questions? Ask on-call about incident " + incidentId + "."));
+        assertThat(slack.sent.indexOf(directMessages().get(0)))
+                .as("after on-call was told").isGreaterThan(slack.sent.indexOf(slack.sent.stream()
+                        .filter(m -> m.startsWith("announce ")).findFirst().orElseThrow()));
+        assertThat(slack.sent).filteredOn(m -> m.startsWith("announce ")).hasSize(2)
+                .allSatisfy(m -> assertThat(m).as("on-call is not asked to tell a person who was told")
+                        .doesNotContain("could not tell who made this change"));
+        assertThat(incident().timeline()).filteredOn(t -> t.step().equals("actor-told")).singleElement()
+                .satisfies(t -> assertThat(t.detail()).contains("Slack U0BOB"));
+    }
+
+    @Test
+    void anActorSlackDoesNotKnowIsNamedToOnCallWithTheAdviceToPassOn() {
+        PlaybookWorker noDirectory = new PlaybookWorker(incidents, approvals, slack, Directory.NONE,
+                new SecurityGroupActions(groups, groups), List.of(), clock, RemediationMode.ENFORCE, Set.of("U0LEAD"),
+                () -> "apv-1");
+        ObjectNode body = Json.mapper().createObjectNode().put("taskToken", "fake-token").put("incidentId", incidentId)
+                .put("playbook", "security-group-ingress").put("step", "NotifyOnCall").put("type", "notify");
+
+        noDirectory.run(StepRequest.parse(body.toString(), new StringBuilder()).orElseThrow());
+        noDirectory.run(StepRequest.parse(body.toString(), new StringBuilder()).orElseThrow());
+
+        assertThat(directMessages()).isEmpty();
+        assertThat(slack.sent).filteredOn(m -> m.startsWith("announce ")).hasSize(2).allSatisfy(m -> assertThat(m)
+                .contains("Portcullis could not tell who made this change in Slack (principal "
+                        + "arn:aws:iam::123456789012:user/bob; no Slack account matches it): tell them how to make it"
+                        + " safely: ")
+                .contains("Session Manager"));
+        assertThat(incident().timeline()).filteredOn(t -> t.step().equals("actor-unknown")).as("recorded once")
+                .singleElement().satisfies(t -> assertThat(t.detail()).contains("on-call was asked to tell them"));
+    }
+
+    @Test
+    void aLookupThatFailsIsAnUnknownActorNotAFailedStep() {
+        Directory broken = new Directory() {
+            @Override
+            public Set<String> members(String userGroupId) {
+                return Set.of();
+            }
+
+            @Override
+            public Set<String> slackIdsOf(Actor actor) {
+                throw new IllegalStateException("Slack users.lookupByEmail failed: ratelimited");
+            }
+        };
+        PlaybookWorker worker = new PlaybookWorker(incidents, approvals, slack, broken,
+                new SecurityGroupActions(groups, groups), List.of(), clock, RemediationMode.ENFORCE, Set.of("U0LEAD"),
+                () -> "apv-1");
+        ObjectNode body = Json.mapper().createObjectNode().put("taskToken", "fake-token").put("incidentId", incidentId)
+                .put("playbook", "security-group-ingress").put("step", "NotifyOnCall").put("type", "notify");
+
+        StepOutcome outcome = worker.run(StepRequest.parse(body.toString(), new StringBuilder()).orElseThrow());
+
+        assertThat(outcome).isInstanceOf(StepOutcome.Done.class);
+        assertThat(slack.sent).filteredOn(m -> m.startsWith("announce ")).singleElement().satisfies(m -> assertThat(m)
+                .contains("could not tell who made this change in Slack", "looking it up in Slack failed",
+                        "ratelimited"));
+    }
+
+    @Test
+    void aDirectMessageSlackRefusesDoesNotFailTheStepAndOnCallIsAskedToPassItOn() {
+        slack.refusesDirectMessages.add("U0BOB");
+
+        StepOutcome outcome = run("notify", "NotifyOnCall", b -> { });
+        run("notify", "NotifyOnCall", b -> { });
+
+        assertThat(outcome).isInstanceOf(StepOutcome.Done.class);
+        assertThat(directMessages()).isEmpty();
+        assertThat(slack.sent).filteredOn(m -> m.startsWith("reply: ")).as("said once, in the on-call thread")
+                .singleElement().satisfies(m -> assertThat(m).startsWith("reply: Portcullis could not send the person"
+                        + " who made this change (Slack user U0BOB) a direct message (Slack conversations.open failed:"
+                        + " user_disabled): tell them how to make it safely: ").contains("Session Manager"));
+        assertThat(incident().timeline()).extracting(t -> t.step()).containsSubsequence("actor-told", "actor-not-told");
+        assertThat(incident().timeline()).filteredOn(t -> t.step().equals("actor-not-told")).singleElement()
+                .satisfies(t -> assertThat(t.detail()).contains("user_disabled", "on-call was asked in the thread"));
+    }
+
+    @Test
+    void afterAnAutomaticFixTheActorHearsWhatWasRevokedAndThatOnCallCanUndoIt() {
+        ObjectNode before = snapshot();
+        run("remediate", "RevokeOffendingIngress", b -> {
+            b.put("action", "revoke-ingress");
+            b.set("snapshot", before);
+        });
+        run("verify", "Verify", b -> { });
+        // As the protocol would have decided for a console change: contained at once.
+        Incident now = incident();
+        incidents.replace(new Incident(now.incidentId(), now.version() + 1, now.status(), now.mode(),
+                now.sourceEventId(), now.eventName(), now.eventTime(), now.actor(), now.origin(), now.resource(),
+                now.environment(), now.findings(), now.priority(), io.portcullis.protocol.Response.AUTO,
+                now.decision(), now.detectedAt(), now.remediatedAt(), now.verifiedAt(), now.resolvedAt(),
+                now.acknowledgedAt(), now.decidedAt(), now.resolution(), now.revokedRules(), now.outcome(),
+                now.timeline(), now.suppressed(), now.autoRules(), now.occurrences(), now.acceptedRisk()),
+                now.version());
+
+        run("notify", "NotifyContained", b -> { });
+
+        assertThat(directMessages()).singleElement().satisfies(m -> assertThat(m)
+                .contains("Portcullis revoked tcp port 3389 from ::/0 (sgr-0f1e2d3c4b5a60002) from " + SG
+                        + " at once and checked that it is gone; if you need it back, ask on-call, who can undo it in"
+                        + " Slack."));
+    }
+
     @Test
     void anUnknownStepOrIncidentFailsTheStepWithAReason() {
         assertThat(run("teleport", "Teleport", b -> { })).isInstanceOfSatisfying(StepOutcome.Failed.class,

@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingNotifier implements Notifier {
 
     public final List<String> sent = new CopyOnWriteArrayList<>();
+    /** Slack user ids whose direct messages fail, as Slack refuses a deactivated account. */
+    public final Set<String> refusesDirectMessages = new java.util.concurrent.CopyOnWriteArraySet<>();
     private int ts;
 
     private synchronized SlackThread next() {
@@ -20,8 +22,22 @@ public final class RecordingNotifier implements Notifier {
 
     @Override
     public SlackThread announce(Incident incident, String next) {
-        sent.add("announce " + incident.incidentId() + ": " + next);
+        return announce(incident, next, null);
+    }
+
+    @Override
+    public SlackThread announce(Incident incident, String next, String aboutTheActor) {
+        sent.add("announce " + incident.incidentId() + ": " + next + (aboutTheActor == null ? "" : " | " + aboutTheActor));
         return next();
+    }
+
+    @Override
+    public SlackThread tellActor(String slackUserId, Incident incident, String text) {
+        if (refusesDirectMessages.contains(slackUserId)) {
+            throw new IllegalStateException("Slack conversations.open failed: user_disabled");
+        }
+        sent.add("dm " + slackUserId + ": " + text);
+        return new SlackThread("D0" + slackUserId.substring(1), "1700000000." + String.format("%06d", ++ts));
     }
 
     @Override

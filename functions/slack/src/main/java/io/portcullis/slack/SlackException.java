@@ -32,7 +32,10 @@ public class SlackException extends RuntimeException {
                     " (check the bot token in the Slack secret)";
             case "channel_not_found" -> " (check the channel id, and that the app is in the channel)";
             case "not_in_channel" -> " (invite the app to the channel)";
-            case "missing_scope" -> " (the app needs the chat:write scope)";
+            case "missing_scope" -> " (give the app the scope Slack names: chat:write, im:write, usergroups:read,"
+                    + " users:read.email; then reinstall it)";
+            case "user_disabled" -> " (the person's Slack account is deactivated)";
+            case "user_not_found", "user_not_visible" -> " (the app cannot see that Slack user)";
             default -> "";
         };
     }

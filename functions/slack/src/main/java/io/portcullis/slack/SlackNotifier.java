@@ -44,8 +44,8 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * {@link Notifier} over Slack's Web API ({@code chat.postMessage}, {@code chat.update}), with Block Kit messages built
- * by the Slack Java SDK's model builders.
+ * {@link Notifier} over Slack's Web API ({@code chat.postMessage}, {@code chat.update}, and {@code conversations.open}
+ * for direct messages), with Block Kit messages built by the Slack Java SDK's model builders.
  *
  * <p>What came from an event is never mrkdwn: identifiers are {@link SlackText#code(String) escaped inline code}, and
  * sentences (explanations, outcomes, reasons) are {@code plain_text}, so nothing in an event can mention, link or
@@ -119,6 +119,11 @@ public final class SlackNotifier implements Notifier {
 
     @Override
     public SlackThread announce(Incident incident, String next) {
+        return announce(incident, next, null);
+    }
+
+    @Override
+    public SlackThread announce(Incident incident, String next, String aboutTheActor) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(SlackText.escape(title(incident), SlackText.HEADER), true))));
         List<TextObject> fields = new ArrayList<>();
@@ -134,6 +139,10 @@ public final class SlackNotifier implements Notifier {
         String findings = findings(incident.findings());
         if (!findings.isEmpty()) {
             blocks.add(section(s -> s.text(plainText(SlackText.truncate(findings, SlackText.SECTION_TEXT), false))));
+        }
+        if (aboutTheActor != null && !aboutTheActor.isBlank()) {
+            blocks.add(section(s -> s.text(plainText(":bust_in_silhouette: "
+                    + SlackText.escape(aboutTheActor, SlackText.SECTION_TEXT - 30), true))));
         }
         if (next != null && !next.isBlank()) {
             blocks.add(context(c -> c.elements(List.of(
@@ -207,6 +216,34 @@ public final class SlackNotifier implements Notifier {
                 .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
         return new SlackThread(response.getChannel() == null ? thread.channel() : response.getChannel(),
                 response.getTs());
+    }
+
+    /**
+     * {@code conversations.open} with the user (scope {@code im:write}) gives the direct-message channel, then
+     * {@code chat.postMessage} posts there (scope {@code chat:write}): the message comes from the app, whether or not
+     * the person is in the on-call channel.
+     */
+    @Override
+    public SlackThread tellActor(String slackUserId, Incident incident, String text) {
+        if (slackUserId == null || !USER_ID.matcher(slackUserId).matches()) {
+            throw new IllegalArgumentException("'" + slackUserId + "' is not a Slack user id (U… or W…)");
+        }
+        var opened = call("conversations.open", () -> methods.conversationsOpen(r -> r.users(List.of(slackUserId))));
+        String dm = opened.getChannel() == null ? null : opened.getChannel().getId();
+        if (dm == null || dm.isBlank()) {
+            throw new SlackException("conversations.open", "no channel in the answer");
+        }
+        String resource = incident.resource() == null ? "a resource" : incident.resource().id();
+        List<LayoutBlock> blocks = List.of(
+                header(h -> h.text(plainText(SlackText.escape("Portcullis: about your change to " + resource,
+                        SlackText.HEADER), true))),
+                section(s -> s.text(plainText(SlackText.escape(text, SlackText.SECTION_TEXT), false))),
+                context(c -> c.elements(List.of(markdownText("Incident " + SlackText.code(incident.incidentId())
+                        + " · on-call has the details")))));
+        ChatPostMessageResponse response = post("chat.postMessage", ChatPostMessageRequest.builder()
+                .channel(dm).text(SlackText.escape(text, SlackText.FALLBACK)).blocks(blocks)
+                .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
+        return new SlackThread(response.getChannel() == null ? dm : response.getChannel(), response.getTs());
     }
 
     @Override
