@@ -148,7 +148,7 @@ class ClosureIT {
             scenario = Scenarios.forSample(event, sandbox);
         } catch (IllegalArgumentException e) {
             Closure.Verdict v = new Closure.Verdict(false, "no scenario", e.getMessage());
-            return new Result(sample, v, new ClosureMatrix.Row(family, event.eventName(), sample, "—", "—", "—", "—",
+            return new Result(sample, v, new ClosureMatrix.Row(family, event.change(), sample, "—", "—", "—", "—",
                     "no scenario"), null);
         }
         LocalRuntime runtime = scenario.accountWide()
@@ -165,7 +165,7 @@ class ClosureIT {
         } catch (RuntimeException e) {
             // Recorded, not thrown: the other samples still run, and the matrix says where this one stopped.
             Closure.Verdict v = new Closure.Verdict(false, "setup failed", e.toString());
-            return new Result(sample, v, new ClosureMatrix.Row(family, event.eventName(), sample, "—", "—", "—", "—",
+            return new Result(sample, v, new ClosureMatrix.Row(family, event.change(), sample, "—", "—", "—", "—",
                     "setup failed"), null);
         } finally {
             if (runtime != shared) {

@@ -124,7 +124,6 @@ final class Demo {
             out.println("Closure: " + verdict.outcome() + ". " + verdict.why());
             return;
         }
-        out.println();
         out.println("3. Finding");
         for (Finding f : incident.findings()) {
             out.println("   " + f.severity().label() + " · " + f.ruleId() + " · " + f.exposure().name().toLowerCase());
@@ -205,7 +204,12 @@ final class Demo {
     private static String element(JsonNode e) {
         if (e.isObject()) {
             java.util.List<String> values = new java.util.ArrayList<>();
-            e.properties().forEach(f -> values.add(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()));
+            e.properties().forEach(f -> {
+                JsonNode v = f.getValue();
+                if (!(v.isContainerNode() && v.isEmpty())) {
+                    values.add(v.isTextual() ? v.asText() : f.getKey() + " " + v);
+                }
+            });
             return String.join(" · ", values);
         }
         return e.isTextual() ? e.asText() : e.toString();

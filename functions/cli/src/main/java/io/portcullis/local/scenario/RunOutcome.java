@@ -14,7 +14,7 @@ import java.util.List;
  * change, after it, at the end and (after Undo) once more.
  *
  * @param sample       the sample file, relative to the repository when it is inside it
- * @param change       the event's call (or Config rule)
+ * @param change       the event's call, or the Config event ({@link SampleEvent#change})
  * @param resource     the sandbox resource, for people
  * @param detector     the detector's answer
  * @param incident     the incident as it ended, or null when none was opened

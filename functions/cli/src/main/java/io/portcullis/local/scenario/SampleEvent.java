@@ -73,10 +73,27 @@ public record SampleEvent(Path file, ObjectNode json) {
         return detailType().equals(CONFIG_ITEM) ? "ConfigurationItemChange" : detail().path("eventName").asText("");
     }
 
+    /**
+     * The change, in a few words: the CloudTrail call, "Config item change", or "Config rule restricted-ssh
+     * NON_COMPLIANT".
+     */
+    public String change() {
+        if (detailType().equals(CONFIG_COMPLIANCE)) {
+            return "Config rule " + eventName() + " " + detail().path("newEvaluationResult").path("complianceType")
+                    .asText("?");
+        }
+        return detailType().equals(CONFIG_ITEM) ? "Config item change" : eventName();
+    }
+
     /** The resource type a Config event is about (empty for CloudTrail). */
     public String configResourceType() {
         return detailType().equals(CONFIG_ITEM) ? detail().path("configurationItem").path("resourceType").asText("")
                 : detail().path("resourceType").asText("");
+    }
+
+    /** A Config rule's verdict is NON_COMPLIANT: the resource breaks the rule (a COMPLIANT one changes nothing). */
+    public boolean nonCompliant() {
+        return "NON_COMPLIANT".equals(detail().path("newEvaluationResult").path("complianceType").asText());
     }
 
     public JsonNode request() {

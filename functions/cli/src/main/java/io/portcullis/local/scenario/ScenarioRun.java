@@ -93,7 +93,7 @@ public final class ScenarioRun {
         String sample = relative(staged.sample().file());
         if (incidentId == null || runtime.incident(incidentId).isEmpty()) {
             ObjectNode end = staged.scenario().read();
-            return new RunOutcome(sample, staged.sample().eventName(), staged.scenario().describe(), answer, null, null,
+            return new RunOutcome(sample, staged.sample().change(), staged.scenario().describe(), answer, null, null,
                     List.of(), List.of(), false, false, List.of(), List.of(), staged.before(), staged.after(), end,
                     staged.scenario().fixed(staged.before(), staged.after(), null), null);
         }
@@ -141,7 +141,7 @@ public final class ScenarioRun {
             afterUndo = staged.scenario().read();
             ended = runtime.incident(incidentId).orElseThrow();
         }
-        return new RunOutcome(sample, staged.sample().eventName(), staged.scenario().describe(), answer, ended,
+        return new RunOutcome(sample, staged.sample().change(), staged.scenario().describe(), answer, ended,
                 execution, execution == null ? List.of() : actions(execution, playbook), clicks, undoWanted,
                 undoButton.isPresent(), slackAbout(incidentId), pagesAbout(incidentId), staged.before(), staged.after(),
                 end, staged.scenario().fixed(staged.before(), staged.after(), ended), afterUndo);

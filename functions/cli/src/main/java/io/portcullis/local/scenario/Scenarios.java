@@ -75,7 +75,7 @@ public final class Scenarios {
         CLOUDTRAIL.forEach(k -> calls.addAll(k.calls()));
         List<String> out = new ArrayList<>(calls);
         out.add("the Config item of a security group");
-        CONFIG.forEach((type, k) -> k.calls().stream().sorted()
+        new java.util.TreeMap<>(CONFIG).forEach((type, k) -> k.calls().stream().sorted()
                 .forEach(rule -> out.add("Config rule " + rule + " NON_COMPLIANT on " + type)));
         return out;
     }

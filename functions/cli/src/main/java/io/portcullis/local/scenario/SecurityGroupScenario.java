@@ -124,7 +124,11 @@ final class SecurityGroupScenario implements Scenario {
         switch (aimed.detailType()) {
             case SampleEvent.CONFIG_ITEM -> addMissing(configPermissions(
                     aimed.detail().path("configurationItem").path("configuration").path("ipPermissions")));
-            case SampleEvent.CONFIG_COMPLIANCE -> addMissing(List.of(BREAKS.get(aimed.eventName())));
+            case SampleEvent.CONFIG_COMPLIANCE -> {
+                if (aimed.nonCompliant()) {
+                    addMissing(List.of(BREAKS.get(aimed.eventName())));
+                }
+            }
             default -> {
                 if (aimed.eventName().equals("ModifySecurityGroupRules")) {
                     List<SecurityGroupRuleUpdate> updates = new ArrayList<>();

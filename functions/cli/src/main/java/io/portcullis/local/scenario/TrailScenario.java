@@ -77,10 +77,11 @@ final class TrailScenario implements Scenario {
         SampleEvent aimed = new SampleEvent(null, event);
         JsonNode request = aimed.request();
         switch (aimed.eventName()) {
-            case "StopLogging" -> aws.cloudTrail().stopLogging(r -> r.name(arn));
-            case "DeleteTrail" -> aws.cloudTrail().deleteTrail(r -> r.name(arn));
+            // By name: moto 5.2.5 answers DeleteTrail with the ARN and deletes nothing (AWS takes either).
+            case "StopLogging" -> aws.cloudTrail().stopLogging(r -> r.name(name));
+            case "DeleteTrail" -> aws.cloudTrail().deleteTrail(r -> r.name(name));
             case "UpdateTrail" -> aws.cloudTrail().updateTrail(r -> {
-                r.name(arn);
+                r.name(name);
                 if (request.path("isMultiRegionTrail").isBoolean()) {
                     r.isMultiRegionTrail(request.path("isMultiRegionTrail").asBoolean());
                 }
@@ -106,7 +107,7 @@ final class TrailScenario implements Scenario {
                             .includeManagementEvents(s.path("includeManagementEvents").asBoolean(true))
                             .dataResources(data).excludeManagementEventSources(excluded).build());
                 }
-                aws.cloudTrail().putEventSelectors(r -> r.trailName(arn).eventSelectors(selectors));
+                aws.cloudTrail().putEventSelectors(r -> r.trailName(name).eventSelectors(selectors));
             }
             default -> throw new UnsupportedSample(aimed.describe() + " is not a trail change this scenario makes");
         }
