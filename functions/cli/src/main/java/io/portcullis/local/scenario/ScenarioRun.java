@@ -165,11 +165,12 @@ public final class ScenarioRun {
         if (window.isEmpty()) {
             return Optional.empty();
         }
-        // Open right now is not "opens during the run": look for the next opening after this one closes.
+        // Open right now is not "opens during the run": step past this window's close to the next real opening
+        // (nextOpening answers the instant itself while a window is open).
         Instant from = now;
         for (int step = 0; step < 24 * 8 * 2; step++) {
             Instant opens = window.get().nextOpening(from);
-            if (opens.isAfter(now)) {
+            if (opens.isAfter(from)) {
                 return Optional.of(opens);
             }
             from = from.plus(Duration.ofMinutes(30));
