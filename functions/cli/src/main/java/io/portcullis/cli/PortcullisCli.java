@@ -3,6 +3,7 @@ package io.portcullis.cli;
 import io.portcullis.detection.PolicyEngine;
 import io.portcullis.incident.RemediationMode;
 import io.portcullis.local.LocalRuntime;
+import io.portcullis.local.scenario.ScenarioRun;
 import io.portcullis.policy.PolicyFiles;
 import io.portcullis.protocol.Accounts;
 import io.portcullis.validation.PolicyValidator;
@@ -38,24 +39,49 @@ public final class PortcullisCli implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "demo", description = "Replay a console change that opens SSH to the world on a production "
-            + "security group, against the local emulator, and show what Portcullis does.")
+    @Command(name = "demo", description = "Replay a sample change (default: a console user opening SSH to the world on"
+            + " a production security group) against a sandbox resource of its kind in the local emulator, follow the"
+            + " incident through its playbook, and show what Portcullis did. Exit 0 only when the incident ends as the"
+            + " protocol promises.")
     static final class DemoCommand implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--dry-run", description = "Run in dry-run mode: decide and record, change nothing.")
         boolean dryRun;
 
-        @Option(names = "--event", description = "A different sample event to replay (default: ${DEFAULT-VALUE}).",
-                defaultValue = Demo.SAMPLE)
+        @Option(names = "--event", paramLabel = "FILE", description = "A sample event (CloudTrail or AWS Config, as"
+                + " EventBridge delivers it) to replay (default: ${DEFAULT-VALUE}).", defaultValue = Demo.SAMPLE)
         Path event;
+
+        @Option(names = "--approve", description = "Approve at the approval gate (a signed click by an on-call"
+                + " approver in the local Slack).")
+        boolean approve;
+
+        @Option(names = "--reject", description = "Reject at the approval gate, with a reason.")
+        boolean reject;
+
+        @Option(names = "--undo", description = "After a fix, click the Undo it offers and re-read the resource.")
+        boolean undo;
+
+        @Option(names = "--json", description = "Print one JSON object summing up the run, and nothing else, on"
+                + " stdout (the functions' logs go to stderr).")
+        boolean json;
 
         @Override
         public Integer call() {
+            if (approve && reject) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--approve and --reject: choose one");
+            }
             Path sample = event.isAbsolute() ? event : null;
             if (sample == null && !event.toString().equals(Demo.SAMPLE)) {
                 sample = event.toAbsolutePath();
             }
-            return new Demo(System.out).run(dryRun ? RemediationMode.DRY_RUN : RemediationMode.ENFORCE, sample);
+            ScenarioRun.Decision decision = approve ? ScenarioRun.Decision.APPROVE
+                    : reject ? ScenarioRun.Decision.REJECT : ScenarioRun.Decision.NONE;
+            return new Demo(System.out).run(new Demo.Options(dryRun ? RemediationMode.DRY_RUN : RemediationMode.ENFORCE,
+                    sample, decision, undo, json));
         }
     }
 

@@ -1,0 +1,167 @@
+package io.portcullis.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.iam.PolicyDocument;
+import io.portcullis.iam.PolicyRewrite;
+import io.portcullis.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/**
+ * An IAM role tagged {@code environment=production} that only Lambda may assume, with no policies; changed by
+ * {@code AttachRolePolicy}, {@code PutRolePolicy} or {@code UpdateAssumeRolePolicy}. For {@code CreateRole} nothing
+ * exists before: the call creates the role with the event's trust policy.
+ */
+final class IamRoleScenario extends IamIdentityScenario {
+
+    static final Set<String> CALLS = Set.of("AttachRolePolicy", "PutRolePolicy", "UpdateAssumeRolePolicy", "CreateRole");
+
+    static final String LAMBDA_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
+
+    private boolean createdByTheChange;
+
+    IamRoleScenario(ScenarioAws aws) {
+        super(aws);
+    }
+
+    @Override
+    String kind() {
+        return "role";
+    }
+
+    @Override
+    void create(SampleEvent sample) {
+        createdByTheChange = sample.eventName().equals("CreateRole");
+        if (!createdByTheChange) {
+            aws.iam().createRole(r -> r.roleName(name).assumeRolePolicyDocument(LAMBDA_TRUST)
+                    .tags(Tag.builder().key("environment").value("production").build()));
+        }
+    }
+
+    @Override
+    List<String> attachedPolicies() {
+        return aws.iam().listAttachedRolePoliciesPaginator(r -> r.roleName(name)).attachedPolicies().stream()
+                .map(AttachedPolicy::policyArn).toList();
+    }
+
+    @Override
+    List<String> inlinePolicies() {
+        return aws.iam().listRolePoliciesPaginator(r -> r.roleName(name)).policyNames().stream().toList();
+    }
+
+    @Override
+    void attach(String policyArn) {
+        aws.iam().attachRolePolicy(r -> r.roleName(name).policyArn(policyArn));
+    }
+
+    @Override
+    void putInline(String policyName, String document) {
+        aws.iam().putRolePolicy(r -> r.roleName(name).policyName(policyName).policyDocument(document));
+    }
+
+    @Override
+    void applyOwn(SampleEvent aimed) {
+        JsonNode request = aimed.request();
+        switch (aimed.eventName()) {
+            case "UpdateAssumeRolePolicy" -> aws.iam().updateAssumeRolePolicy(r -> r.roleName(name)
+                    .policyDocument(text(request.path("policyDocument"))));
+            case "CreateRole" -> {
+                Role role = aws.iam().createRole(r -> r.roleName(name)
+                        .assumeRolePolicyDocument(text(request.path("assumeRolePolicyDocument")))).role();
+                ObjectNode recorded = aimed.detail().putObject("responseElements").putObject("role");
+                recorded.put("path", role.path()).put("roleName", role.roleName()).put("roleId", role.roleId())
+                        .put("arn", role.arn()).put("createDate", String.valueOf(role.createDate()))
+                        .put("assumeRolePolicyDocument", role.assumeRolePolicyDocument());
+            }
+            default -> throw new UnsupportedSample(aimed.describe() + " is not a role change this scenario makes");
+        }
+    }
+
+    /** {@code {"exists": false}} before a CreateRole; else the common state and {@code "trustPrincipals"}. */
+    @Override
+    public ObjectNode read() {
+        Role role;
+        try {
+            role = aws.iam().getRole(r -> r.roleName(name)).role();
+        } catch (NoSuchEntityException e) {
+            return Json.mapper().createObjectNode().put("exists", false);
+        }
+        ObjectNode out = Json.mapper().createObjectNode().put("exists", true);
+        out.setAll(super.read());
+        ArrayNode principals = out.putArray("trustPrincipals");
+        trustPrincipals(role.assumeRolePolicyDocument()).stream().sorted().forEach(principals::add);
+        return out;
+    }
+
+    @Override
+    void readOwn(ObjectNode state) {
+        // The trust policy is added by read(), after "exists".
+    }
+
+    /**
+     * A role the change created stays (deleting it is a person's decision), trusting nothing outside the organisation;
+     * any other role reads as before the change.
+     */
+    @Override
+    public ObjectNode fixed(ObjectNode before, ObjectNode after, io.portcullis.incident.Incident incident) {
+        if (!createdByTheChange || !after.path("exists").asBoolean()) {
+            return before;
+        }
+        ObjectNode fixed = after.deepCopy();
+        ArrayNode kept = fixed.putArray("trustPrincipals");
+        after.path("trustPrincipals").forEach(p -> {
+            String principal = p.asText();
+            String value = principal.substring(principal.indexOf(':') + 1);
+            String account = PolicyDocument.accountOf(value);
+            if (principal.startsWith("Service:") || aws.account().equals(account)) {
+                kept.add(principal);
+            }
+        });
+        return fixed;
+    }
+
+    /** "Service:lambda.amazonaws.com", "AWS:arn:aws:iam::…:root", "*": the principals of the Allow statements. */
+    static List<String> trustPrincipals(String document) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode s : statements(PolicyRewrite.read(document))) {
+            if (!"Allow".equalsIgnoreCase(s.path("Effect").asText())) {
+                continue;
+            }
+            JsonNode p = s.path("Principal");
+            if (p.isTextual()) {
+                out.add(p.asText());
+            }
+            p.properties().forEach(e -> {
+                if (e.getValue().isArray()) {
+                    e.getValue().forEach(v -> out.add(e.getKey() + ":" + v.asText()));
+                } else {
+                    out.add(e.getKey() + ":" + e.getValue().asText());
+                }
+            });
+        }
+        return out;
+    }
+
+    private static List<JsonNode> statements(ObjectNode document) {
+        JsonNode raw = document.path("Statement");
+        List<JsonNode> out = new ArrayList<>();
+        if (raw.isArray()) {
+            raw.forEach(out::add);
+        } else if (raw.isObject()) {
+            out.add(raw);
+        }
+        return out;
+    }
+
+    private static String text(JsonNode document) {
+        return document.isTextual() ? document.asText() : document.toString();
+    }
+}

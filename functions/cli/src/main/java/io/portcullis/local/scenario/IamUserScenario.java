@@ -1,0 +1,119 @@
+package io.portcullis.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import software.amazon.awssdk.services.iam.model.AccessKey;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/**
+ * An IAM user tagged {@code environment=production}, with no policies, keys or console password (with a password
+ * for {@code UpdateLoginProfile}); changed by {@code AttachUserPolicy}, {@code PutUserPolicy}, {@code CreateAccessKey}
+ * for this user, {@code CreateLoginProfile} or {@code UpdateLoginProfile}.
+ */
+final class IamUserScenario extends IamIdentityScenario {
+
+    static final Set<String> CALLS = Set.of("AttachUserPolicy", "PutUserPolicy", "CreateAccessKey",
+            "CreateLoginProfile", "UpdateLoginProfile");
+
+    private String createdKey;
+
+    IamUserScenario(ScenarioAws aws) {
+        super(aws);
+    }
+
+    @Override
+    String kind() {
+        return "user";
+    }
+
+    @Override
+    void create(SampleEvent sample) {
+        aws.iam().createUser(r -> r.userName(name).tags(Tag.builder().key("environment").value("production").build()));
+        if (sample.eventName().equals("UpdateLoginProfile")) {
+            aws.iam().createLoginProfile(r -> r.userName(name).password(password()).passwordResetRequired(false));
+        }
+    }
+
+    @Override
+    List<String> attachedPolicies() {
+        return aws.iam().listAttachedUserPoliciesPaginator(r -> r.userName(name)).attachedPolicies().stream()
+                .map(AttachedPolicy::policyArn).toList();
+    }
+
+    @Override
+    List<String> inlinePolicies() {
+        return aws.iam().listUserPoliciesPaginator(r -> r.userName(name)).policyNames().stream().toList();
+    }
+
+    @Override
+    void attach(String policyArn) {
+        aws.iam().attachUserPolicy(r -> r.userName(name).policyArn(policyArn));
+    }
+
+    @Override
+    void putInline(String policyName, String document) {
+        aws.iam().putUserPolicy(r -> r.userName(name).policyName(policyName).policyDocument(document));
+    }
+
+    @Override
+    void applyOwn(SampleEvent aimed) {
+        JsonNode request = aimed.request();
+        switch (aimed.eventName()) {
+            case "CreateAccessKey" -> {
+                AccessKey key = aws.iam().createAccessKey(r -> r.userName(name)).accessKey();
+                createdKey = key.accessKeyId();
+                ObjectNode recorded = aimed.detail().putObject("responseElements").putObject("accessKey");
+                recorded.put("userName", name).put("accessKeyId", key.accessKeyId())
+                        .put("status", key.statusAsString()).put("createDate", String.valueOf(key.createDate()));
+            }
+            case "CreateLoginProfile" -> aws.iam().createLoginProfile(r -> r.userName(name).password(password())
+                    .passwordResetRequired(request.path("passwordResetRequired").asBoolean(false)));
+            case "UpdateLoginProfile" -> aws.iam().updateLoginProfile(r -> r.userName(name).password(password())
+                    .passwordResetRequired(request.path("passwordResetRequired").asBoolean(false)));
+            default -> throw new UnsupportedSample(aimed.describe() + " is not a user change this scenario makes");
+        }
+    }
+
+    /** Adds {@code "accessKeys": [{"id", "status"}…], "loginProfile": bool}. */
+    @Override
+    void readOwn(ObjectNode state) {
+        ArrayNode keys = state.putArray("accessKeys");
+        aws.iam().listAccessKeysPaginator(r -> r.userName(name)).accessKeyMetadata().stream()
+                .sorted(java.util.Comparator.comparing(k -> k.accessKeyId()))
+                .forEach(k -> keys.addObject().put("id", k.accessKeyId()).put("status", k.statusAsString()));
+        boolean login;
+        try {
+            aws.iam().getLoginProfile(r -> r.userName(name));
+            login = true;
+        } catch (NoSuchEntityException e) {
+            login = false;
+        }
+        state.put("loginProfile", login);
+    }
+
+    /** A new access key is deactivated, never deleted (someone may need to see what it was used for). */
+    @Override
+    public ObjectNode fixed(ObjectNode before, ObjectNode after, io.portcullis.incident.Incident incident) {
+        if (createdKey == null) {
+            return before;
+        }
+        ObjectNode fixed = after.deepCopy();
+        fixed.path("accessKeys").forEach(k -> {
+            if (createdKey.equals(k.path("id").asText())) {
+                ((ObjectNode) k).put("status", "Inactive");
+            }
+        });
+        return fixed;
+    }
+
+    /** A throw-away password the emulator stores for the sandbox user; never printed (CloudTrail omits it too). */
+    private static String password() {
+        return "Sandbox-" + UUID.randomUUID() + "-Aa1!";
+    }
+}
