@@ -1,5 +1,6 @@
 package io.portcullis.aws;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
@@ -77,7 +78,8 @@ public final class CloudTrailActions implements ResourceActions {
                 return ActionResult.wouldChange("Would start logging on trail " + r.id() + ".");
             }
             client(r).startLogging(s -> s.name(r.arn()));
-            return ActionResult.changed("Started logging on trail " + r.id() + ".");
+            return ActionResult.changed("Started logging on trail " + r.id() + ".",
+                    Json.mapper().createObjectNode().put("trail", r.arn()).put("before", "stopped"));
         } catch (TrailNotFoundException e) {
             return ActionResult.nothingToDo("Trail " + r.id() + " no longer exists, so it cannot be started;"
                     + " recreate it.");
@@ -111,5 +113,26 @@ public final class CloudTrailActions implements ResourceActions {
 
     private CloudTrailClient client(ResourceRef r) {
         return clients.computeIfAbsent(r.region(), region -> factory.apply(Region.of(region)));
+    }
+
+    /**
+     * Undo of {@code start-logging}: stop the trail again, as it was before the fix (an approver asked for it in Slack,
+     * e.g. the trail was stopped on purpose during a migration). Only while it is still logging.
+     */
+    @Override
+    public ActionResult undo(RemediationAction action, Incident incident, JsonNode undo) {
+        ResourceRef r = incident.resource();
+        if (action != RemediationAction.START_LOGGING) {
+            return ActionResult.refused(action.key() + " is not a CloudTrail action.");
+        }
+        try {
+            if (!isLogging(r)) {
+                return ActionResult.nothingToDo("Trail " + r.id() + " is not logging already.");
+            }
+            client(r).stopLogging(s -> s.name(r.arn()));
+            return ActionResult.changed("Stopped logging on trail " + r.id() + " again, as it was before the fix.");
+        } catch (TrailNotFoundException e) {
+            return ActionResult.refused("Trail " + r.id() + " no longer exists; there is nothing to put back.");
+        }
     }
 }

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * PORTCULLIS_REMEDIATION_MODE       enforce | dry-run                         (detector, remediator) default dry-run
  * PORTCULLIS_OWN_ROLE_ARNS          comma-separated roles Portcullis acts as  (detector)             default none
  * PORTCULLIS_IAC_ROLE_ARNS          comma-separated IaC deployment roles      (detector)             default none
- * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector)             default any
+ * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector, remediator) default any
  * PORTCULLIS_SLACK_SECRET_ID        Secrets Manager secret: {"botToken","signingSecret"} (remediator, interaction)
  * PORTCULLIS_SLACK_CHANNEL          the on-call channel id (C…)               (remediator)           required
  * PORTCULLIS_APPROVERS              Slack user ids who may approve and Undo   (remediator)           default none
@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * PORTCULLIS_REPORT_BUCKET          the private bucket reports are written to (report)        required
  * PORTCULLIS_REPORT_TIME_ZONE       the time zone a report's week is in       (report)               default UTC
  * PORTCULLIS_SAFEGUARDS_TABLE       heartbeat and blast-radius breaker table  (detector, watchdog)   safeguards off when unset
- * PORTCULLIS_ALERT_QUEUE_URL        the alert queue pages go to               (detector, watchdog)
+ * PORTCULLIS_ALERT_QUEUE_URL        the alert queue pages go to               (detector, watchdog, remediator)
  * PORTCULLIS_KILL_SWITCH_PARAMETER  SSM parameter holding enforce | dry-run   (detector, remediator) no switch when unset
  * PORTCULLIS_KILL_SWITCH_CACHE_SECONDS  how long one read of it is trusted    (detector, remediator) default 30
  *                                   (these four are read by {@link SafeguardSettings})

@@ -212,7 +212,9 @@ public final class IamActions implements ResourceActions {
                 default -> iam.detachGroupPolicy(d -> d.groupName(r.id()).policyArn(arn));
             }
         }
-        return ActionResult.changed("Detached " + String.join(", ", toDetach) + " from " + describe(r) + ".");
+        ObjectNode undo = Json.mapper().createObjectNode();
+        toDetach.forEach(undo.putArray("detached")::add);
+        return ActionResult.changed("Detached " + String.join(", ", toDetach) + " from " + describe(r) + ".", undo);
     }
 
     // --- restore-default-policy-version -------------------------------------------------------------------------
@@ -256,7 +258,8 @@ public final class IamActions implements ResourceActions {
             return ActionResult.wouldChange("Would make " + what + ".");
         }
         iam.setDefaultPolicyVersion(s -> s.policyArn(r.arn()).versionId(target));
-        return ActionResult.changed("Made " + what + ".");
+        ObjectNode undo = Json.mapper().createObjectNode().put("before", current).put("after", target);
+        return ActionResult.changed("Made " + what + ".", undo);
     }
 
     /**
@@ -310,7 +313,8 @@ public final class IamActions implements ResourceActions {
         }
         String doc = rewrite.remaining().get().toString();
         iam.updateAssumeRolePolicy(u -> u.roleName(r.id()).policyDocument(doc));
-        return ActionResult.changed("Removed " + what + ".");
+        ObjectNode undo = Json.mapper().createObjectNode().put("before", live.toString()).put("after", doc);
+        return ActionResult.changed("Removed " + what + ".", undo);
     }
 
     private static Predicate<String> offending(Finding f) {
@@ -356,8 +360,10 @@ public final class IamActions implements ResourceActions {
                     + describe(r) + " (not delete it).");
         }
         active.forEach(key -> iam.updateAccessKey(u -> u.userName(r.id()).accessKeyId(key).status(StatusType.INACTIVE)));
+        ObjectNode undo = Json.mapper().createObjectNode();
+        active.forEach(undo.putArray("deactivated")::add);
         return ActionResult.changed("Deactivated access key " + String.join(", ", active) + " of " + describe(r)
-                + "; it is kept, so it can be re-activated.");
+                + "; it is kept, so it can be re-activated.", undo);
     }
 
     // --- reads --------------------------------------------------------------------------------------------------
@@ -440,5 +446,99 @@ public final class IamActions implements ResourceActions {
 
     private static String capitalise(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /**
+     * Undo, per action, from the fix's record: attach the detached policies again; make the version that was default
+     * before the fix the default again; put the trust policy back as it was; re-activate the deactivated keys. Only
+     * while the entity is still as the fix left it (the default still the version the fix chose, the trust policy still
+     * the one it wrote, the key still inactive).
+     */
+    @Override
+    public ActionResult undo(RemediationAction action, Incident incident, JsonNode undo) {
+        ResourceRef r = incident.resource();
+        try {
+            return switch (action) {
+                case DETACH_POLICY -> undoDetach(r, undo);
+                case RESTORE_DEFAULT_POLICY_VERSION -> undoDefault(r, undo);
+                case RESTORE_TRUST_POLICY -> undoTrust(r, undo);
+                case DEACTIVATE_ACCESS_KEY -> undoDeactivate(r, undo);
+                default -> ActionResult.refused(action.key() + " is not an IAM action.");
+            };
+        } catch (NoSuchEntityException e) {
+            return ActionResult.refused(capitalise(describe(r)) + " no longer exists, so nothing can be put back: "
+                    + message(e));
+        }
+    }
+
+    private ActionResult undoDetach(ResourceRef r, JsonNode undo) {
+        List<String> live = attached(r);
+        List<String> missing = new ArrayList<>();
+        undo.path("detached").forEach(n -> {
+            if (!live.contains(n.asText())) {
+                missing.add(n.asText());
+            }
+        });
+        if (missing.isEmpty()) {
+            return ActionResult.nothingToDo("Every detached policy is attached to " + describe(r) + " again already.");
+        }
+        for (String arn : missing) {
+            switch (kind(r)) {
+                case USER -> iam.attachUserPolicy(a -> a.userName(r.id()).policyArn(arn));
+                case ROLE -> iam.attachRolePolicy(a -> a.roleName(r.id()).policyArn(arn));
+                default -> iam.attachGroupPolicy(a -> a.groupName(r.id()).policyArn(arn));
+            }
+        }
+        return ActionResult.changed("Attached " + String.join(", ", missing) + " to " + describe(r) + " again.");
+    }
+
+    private ActionResult undoDefault(ResourceRef r, JsonNode undo) {
+        String before = undo.path("before").asText("");
+        String after = undo.path("after").asText("");
+        String current = defaultVersion(versions(r.arn())).map(PolicyVersion::versionId).orElse("");
+        if (current.equals(before)) {
+            return ActionResult.nothingToDo("Version " + before + " is the default of policy " + r.id() + " already.");
+        }
+        if (!current.equals(after)) {
+            return ActionResult.refused("The default of policy " + r.id() + " is now " + current + ", not the " + after
+                    + " the fix chose; somebody changed it since, so it is left as it is.");
+        }
+        iam.setDefaultPolicyVersion(s -> s.policyArn(r.arn()).versionId(before));
+        return ActionResult.changed("Made version " + before + " the default of policy " + r.id() + " again.");
+    }
+
+    private ActionResult undoTrust(ResourceRef r, JsonNode undo) {
+        ObjectNode live = trustPolicy(r);
+        ObjectNode before = PolicyRewrite.read(undo.path("before").asText("{}"));
+        if (live.equals(before)) {
+            return ActionResult.nothingToDo("The trust policy of " + describe(r) + " is already as it was before the fix.");
+        }
+        if (!live.equals(PolicyRewrite.read(undo.path("after").asText("{}")))) {
+            return ActionResult.refused("The trust policy of " + describe(r) + " has changed since the fix, so it is"
+                    + " left as it is.");
+        }
+        iam.updateAssumeRolePolicy(u -> u.roleName(r.id()).policyDocument(before.toString()));
+        return ActionResult.changed("Put the trust policy of " + describe(r) + " back as it was before the fix.");
+    }
+
+    private ActionResult undoDeactivate(ResourceRef r, JsonNode undo) {
+        List<String> reactivate = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        for (JsonNode n : undo.path("deactivated")) {
+            Optional<AccessKeyMetadata> live = liveKey(r, n.asText());
+            if (live.isEmpty()) {
+                gone.add(n.asText());
+            } else if (live.get().status() == StatusType.INACTIVE) {
+                reactivate.add(n.asText());
+            }
+        }
+        if (reactivate.isEmpty()) {
+            return gone.isEmpty() ? ActionResult.nothingToDo("The access keys of " + describe(r) + " are active again"
+                    + " already.") : ActionResult.refused("Access key " + String.join(", ", gone) + " of "
+                    + describe(r) + " has been deleted since; it cannot be re-activated.");
+        }
+        reactivate.forEach(key -> iam.updateAccessKey(u -> u.userName(r.id()).accessKeyId(key).status(StatusType.ACTIVE)));
+        return ActionResult.changed("Re-activated access key " + String.join(", ", reactivate) + " of " + describe(r)
+                + (gone.isEmpty() ? "." : "; " + String.join(", ", gone) + " has been deleted since."));
     }
 }

@@ -203,6 +203,9 @@ public final class S3BucketActions implements ResourceActions {
             return ActionResult.wouldChange("Would turn " + String.join(", ", off) + " back on for "
                     + subjectLower(r) + ".");
         }
+        ObjectNode undo = Json.mapper().createObjectNode();
+        undo.set("before", configured(r) ? flagsNode(live) : null);
+        undo.set("after", flagsNode(allOn()));
         if (isAccount(r)) {
             s3Control.putPublicAccessBlock(p -> p.accountId(r.account()).publicAccessBlockConfiguration(c -> c
                     .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
@@ -210,7 +213,7 @@ public final class S3BucketActions implements ResourceActions {
             s3(r).putPublicAccessBlock(p -> p.bucket(r.id()).publicAccessBlockConfiguration(c -> c
                     .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
         }
-        return ActionResult.changed("Turned " + String.join(", ", off) + " back on for " + subjectLower(r) + ".");
+        return ActionResult.changed("Turned " + String.join(", ", off) + " back on for " + subjectLower(r) + ".", undo);
     }
 
     // --- remove-public-statements -------------------------------------------------------------------------------
@@ -243,13 +246,17 @@ public final class S3BucketActions implements ResourceActions {
         if (dryRun) {
             return ActionResult.wouldChange("Would remove " + what + ".");
         }
+        ObjectNode undo = Json.mapper().createObjectNode();
+        undo.put("before", text.get());
         if (rewrite.remaining().isPresent()) {
             String doc = rewrite.remaining().get().toString();
             s3(r).putBucketPolicy(p -> p.bucket(r.id()).policy(doc));
+            undo.put("after", doc);
         } else {
             s3(r).deleteBucketPolicy(d -> d.bucket(r.id()));
+            undo.putNull("after");
         }
-        return ActionResult.changed("Removed " + what + ".");
+        return ActionResult.changed("Removed " + what + ".", undo);
     }
 
     /** Live public statements the snapshot did not record as public (or, without one, that allow unnamed actions). */
@@ -304,7 +311,10 @@ public final class S3BucketActions implements ResourceActions {
         // The grant list, not a canned ACL: a canned ACL is a body-less PUT, which the JDK URL-connection client
         // sends without the Content-Length the local emulator requires; the grant list also keeps other grants.
         s3(r).putBucketAcl(p -> p.bucket(r.id()).accessControlPolicy(acp -> acp.owner(acl.owner()).grants(kept)));
-        return ActionResult.changed("Removed " + what + ".");
+        ObjectNode undo = Json.mapper().createObjectNode();
+        undo.set("before", aclNode(acl));
+        undo.set("after", aclNode(GetBucketAclResponse.builder().owner(acl.owner()).grants(kept).build()));
+        return ActionResult.changed("Removed " + what + ".", undo);
     }
 
     // --- reads --------------------------------------------------------------------------------------------------
@@ -447,5 +457,148 @@ public final class S3BucketActions implements ResourceActions {
 
     private static String capitalise(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /**
+     * Undo, per action, from the fix's record ({@code before}: what the fix replaced; {@code after}: what it left):
+     * the public access block's four settings as they were (or no configuration at all), the bucket policy as it was,
+     * the ACL's grants as they were. Only while the live state is still what the fix left; otherwise somebody has
+     * changed it since and Undo leaves it alone.
+     */
+    @Override
+    public ActionResult undo(RemediationAction action, Incident incident, JsonNode undo) {
+        ResourceRef r = incident.resource();
+        try {
+            return switch (action) {
+                case RESTORE_PUBLIC_ACCESS_BLOCK -> undoBlock(r, undo);
+                case REMOVE_PUBLIC_STATEMENTS -> undoPolicy(r, undo);
+                case REMOVE_PUBLIC_ACL_GRANTS -> undoAcl(r, undo);
+                default -> ActionResult.refused(action.key() + " is not an S3 action.");
+            };
+        } catch (S3Exception e) {
+            if (isCode(e, "NoSuchBucket")) {
+                return ActionResult.refused("Bucket " + r.id() + " no longer exists; there is nothing to put back.");
+            }
+            throw e;
+        }
+    }
+
+    private ActionResult undoBlock(ResourceRef r, JsonNode undo) {
+        Map<String, Boolean> live = isAccount(r) ? accountBlock(r) : bucketBlock(r);
+        JsonNode before = undo.path("before");
+        Map<String, Boolean> wanted = before.isObject() ? flags(before) : flags((PublicAccessBlockConfiguration) null);
+        if (live.equals(wanted) && (before.isObject() || !configured(r))) {
+            return ActionResult.nothingToDo("The public access block of " + subjectLower(r) + " is already as it was"
+                    + " before the fix.");
+        }
+        if (!live.equals(flags(undo.path("after")))) {
+            return ActionResult.refused("The public access block of " + subjectLower(r) + " has changed since the"
+                    + " fix (" + describeFlags(live) + "), so it is left as it is.");
+        }
+        if (!before.isObject()) {
+            if (isAccount(r)) {
+                s3Control.deletePublicAccessBlock(d -> d.accountId(r.account()));
+            } else {
+                s3(r).deletePublicAccessBlock(d -> d.bucket(r.id()));
+            }
+            return ActionResult.changed("Removed the public access block of " + subjectLower(r)
+                    + " again, as it was before the fix.");
+        }
+        var c = PublicAccessBlockConfiguration.builder().blockPublicAcls(wanted.get("BlockPublicAcls"))
+                .ignorePublicAcls(wanted.get("IgnorePublicAcls")).blockPublicPolicy(wanted.get("BlockPublicPolicy"))
+                .restrictPublicBuckets(wanted.get("RestrictPublicBuckets")).build();
+        if (isAccount(r)) {
+            s3Control.putPublicAccessBlock(p -> p.accountId(r.account()).publicAccessBlockConfiguration(a -> a
+                    .blockPublicAcls(c.blockPublicAcls()).ignorePublicAcls(c.ignorePublicAcls())
+                    .blockPublicPolicy(c.blockPublicPolicy()).restrictPublicBuckets(c.restrictPublicBuckets())));
+        } else {
+            s3(r).putPublicAccessBlock(p -> p.bucket(r.id()).publicAccessBlockConfiguration(c));
+        }
+        return ActionResult.changed("Put the public access block of " + subjectLower(r) + " back as it was ("
+                + describeFlags(wanted) + ").");
+    }
+
+    private ActionResult undoPolicy(ResourceRef r, JsonNode undo) {
+        Optional<String> live = policyText(r);
+        String before = undo.path("before").asText(null);
+        JsonNode after = undo.path("after");
+        if (live.isPresent() && before != null && sameDocument(live.get(), before)) {
+            return ActionResult.nothingToDo("The policy of bucket " + r.id() + " is already as it was before the fix.");
+        }
+        boolean asLeft = after.isTextual() ? live.isPresent() && sameDocument(live.get(), after.asText())
+                : live.isEmpty();
+        if (!asLeft) {
+            return ActionResult.refused("The policy of bucket " + r.id() + " has changed since the fix, so it is left"
+                    + " as it is.");
+        }
+        s3(r).putBucketPolicy(p -> p.bucket(r.id()).policy(before));
+        return ActionResult.changed("Put the policy of bucket " + r.id() + " back as it was before the fix.");
+    }
+
+    private ActionResult undoAcl(ResourceRef r, JsonNode undo) {
+        GetBucketAclResponse live = s3(r).getBucketAcl(a -> a.bucket(r.id()));
+        Set<String> now = grantKeys(aclNode(live));
+        if (now.equals(grantKeys(undo.path("before")))) {
+            return ActionResult.nothingToDo("The ACL of bucket " + r.id() + " is already as it was before the fix.");
+        }
+        if (!now.equals(grantKeys(undo.path("after")))) {
+            return ActionResult.refused("The ACL of bucket " + r.id() + " has changed since the fix, so it is left as"
+                    + " it is.");
+        }
+        List<Grant> grants = new ArrayList<>();
+        for (JsonNode g : undo.path("before").path("grants")) {
+            var grantee = software.amazon.awssdk.services.s3.model.Grantee.builder().type(g.path("type").asText())
+                    .id(g.path("id").asText(null)).uri(g.path("uri").asText(null))
+                    .emailAddress(g.path("email").asText(null)).build();
+            grants.add(Grant.builder().grantee(grantee).permission(g.path("permission").asText()).build());
+        }
+        s3(r).putBucketAcl(p -> p.bucket(r.id()).accessControlPolicy(acp -> acp.owner(live.owner()).grants(grants)));
+        return ActionResult.changed("Put the ACL of bucket " + r.id() + " back as it was before the fix ("
+                + plural(grants.size(), "grant") + ").");
+    }
+
+    /** Whether a public access block is configured at all (no configuration reads as four settings off). */
+    private boolean configured(ResourceRef r) {
+        try {
+            if (isAccount(r)) {
+                s3Control.getPublicAccessBlock(p -> p.accountId(r.account()));
+            } else {
+                s3(r).getPublicAccessBlock(p -> p.bucket(r.id()));
+            }
+            return true;
+        } catch (S3Exception e) {
+            if (isCode(e, "NoSuchPublicAccessBlockConfiguration")) {
+                return false;
+            }
+            throw e;
+        } catch (S3ControlException e) {
+            if (e.awsErrorDetails() != null
+                    && "NoSuchPublicAccessBlockConfiguration".equals(e.awsErrorDetails().errorCode())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static Map<String, Boolean> allOn() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        FLAGS.forEach(f -> out.put(f, true));
+        return out;
+    }
+
+    private static String describeFlags(Map<String, Boolean> flags) {
+        List<String> on = flags.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+        return on.isEmpty() ? "every setting off" : String.join(", ", on) + " on";
+    }
+
+    private static boolean sameDocument(String a, String b) {
+        return PolicyRewrite.read(a).equals(PolicyRewrite.read(b));
+    }
+
+    private static Set<String> grantKeys(JsonNode acl) {
+        Set<String> out = new java.util.TreeSet<>();
+        acl.path("grants").forEach(g -> out.add(g.path("type").asText("") + "|" + g.path("id").asText("") + "|"
+                + g.path("uri").asText("") + "|" + g.path("email").asText("") + "|" + g.path("permission").asText("")));
+        return out;
     }
 }

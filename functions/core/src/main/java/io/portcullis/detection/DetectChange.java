@@ -175,11 +175,8 @@ public final class DetectChange {
                         : " (" + position.reason() + ")") + ", nothing will be changed." : ".")
                 + (decision.inputs().containsKey("breaker") ? " " + decision.inputs().get("breaker") : "")
                 + (!active.isEmpty() && decision.response() != Response.RECORD && !remediable(change)
-                ? (!home(change)
-                        ? " Portcullis may not act in account " + change.resource().account() + " / "
-                                + change.resource().region() + ": on-call must act."
-                        : " Portcullis does not revoke a modified rule by itself (that would also lose what the rule"
-                                + " allowed before): on-call must act.")
+                ? " Portcullis may not act in account " + change.resource().account() + " / "
+                        + change.resource().region() + ": on-call is asked to act."
                 : "")
                 + suppressed.stream().map(x -> " Suppressed " + x.finding().ruleId() + " by " + x.exception().source()
                         + " (owner " + x.exception().owner() + ", until " + x.exception().expires() + ": "
@@ -220,7 +217,9 @@ public final class DetectChange {
             incidents.find(incidentId).ifPresent(other -> requeueIfStranded(other, judgedChange));
             return new DetectionResult.Duplicate(incidentId);
         }
-        boolean started = !active.isEmpty() && decision.response() != Response.RECORD && remediable(change)
+        // Every incident that is not merely recorded gets its playbook, also one Portcullis may not act on (another
+        // account or region): the playbook then puts it in front of a person instead of changing anything.
+        boolean started = !active.isEmpty() && decision.response() != Response.RECORD
                 && playbooks.start(incident, input(incident));
         if (admission instanceof io.portcullis.safeguard.BlastRadiusBreaker.Held held && held.tripped()) {
             pageBreakerOpen(incident, now);
@@ -389,7 +388,7 @@ public final class DetectChange {
         boolean playbookRan = incident.timeline().stream()
                 .anyMatch(t -> io.portcullis.playbook.PlaybookWorker.ACTOR.equals(t.actor()));
         if (incident.status() == IncidentStatus.OPEN && !playbookRan && incident.response() != Response.RECORD
-                && remediable(change) && !incident.findings().isEmpty()) {
+                && !incident.findings().isEmpty()) {
             playbooks.start(incident, input(incident));
         }
     }
@@ -479,14 +478,11 @@ public final class DetectChange {
     }
 
     /**
-     * Whether Portcullis' playbooks may act on the change: in its own account and region (its roles are scoped to
-     * them), and for security groups only when ingress was added (a modified rule is not revoked automatically:
-     * revoking would also lose what the rule allowed before the change).
+     * Whether Portcullis' playbooks may change the resource: only in its own account and region (its roles are scoped
+     * to them). Elsewhere the playbook still runs, and hands the incident to a person.
      */
     private boolean remediable(Change change) {
-        boolean home = home(change);
-        boolean securityGroup = ResourceRef.SECURITY_GROUP.equals(change.resource().type());
-        return home && (!securityGroup || change.kind() == ChangeKind.INGRESS_ADDED);
+        return home(change);
     }
 
     /** In the stack's account, and in its region (IAM is global: its resources belong to every region). */

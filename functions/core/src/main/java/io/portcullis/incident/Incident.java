@@ -50,6 +50,7 @@ import java.util.List;
  * @param occurrences   how many events reported this problem on this resource while the incident was open (1 + the
  *                      repeats attached to it)
  * @param acceptedRisk  the exception a rejection in Slack recorded (owner, reason, expiry); else null
+ * @param fixes         every change the playbook made to the resource, in order, with what Undo needs
  */
 @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true,
         value = {"week", "resourceKey", "problemKey", "family"}, allowGetters = true)
@@ -60,15 +61,31 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
                        Instant verifiedAt, Instant resolvedAt, Instant acknowledgedAt, Instant decidedAt,
                        Resolution resolution, List<IngressRule> revokedRules, String outcome,
                        List<TimelineEntry> timeline, List<SuppressedFinding> suppressed, List<IngressRule> autoRules,
-                       int occurrences, PolicyException acceptedRisk) {
+                       int occurrences, PolicyException acceptedRisk, List<AppliedFix> fixes) {
 
     public Incident {
+        fixes = fixes == null ? List.of() : List.copyOf(fixes);
         findings = List.copyOf(findings);
         revokedRules = revokedRules == null ? List.of() : List.copyOf(revokedRules);
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
         suppressed = suppressed == null ? List.of() : List.copyOf(suppressed);
         autoRules = autoRules == null ? List.of() : List.copyOf(autoRules);
         occurrences = Math.max(1, occurrences);
+    }
+
+    /** An incident with no fix made yet (what the detector records). */
+    public Incident(String incidentId, long version, IncidentStatus status, RemediationMode mode,
+                    String sourceEventId, String eventName, Instant eventTime, Actor actor, Origin origin,
+                    ResourceRef resource, String environment, List<Finding> findings, Priority priority,
+                    Response response, Decision decision, Instant detectedAt, Instant remediatedAt,
+                    Instant verifiedAt, Instant resolvedAt, Instant acknowledgedAt, Instant decidedAt,
+                    Resolution resolution, List<IngressRule> revokedRules, String outcome,
+                    List<TimelineEntry> timeline, List<SuppressedFinding> suppressed, List<IngressRule> autoRules,
+                    int occurrences, PolicyException acceptedRisk) {
+        this(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin, resource,
+                environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt, resolvedAt,
+                acknowledgedAt, decidedAt, resolution, revokedRules, outcome, timeline, suppressed, autoRules,
+                occurrences, acceptedRisk, List.of());
     }
 
     public static String idFor(String eventId) {
@@ -166,7 +183,7 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
         return new Incident(incidentId, version, status, newMode, sourceEventId, eventName, eventTime, actor, origin,
                 resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
                 resolvedAt, acknowledgedAt, decidedAt, resolution, revokedRules, outcome, timeline, suppressed,
-                autoRules, occurrences, acceptedRisk);
+                autoRules, occurrences, acceptedRisk, fixes);
     }
 
     /** The exception a rejection recorded. */
@@ -196,6 +213,21 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
                           List<IngressRule> revoked, int count, PolicyException risk) {
         return new Incident(incidentId, v, s, mode, sourceEventId, eventName, eventTime, actor, origin, resource,
                 environment, findings, priority, response, decision, detectedAt, remediated, verified, resolved,
-                acknowledged, decided, how, revoked, out, t, suppressed, autoRules, count, risk);
+                acknowledged, decided, how, revoked, out, t, suppressed, autoRules, count, risk, fixes);
+    }
+
+    /** With one more fix made by a remediate step. */
+    public Incident withFix(AppliedFix fix) {
+        List<AppliedFix> all = new ArrayList<>(fixes);
+        all.add(fix);
+        return new Incident(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin,
+                resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
+                resolvedAt, acknowledgedAt, decidedAt, resolution, revokedRules, outcome, timeline, suppressed,
+                autoRules, occurrences, acceptedRisk, all);
+    }
+
+    /** The fixes Undo can put back. */
+    public List<AppliedFix> undoableFixes() {
+        return fixes.stream().filter(AppliedFix::undoable).toList();
     }
 }

@@ -3,8 +3,9 @@ package io.portcullis.playbook;
 /**
  * What a remediation action did.
  *
- * @param kind   changed, nothing to do (already as it should be), would change (dry-run), or refused (the live
- *               state no longer matches the finding, so acting could break something nobody judged)
+ * @param kind   changed, nothing to do (already as it should be), would change (dry-run), refused (the live
+ *               state no longer matches the finding, so acting could break something nobody judged), or needs a
+ *               person (no safe automatic change exists: the detail says exactly what a person must do)
  * @param detail one sentence for the incident timeline and Slack, naming what was (or would be) changed
  * @param undo   for a change that can be undone, what Undo needs to put it back (e.g. the revoked rules); else null
  */
@@ -18,7 +19,7 @@ public record ActionResult(Kind kind, String detail, com.fasterxml.jackson.datab
         return new ActionResult(Kind.CHANGED, detail, undo);
     }
 
-    public enum Kind { CHANGED, NOTHING_TO_DO, WOULD_CHANGE, REFUSED }
+    public enum Kind { CHANGED, NOTHING_TO_DO, WOULD_CHANGE, REFUSED, NEEDS_PERSON }
 
     public static ActionResult changed(String detail) {
         return new ActionResult(Kind.CHANGED, detail);
@@ -43,5 +44,14 @@ public record ActionResult(Kind kind, String detail, com.fasterxml.jackson.datab
 
     public static ActionResult refused(String detail) {
         return new ActionResult(Kind.REFUSED, detail);
+    }
+
+    /**
+     * Only a person can put this right (e.g. a deleted trail, a root user's access key, an account Portcullis may not
+     * act in): the incident is escalated, on-call paged and told in Slack. {@code whatToDo} says what happened and
+     * exactly what the person must do, in words.
+     */
+    public static ActionResult needsPerson(String whatToDo) {
+        return new ActionResult(Kind.NEEDS_PERSON, whatToDo);
     }
 }

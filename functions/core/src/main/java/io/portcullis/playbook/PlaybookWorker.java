@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.approval.Approval;
 import io.portcullis.approval.ApprovalStatus;
 import io.portcullis.approval.ApprovalStore;
+import io.portcullis.incident.AppliedFix;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentLifecycle;
 import io.portcullis.incident.IncidentStatus;
@@ -41,6 +42,8 @@ import java.util.function.Supplier;
  */
 public final class PlaybookWorker {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlaybookWorker.class);
+
     public static final String ACTOR = "portcullis-playbook";
     /** How long an Undo button stays usable. */
     public static final Duration UNDO_FOR = Duration.ofHours(24);
@@ -52,13 +55,14 @@ public final class PlaybookWorker {
     private final Notifier notifier;
     private final Directory directory;
     private final List<ResourceActions> actions;
-    private final SecurityGroupActions securityGroups;
     private final Clock clock;
     private final RemediationMode mode;
     private final Set<String> defaultApprovers;
     private final Supplier<String> ids;
     private final TellTheActor tellTheActor;
     private io.portcullis.safeguard.KillSwitch killSwitch = io.portcullis.safeguard.KillSwitch.NONE;
+    private io.portcullis.safeguard.Pager pager = io.portcullis.safeguard.Pager.NONE;
+    private Jurisdiction jurisdiction = Jurisdiction.ANYWHERE;
 
     /**
      * @param defaultApprovers Slack user ids who may approve any gate and use Undo, besides a playbook's own
@@ -71,10 +75,11 @@ public final class PlaybookWorker {
         this.approvals = approvals;
         this.notifier = notifier;
         this.directory = directory;
-        this.securityGroups = securityGroups;
         List<ResourceActions> all = new ArrayList<>();
         all.add(securityGroups);
         all.addAll(otherActions);
+        // Last: whatever no action handles goes to a person, never to "no action for this".
+        all.add(new PersonOnlyActions());
         this.actions = List.copyOf(all);
         this.clock = clock;
         this.mode = mode;
@@ -86,6 +91,21 @@ public final class PlaybookWorker {
     /** The operator's kill switch, read before every playbook step (the remediator function sets it). */
     public PlaybookWorker withKillSwitch(io.portcullis.safeguard.KillSwitch killSwitch) {
         this.killSwitch = killSwitch;
+        return this;
+    }
+
+    /**
+     * Where pages go (the alert queue, in AWS): an incident escalated to a person, a failed playbook. Slack is told
+     * besides, in the incident's thread.
+     */
+    public PlaybookWorker withPager(io.portcullis.safeguard.Pager pager) {
+        this.pager = pager;
+        return this;
+    }
+
+    /** The account and region this worker may act in (its role's scope); incidents elsewhere go to a person. */
+    public PlaybookWorker withJurisdiction(Jurisdiction jurisdiction) {
+        this.jurisdiction = jurisdiction;
         return this;
     }
 
@@ -174,6 +194,12 @@ public final class PlaybookWorker {
     }
 
     private StepOutcome snapshot(StepRequest request, Incident incident) {
+        if (!jurisdiction.covers(incident.resource())) {
+            // Nothing to read: this worker's role has no access there. The remediate steps hand it to a person.
+            record(incident.incidentId(), null, request.step(), ACTOR, "No before-state recorded: "
+                    + jurisdiction.outside(incident.resource()) + ".");
+            return new StepOutcome.Done(Json.mapper().createObjectNode().put("outOfReach", true));
+        }
         Optional<ResourceActions> a = actionsFor(incident);
         if (a.isEmpty()) {
             return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "no remediation actions for "
@@ -205,6 +231,10 @@ public final class PlaybookWorker {
     private String next(StepRequest request, Incident incident) {
         String target = incident.resource().id();
         String dry = dryRun(request, incident) ? " Dry-run mode: nothing will be changed, only reported." : "";
+        if (incident.status() == IncidentStatus.ESCALATED) {
+            return "Portcullis could not put " + target + " right by itself and paged on-call: " + incident.outcome()
+                    + (incident.remediatedAt() != null ? " What it could undo, it undid and verified; Undo below." : "");
+        }
         return switch (incident.response()) {
             case AUTO -> (incident.remediatedAt() != null
                     ? "Portcullis removed the offending change on " + target + " and verified it is gone; Undo below."
@@ -277,6 +307,10 @@ public final class PlaybookWorker {
             return new StepOutcome.Failed(StepOutcome.REFUSED, action.get().key() + " does not remediate "
                     + incident.resource().type());
         }
+        if (!jurisdiction.covers(incident.resource())) {
+            return needsPerson(request, incident, capitalise(jurisdiction.outside(incident.resource())) + ". "
+                    + whatToUndo(incident));
+        }
         JsonNode snap = request.body().path("snapshot");
         boolean dry = dryRun(request, incident);
         // Write-ahead: the incident says a change is under way before it is made. If this attempt dies between the
@@ -300,9 +334,14 @@ public final class PlaybookWorker {
                 record(incident.incidentId(), null, request.step(), ACTOR, "Refused: " + result.detail());
                 return new StepOutcome.Failed(StepOutcome.REFUSED, result.detail());
             }
-            case CHANGED -> update(incident.incidentId(), i -> i.next(IncidentStatus.REMEDIATING,
+            case NEEDS_PERSON -> {
+                return needsPerson(request, incident, result.detail());
+            }
+            case CHANGED -> update(incident.incidentId(), i -> i.next(
+                            i.status() == IncidentStatus.ESCALATED ? IncidentStatus.ESCALATED : IncidentStatus.REMEDIATING,
                             new TimelineEntry(now, request.step(), ACTOR, result.detail()))
-                    .withRemediation(withRevoked(i.revokedRules(), result), now, i.verifiedAt(), i.resolvedAt()));
+                    .withRemediation(withRevoked(i.revokedRules(), result), now, i.verifiedAt(), i.resolvedAt())
+                    .withFix(new AppliedFix(request.step(), action.get().key(), now, result.detail(), result.undo())));
             case WOULD_CHANGE -> update(incident.incidentId(), i -> i.next(IncidentStatus.DRY_RUN,
                     new TimelineEntry(now, request.step(), ACTOR, result.detail())));
             case NOTHING_TO_DO -> update(incident.incidentId(), i -> {
@@ -359,9 +398,22 @@ public final class PlaybookWorker {
             record(incident.incidentId(), null, request.step(), ACTOR, "Dry-run: nothing was changed, nothing to verify.");
             return new StepOutcome.Done(out);
         }
+        if (!jurisdiction.covers(incident.resource())) {
+            out.put("verified", false);
+            record(incident.incidentId(), null, request.step(), ACTOR, "Not verified: "
+                    + jurisdiction.outside(incident.resource()) + "; a person was asked to act.");
+            return new StepOutcome.Done(out);
+        }
         Optional<ResourceActions> a = actionsFor(incident);
         Optional<String> wrong = a.flatMap(x -> x.stillWrong(incident));
         Instant now = clock.instant();
+        if (wrong.isPresent() && incident.status() == IncidentStatus.ESCALATED) {
+            // A person was asked to act on what no action could change: what is still wrong is theirs to put right.
+            out.put("verified", false);
+            record(incident.incidentId(), null, request.step(), ACTOR, "Re-read " + incident.resource().id()
+                    + ": " + wrong.get() + " Waiting for the person on-call was asked to act.");
+            return new StepOutcome.Done(out);
+        }
         if (wrong.isPresent()) {
             record(incident.incidentId(), null, request.step(), ACTOR, "Verification failed: " + wrong.get() + ".");
             return new StepOutcome.Failed(StepOutcome.VERIFY_FAILED, wrong.get());
@@ -380,27 +432,81 @@ public final class PlaybookWorker {
     private StepOutcome resolve(StepRequest request, Incident incident) {
         boolean dry = dryRun(request, incident);
         Instant now = clock.instant();
-        Incident resolved = update(incident.incidentId(), i -> i.next(dry ? IncidentStatus.DRY_RUN : IncidentStatus.RESOLVED,
+        boolean escalated = incident.status() == IncidentStatus.ESCALATED;
+        // An escalated incident stays in front of its person: the playbook is done, the incident is not.
+        Incident resolved = escalated
+                ? update(incident.incidentId(), i -> i.noted(new TimelineEntry(now, request.step(), ACTOR,
+                        "Playbook finished; the incident stays escalated until a person has acted.")))
+                : update(incident.incidentId(), i -> i.next(dry ? IncidentStatus.DRY_RUN : IncidentStatus.RESOLVED,
                         new TimelineEntry(now, request.step(), ACTOR, dry ? "Dry-run finished: " + wouldHave(i)
                                 : "Resolved: " + i.outcome()))
                 .withRemediation(i.revokedRules(), i.remediatedAt(), i.verifiedAt(), now));
         Optional<SlackThread> thread = request.slack();
-        if (!dry && resolved.response() == Response.AUTO && !resolved.revokedRules().isEmpty() && thread.isPresent()
+        List<AppliedFix> undoable = resolved.undoableFixes();
+        if (!dry && resolved.response() == Response.AUTO && !undoable.isEmpty() && thread.isPresent()
                 && !defaultApprovers.isEmpty()) {
             Approval undo = new Approval(ids.get(), resolved.incidentId(), ApprovalStatus.PENDING, defaultApprovers,
                     directory.slackIdsOf(resolved.actor()), now.plus(UNDO_FOR), null, null, null, null, 1,
-                    Approval.UNDO, null, null, Json.mapper().valueToTree(resolved.revokedRules()).toString());
+                    Approval.UNDO, null, null, Json.mapper().valueToTree(undoable).toString());
             approvals.create(undo);
-            SlackThread message = notifier.offerUndo(thread.get(), resolved, undo.approvalId(),
-                    "Revoked " + SecurityGroupActions.describe(resolved.revokedRules()) + " from "
-                            + resolved.resource().id() + " and verified it is gone.");
+            String done = String.join(" ", undoable.stream().map(AppliedFix::detail).toList())
+                    + (escalated ? "" : " Verified by re-reading " + resolved.resource().id() + ".");
+            SlackThread message = notifier.offerUndo(thread.get(), resolved, undo.approvalId(), done);
             approvals.posted(undo.postedAs(message.channel(), message.ts()));
-        } else {
+            record(resolved.incidentId(), null, "undo-offered", ACTOR, "Offered Undo in Slack until "
+                    + now.plus(UNDO_FOR).truncatedTo(ChronoUnit.SECONDS) + " (" + undoable.size()
+                    + (undoable.size() == 1 ? " change" : " changes") + ").");
+        } else if (!escalated) {
             thread.ifPresent(t -> notifier.reply(t, resolved.outcome()));
         }
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("status", resolved.status().name());
         return new StepOutcome.Done(out);
+    }
+
+    /**
+     * No action can safely put this right: the incident goes in front of a person — escalated, on-call told in Slack
+     * what happened and exactly what to do, and paged. Once per incident: a second step that also needs a person only
+     * adds its words to the timeline and the thread.
+     */
+    private StepOutcome needsPerson(StepRequest request, Incident incident, String whatToDo) {
+        Instant now = clock.instant();
+        boolean first = incident.status() != IncidentStatus.ESCALATED;
+        String text = "A person must act on " + incident.resource().id() + " (" + incident.priority() + "): "
+                + whatToDo;
+        update(incident.incidentId(), i -> i.next(IncidentStatus.ESCALATED, new TimelineEntry(now, request.step(),
+                ACTOR, "Escalated to a person: " + whatToDo)));
+        if (first) {
+            notifier.alert(request.slack().orElse(null), incident, text);
+            page(incident, io.portcullis.safeguard.Pager.NEEDS_PERSON, text, now);
+        } else {
+            request.slack().ifPresent(t -> notifier.reply(t, whatToDo));
+        }
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("result", "needs-person");
+        out.put("detail", whatToDo);
+        return new StepOutcome.Done(out);
+    }
+
+    /** What the person should put back, from the findings, for an incident no action here can reach. */
+    private static String whatToUndo(Incident incident) {
+        return incident.findings().stream().map(io.portcullis.rule.Finding::explanation).distinct()
+                .reduce((a, b) -> a + " " + b).orElse("Check " + incident.resource().id() + " by hand.");
+    }
+
+    /** A page about one incident; a page that cannot go out is logged, the Slack alert has been sent anyway. */
+    private void page(Incident incident, String kind, String text, Instant now) {
+        try {
+            pager.page(new io.portcullis.safeguard.Pager.Page(kind, incident.resource().account(),
+                    incident.incidentId(), text, now));
+            record(incident.incidentId(), null, "paged", ACTOR, kind + ": " + text);
+        } catch (RuntimeException e) {
+            LOG.error("Could not page on-call about incident {} ({}): {}", incident.incidentId(), kind, e.toString());
+        }
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     /** What the dry-run's remediate steps said they would do. */
@@ -459,6 +565,7 @@ public final class PlaybookWorker {
                 + " is still in place; a person must decide.";
         record(incident.incidentId(), IncidentStatus.ESCALATED, request.step(), ACTOR, text);
         notifier.alert(request.slack().orElse(null), incident, text);
+        page(incident, io.portcullis.safeguard.Pager.ESCALATED, text, clock.instant());
         return new StepOutcome.Done(Json.mapper().createObjectNode().put("escalated", true));
     }
 
@@ -476,6 +583,7 @@ public final class PlaybookWorker {
                 + " be done automatically.";
         record(incident.incidentId(), IncidentStatus.FAILED, "failed", ACTOR, text);
         notifier.alert(request.slack().orElse(null), incident, text);
+        page(incident, io.portcullis.safeguard.Pager.PLAYBOOK_FAILED, text, clock.instant());
         return new StepOutcome.Done(Json.mapper().createObjectNode().put("failed", true));
     }
 
@@ -490,10 +598,8 @@ public final class PlaybookWorker {
         if (incident.timeline().stream().anyMatch(t -> t.step().equals("undone"))) {
             return new StepOutcome.Finished("already undone");
         }
-        List<IngressRule> revoked = Json.mapper().convertValue(parse(found.get().payload()),
-                new TypeReference<List<IngressRule>>() { });
-        String detail = securityGroups.restore(incident, revoked);
         String by = found.get().decidedBy();
+        String detail = new UndoFixes(actions).run(incident, parse(found.get().payload()));
         record(incident.incidentId(), null, "undone", "slack:" + by, "Undo by " + by + ": " + detail);
         if (found.get().channel() != null) {
             notifier.reply(new SlackThread(found.get().channel(), found.get().messageTs()), "Undo by <@" + by + ">: "

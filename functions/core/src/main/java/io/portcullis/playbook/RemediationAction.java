@@ -8,52 +8,66 @@ import java.util.Optional;
 /**
  * The registered remediation actions a playbook's {@code remediate} step may name, each with the rule family it
  * serves and the IAM permissions it needs (the template grants those, and only those, to the function that runs it).
- * Every action undoes only the offending part and refuses to act when the live state no longer matches the finding.
+ * Every action undoes only the offending part and refuses to act when the live state no longer matches the finding;
+ * every change it makes can be undone (Undo, offered in Slack, puts back exactly what it changed, and only while the
+ * resource is as the fix left it), and Undo's calls are declared too.
  */
 public enum RemediationAction {
     REVOKE_INGRESS("revoke-ingress", RuleFamily.SECURITY_GROUP, true,
             "Revoke exactly the offending ingress rules, by rule id.",
-            List.of("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:RevokeSecurityGroupIngress")),
+            List.of("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:RevokeSecurityGroupIngress"),
+            List.of("ec2:AuthorizeSecurityGroupIngress")),
     RESTORE_PUBLIC_ACCESS_BLOCK("restore-public-access-block", RuleFamily.S3, true,
             "Turn the four public access block settings back on (bucket or account).",
             List.of("s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock",
-                    "s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock")),
+                    "s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"),
+            List.of()),
     REMOVE_PUBLIC_STATEMENTS("remove-public-statements", RuleFamily.S3, true,
             "Remove only the bucket-policy statements that allow anyone, keep the rest.",
-            List.of("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy")),
+            List.of("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"),
+            List.of()),
     REMOVE_PUBLIC_ACL_GRANTS("remove-public-acl-grants", RuleFamily.S3, true,
             "Remove only the AllUsers and AuthenticatedUsers grants from the bucket ACL.",
-            List.of("s3:GetBucketAcl", "s3:PutBucketAcl")),
+            List.of("s3:GetBucketAcl", "s3:PutBucketAcl"),
+            List.of()),
     DETACH_POLICY("detach-policy", RuleFamily.IAM, true,
             "Detach the admin-equivalent managed policy from the user, role or group.",
             List.of("iam:ListAttachedUserPolicies", "iam:ListAttachedRolePolicies", "iam:ListAttachedGroupPolicies",
-                    "iam:DetachUserPolicy", "iam:DetachRolePolicy", "iam:DetachGroupPolicy")),
+                    "iam:DetachUserPolicy", "iam:DetachRolePolicy", "iam:DetachGroupPolicy"),
+            List.of("iam:AttachUserPolicy", "iam:AttachRolePolicy", "iam:AttachGroupPolicy")),
     RESTORE_DEFAULT_POLICY_VERSION("restore-default-policy-version", RuleFamily.IAM, true,
             "Make the newest version that is not admin-equivalent the default again (IAM keeps no record of the"
                     + " previous default).",
-            List.of("iam:ListPolicyVersions", "iam:GetPolicyVersion", "iam:SetDefaultPolicyVersion")),
+            List.of("iam:ListPolicyVersions", "iam:GetPolicyVersion", "iam:SetDefaultPolicyVersion"),
+            List.of()),
     RESTORE_TRUST_POLICY("restore-trust-policy", RuleFamily.IAM, true,
             "Take only the offending principal (anyone, or the outside account) out of the role's trust policy.",
-            List.of("iam:GetRole", "iam:UpdateAssumeRolePolicy")),
+            List.of("iam:GetRole", "iam:UpdateAssumeRolePolicy"),
+            List.of()),
     DEACTIVATE_ACCESS_KEY("deactivate-access-key", RuleFamily.IAM, true,
             "Deactivate (not delete) the access key the finding names; refuse for the root user's keys.",
-            List.of("iam:ListAccessKeys", "iam:UpdateAccessKey")),
+            List.of("iam:ListAccessKeys", "iam:UpdateAccessKey"),
+            List.of()),
     START_LOGGING("start-logging", RuleFamily.AUDIT_LOGGING, true,
             "Start the trail logging again.",
-            List.of("cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"));
+            List.of("cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"),
+            List.of("cloudtrail:StopLogging"));
 
     private final String key;
     private final RuleFamily family;
     private final boolean runsToday;
     private final String description;
     private final List<String> permissions;
+    private final List<String> undoPermissions;
 
-    RemediationAction(String key, RuleFamily family, boolean runsToday, String description, List<String> permissions) {
+    RemediationAction(String key, RuleFamily family, boolean runsToday, String description, List<String> permissions,
+                      List<String> undoPermissions) {
         this.key = key;
         this.family = family;
         this.runsToday = runsToday;
         this.description = description;
         this.permissions = List.copyOf(permissions);
+        this.undoPermissions = List.copyOf(undoPermissions);
     }
 
     public String key() {
@@ -75,6 +89,14 @@ public enum RemediationAction {
 
     public List<String> permissions() {
         return permissions;
+    }
+
+    /**
+     * What Undo of this action calls besides {@link #permissions()} (Undo also reads the live state first, with the
+     * action's own read calls).
+     */
+    public List<String> undoPermissions() {
+        return undoPermissions;
     }
 
     public static Optional<RemediationAction> byKey(String key) {

@@ -27,4 +27,12 @@ public interface ResourceActions {
 
     /** Re-reads the live state: empty when the incident's findings are gone, else what is still wrong. */
     java.util.Optional<String> stillWrong(Incident incident);
+
+    /**
+     * Undo of one fix this made: puts back exactly what the fix changed, as the fix's {@code undo} record says, and
+     * only if the live resource is still as the fix left it (else {@link ActionResult#refused}: somebody changed it
+     * since, and putting the old state back would overwrite that). Already back as before: nothing to do. Makes only
+     * the calls of {@link RemediationAction#undoPermissions()} and the action's reads.
+     */
+    ActionResult undo(RemediationAction action, Incident incident, com.fasterxml.jackson.databind.JsonNode undo);
 }

@@ -24,9 +24,6 @@ import java.util.stream.Collectors;
  */
 public final class SecurityGroupActions implements ResourceActions {
 
-    /** What Undo needs, besides {@link RemediationAction#REVOKE_INGRESS}'s permissions. */
-    public static final List<String> UNDO_PERMISSIONS = List.of("ec2:AuthorizeSecurityGroupIngress");
-
     private final SecurityGroupInspector inspector;
     private final SecurityGroupRemediator remediator;
 
@@ -66,10 +63,17 @@ public final class SecurityGroupActions implements ResourceActions {
         if (live.isEmpty()) {
             return ActionResult.nothingToDo("Security group " + incident.resource().id() + " no longer exists.");
         }
+        if ("ModifySecurityGroupRules".equals(incident.eventName())) {
+            // Revoking a modified rule would also take away what it allowed before the change.
+            return ActionResult.needsPerson("A rule of " + incident.resource().id() + " was modified to "
+                    + describe(incident.findings().stream().flatMap(f -> f.evidence().stream()).toList())
+                    + "; put it back to what it allowed before, or revoke it if nothing needs it.");
+        }
         List<IngressRule> offending = offending(incident);
         if (offending.isEmpty()) {
-            return ActionResult.refused("The incident names no offending rule on " + incident.resource().id()
-                    + "; refusing to guess which to revoke.");
+            return ActionResult.needsPerson("The finding names no rule of " + incident.resource().id() + " (" + incident
+                    .findings().stream().map(f -> f.explanation()).findFirst().orElse("") + "); find the rules it means"
+                    + " and revoke them, Portcullis does not guess.");
         }
         List<IngressRule> present = live.get().stillPresent(offending);
         if (present.isEmpty()) {
@@ -111,18 +115,30 @@ public final class SecurityGroupActions implements ResourceActions {
                 : Optional.of(describe(left) + " is still present on " + incident.resource().id());
     }
 
-    /** Undo: authorise exactly the revoked rules again. */
-    public String restore(Incident incident, List<IngressRule> revoked) {
+    /**
+     * Undo of {@code revoke-ingress}: authorise exactly the revoked rules again (same permission and description).
+     * A rule somebody has put back since is left as it is; nothing else on the group is touched.
+     */
+    @Override
+    public ActionResult undo(RemediationAction action, Incident incident, com.fasterxml.jackson.databind.JsonNode undo) {
+        if (action != RemediationAction.REVOKE_INGRESS || undo == null || !undo.path("revoked").isArray()) {
+            return ActionResult.refused(action.key() + " made no change to security group " + incident.resource().id()
+                    + " that Undo knows how to put back.");
+        }
+        List<IngressRule> revoked = Json.mapper().convertValue(undo.path("revoked"),
+                new com.fasterxml.jackson.core.type.TypeReference<List<IngressRule>>() { });
         Optional<SecurityGroupState> live = inspector.describe(incident.resource());
         if (live.isEmpty()) {
-            throw new IllegalStateException("security group " + incident.resource().id() + " no longer exists");
+            return ActionResult.refused("Security group " + incident.resource().id() + " no longer exists, so "
+                    + describe(revoked) + " cannot be put back.");
         }
         List<IngressRule> missing = revoked.stream()
                 .filter(r -> live.get().ingress().stream().noneMatch(r::samePermissionAs)).toList();
-        if (!missing.isEmpty()) {
-            remediator.restoreIngress(incident.resource(), missing);
+        if (missing.isEmpty()) {
+            return ActionResult.nothingToDo(describe(revoked) + " is already back on " + incident.resource().id() + ".");
         }
-        return "Restored " + describe(revoked) + " on " + incident.resource().id() + ".";
+        remediator.restoreIngress(incident.resource(), missing);
+        return ActionResult.changed("Restored " + describe(revoked) + " on " + incident.resource().id() + ".");
     }
 
     static String describe(List<IngressRule> rules) {

@@ -18,8 +18,18 @@ public final class ConfigComplianceRule implements Rule {
 
     public static final String PREFIX = "config-";
 
-    /** One managed rule's meaning. */
-    public record Meaning(RuleFamily family, Severity severity, Exposure exposure, String says) {
+    /**
+     * One managed rule's meaning.
+     *
+     * @param remediateAs the finding ids whose actions put the verdict right (they judge the live resource); empty when
+     *                    only a person can
+     */
+    public record Meaning(RuleFamily family, Severity severity, Exposure exposure, String says,
+                          List<String> remediateAs) {
+
+        public Meaning {
+            remediateAs = remediateAs == null ? List.of() : List.copyOf(remediateAs);
+        }
     }
 
     private final Map<String, Meaning> meanings;
@@ -36,7 +46,11 @@ public final class ConfigComplianceRule implements Rule {
                     RuleFamily.valueOf(m.path("family").asText().toUpperCase(Locale.ROOT).replace('-', '_')),
                     Severity.valueOf(m.path("severity").asText().toUpperCase(Locale.ROOT)),
                     Exposure.valueOf(m.path("exposure").asText().toUpperCase(Locale.ROOT)),
-                    m.path("says").asText()));
+                    m.path("says").asText(),
+                    m.path("remediateAs").isArray()
+                            ? java.util.stream.StreamSupport.stream(m.path("remediateAs").spliterator(), false)
+                                    .map(JsonNode::asText).toList()
+                            : List.of()));
         });
         return new ConfigComplianceRule(out);
     }
@@ -68,8 +82,14 @@ public final class ConfigComplianceRule implements Rule {
             return List.of();
         }
         String type = change.resource().type() == null ? "resource" : change.resource().type();
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("configRule", change.eventName());
+        facts.put("complianceType", "NON_COMPLIANT");
+        if (!m.remediateAs().isEmpty()) {
+            facts.put(Finding.REMEDIATE_AS, String.join(",", m.remediateAs()));
+        }
         return List.of(Finding.of(PREFIX + change.eventName(), m.family(), m.severity(), m.exposure(), change.resource(),
-                Map.of("configRule", change.eventName(), "complianceType", "NON_COMPLIANT"),
+                facts,
                 type + " " + change.resource().id() + " " + m.says() + ", says AWS Config rule " + change.eventName()
                         + "; fix the resource, or record an exception if this is intended."));
     }

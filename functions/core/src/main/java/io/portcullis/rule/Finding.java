@@ -25,6 +25,24 @@ public record Finding(String ruleId, RuleFamily family, Severity severity, Expos
         facts = facts == null ? Map.of() : Map.copyOf(facts);
     }
 
+    /**
+     * The fact naming the finding ids whose actions remediate this one (comma-separated), for findings another source
+     * raises about the same problem (an AWS Config verdict): the actions act on them as on their own.
+     */
+    public static final String REMEDIATE_AS = "remediateAs";
+
+    /**
+     * Whether the actions written for {@code findingId} should act on this finding: it is one, or it says it is to be
+     * remediated as one ({@link #REMEDIATE_AS}).
+     */
+    public boolean remediates(String findingId) {
+        if (ruleId.equals(findingId)) {
+            return true;
+        }
+        String as = facts.get(REMEDIATE_AS);
+        return as != null && java.util.Arrays.asList(as.split(",")).contains(findingId);
+    }
+
     /** A finding whose evidence is facts rather than security-group rules. */
     public static Finding of(String ruleId, RuleFamily family, Severity severity, Exposure exposure,
                              ResourceRef resource, Map<String, String> facts, String explanation) {

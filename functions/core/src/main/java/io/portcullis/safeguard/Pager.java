@@ -3,8 +3,8 @@ package io.portcullis.safeguard;
 import java.time.Instant;
 
 /**
- * Pages on-call about Portcullis itself (not about one finding): the blast-radius breaker opened, an account's feed
- * went silent, the kill switch could not be read. In AWS a page is a message on the alert queue (subscribe your
+ * Pages on-call: about Portcullis itself (the blast-radius breaker opened, an account's feed went silent, the kill
+ * switch could not be read), and about an incident that needs a person (escalated, or its playbook failed). In AWS a page is a message on the alert queue (subscribe your
  * paging to it) and an alert in the on-call Slack channel.
  */
 @FunctionalInterface
@@ -27,6 +27,12 @@ public interface Pager {
     String SILENT_FEED = "silent-feed";
     String FEED_RESUMED = "feed-resumed";
     String KILL_SWITCH_UNREADABLE = "kill-switch-unreadable";
+    /** An incident only a person can put right (no safe automatic change, or out of Portcullis' reach). */
+    String NEEDS_PERSON = "needs-person";
+    /** Nobody decided at an approval gate in time and the protocol says escalate. */
+    String ESCALATED = "escalated";
+    /** A playbook failed (AWS refused, or retries ran out): the incident is FAILED. */
+    String PLAYBOOK_FAILED = "playbook-failed";
 
     Pager NONE = page -> { };
 }

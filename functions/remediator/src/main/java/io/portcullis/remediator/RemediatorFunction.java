@@ -9,8 +9,10 @@ import io.portcullis.aws.SafeguardSettings;
 import io.portcullis.aws.SsmKillSwitch;
 import io.portcullis.aws.SecretsManagerSlackCredentials;
 import io.portcullis.aws.SlackCredentials;
+import io.portcullis.aws.SqsAlertQueue;
 import io.portcullis.json.Json;
 import io.portcullis.playbook.ApprovalIds;
+import io.portcullis.playbook.Jurisdiction;
 import io.portcullis.playbook.PlaybookWorker;
 import io.portcullis.playbook.ResourceActions;
 import io.portcullis.playbook.SecurityGroupActions;
@@ -46,7 +48,11 @@ public final class RemediatorFunction {
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
                 notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups), others,
-                clock, settings.mode(), settings.approvers(), ApprovalIds::next);
+                clock, settings.mode(), settings.approvers(), ApprovalIds::next)
+                .withJurisdiction(new Jurisdiction(settings.accountId(), aws.region().id()));
+        if (safeguards.alertQueueUrl() != null) {
+            worker.withPager(new SqsAlertQueue(aws::sqs, safeguards.alertQueueUrl()));
+        }
         if (safeguards.killSwitchParameter() == null) {
             return worker;
         }
