@@ -159,23 +159,30 @@ class Deployment:
         return next((o["OutputValue"] for o in outputs if o["OutputKey"] == key), None)
 
     def clean_up(self, delete_stacks):
+        """What the check made. The incidents and approvals tables and the reports bucket outlive their stack
+        (DeletionPolicy Retain, as in AWS), so they go by name: CloudFormation names them after the stack."""
+        def made_here(name):
+            return any(name.lower().startswith(stack.lower() + "-") for stack in self.created_stacks)
+
         if delete_stacks:
             for stack in self.created_stacks:
                 try:
                     self.cfn.delete_stack(StackName=stack)
+                    self.cfn.get_waiter("stack_delete_complete").wait(
+                        StackName=stack, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
                 except Exception as e:
                     say(f"could not delete stack {stack}: {e}")
-            try:
-                objects = self.s3.list_objects_v2(Bucket=self.bucket).get("Contents", [])
-                for o in objects:
-                    self.s3.delete_object(Bucket=self.bucket, Key=o["Key"])
-                self.s3.delete_bucket(Bucket=self.bucket)
-            except Exception as e:
-                say(f"could not delete bucket {self.bucket}: {e}")
-        # DeletionPolicy Retain keeps two of the tables even when a stack is deleted, as in AWS.
+            for bucket in [b["Name"] for b in self.s3.list_buckets()["Buckets"]]:
+                if bucket == self.bucket or made_here(bucket):
+                    try:
+                        for o in self.s3.list_object_versions(Bucket=bucket).get("Versions", []):
+                            self.s3.delete_object(Bucket=bucket, Key=o["Key"], VersionId=o["VersionId"])
+                        self.s3.delete_bucket(Bucket=bucket)
+                    except Exception as e:
+                        say(f"could not delete bucket {bucket}: {e}")
         try:
             for table in self.dynamodb.list_tables()["TableNames"]:
-                if any(table.startswith(stack + "-") for stack in self.created_stacks):
+                if made_here(table):
                     self.dynamodb.delete_table(TableName=table)
         except Exception as e:
             say(f"could not delete the stacks' DynamoDB tables in moto: {e}")
