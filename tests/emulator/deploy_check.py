@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 from samcli.yamlhelper import yaml_parse
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
@@ -101,7 +102,7 @@ class Deployment:
         self.created_stacks.append(stack)
         self.cfn.create_stack(StackName=stack, TemplateBody=self.translate(packaged, parameters),
                               Parameters=as_parameters(parameters), Capabilities=CAPABILITIES)
-        self.wait(stack, "CREATE_COMPLETE")
+        self.wait(stack, "CREATE_COMPLETE", earlier=set())
         resources = self.cfn.describe_stack_resources(StackName=stack)["StackResources"]
         fallbacks = sorted({(e["LogicalResourceId"], e["ResourceType"]) for e in self.events(stack)
                             if FALLBACK_MARK in (e.get("ResourceStatusReason") or "")})
@@ -112,11 +113,13 @@ class Deployment:
         return resources, fallbacks
 
     def update(self, stack, packaged, parameters):
+        earlier = {e["EventId"] for e in self.events(stack)}
         self.cfn.update_stack(StackName=stack, TemplateBody=self.translate(packaged, parameters),
                               Parameters=as_parameters(parameters), Capabilities=CAPABILITIES)
-        self.wait(stack, "UPDATE_COMPLETE")
+        self.wait(stack, "UPDATE_COMPLETE", earlier)
 
-    def wait(self, stack, wanted):
+    def wait(self, stack, wanted, earlier):
+        """Until the stack settles; then it must be `wanted`, and no resource may have failed since `earlier`."""
         deadline = time.monotonic() + STACK_TIMEOUT_SECONDS
         while True:
             status = self.cfn.describe_stacks(StackName=stack)["Stacks"][0]
@@ -125,8 +128,8 @@ class Deployment:
             if time.monotonic() > deadline:
                 raise CheckFailed(f"stack {stack}: still {status['StackStatus']} after {STACK_TIMEOUT_SECONDS} s")
             time.sleep(0.5)
-        failures = [e for e in reversed(self.events(stack))
-                    if e["ResourceStatus"].endswith("_FAILED") and e["LogicalResourceId"] != stack]
+        failures = [e for e in reversed(self.events(stack)) if e["EventId"] not in earlier
+                    and e["ResourceStatus"].endswith("_FAILED") and e["LogicalResourceId"] != stack]
         if status["StackStatus"] != wanted or failures:
             # LocalStack 4.14 may report a failed update's rollback as UPDATE_COMPLETE: the events tell the truth.
             lines = [f"  {e['LogicalResourceId']} ({e['ResourceType']}): {e['ResourceStatus']}: "
@@ -140,7 +143,7 @@ class Deployment:
                 for e in page["StackEvents"]]
 
     def live(self, stack):
-        """Each function's `live` alias: the version it serves, that version's mode and description."""
+        """Each function's `live` alias: the version it serves and that version's PORTCULLIS_REMEDIATION_MODE."""
         out = {}
         for r in self.cfn.describe_stack_resources(StackName=stack)["StackResources"]:
             if r["ResourceType"] != "AWS::Lambda::Function":
@@ -149,7 +152,7 @@ class Deployment:
             version = self.lam.get_alias(FunctionName=name, Name="live")["FunctionVersion"]
             config = self.lam.get_function_configuration(FunctionName=name, Qualifier=version)
             mode = config.get("Environment", {}).get("Variables", {}).get("PORTCULLIS_REMEDIATION_MODE")
-            out[r["LogicalResourceId"]] = (version, mode, config.get("Description", ""))
+            out[r["LogicalResourceId"]] = (version, mode)
         if len(out) != len(code_uris()):
             raise CheckFailed(f"stack {stack}: {len(out)} functions, the template declares {len(code_uris())}")
         return out
@@ -172,14 +175,14 @@ class Deployment:
                         StackName=stack, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
                 except Exception as e:
                     say(f"could not delete stack {stack}: {e}")
-            for bucket in [b["Name"] for b in self.s3.list_buckets()["Buckets"]]:
-                if bucket == self.bucket or made_here(bucket):
-                    try:
+            try:
+                for bucket in [b["Name"] for b in self.s3.list_buckets()["Buckets"]]:
+                    if bucket == self.bucket or made_here(bucket):
                         for o in self.s3.list_object_versions(Bucket=bucket).get("Versions", []):
                             self.s3.delete_object(Bucket=bucket, Key=o["Key"], VersionId=o["VersionId"])
                         self.s3.delete_bucket(Bucket=bucket)
-                    except Exception as e:
-                        say(f"could not delete bucket {bucket}: {e}")
+            except Exception as e:
+                say(f"could not delete the check's buckets: {e}")
         try:
             for table in self.dynamodb.list_tables()["TableNames"]:
                 if made_here(table):
@@ -216,12 +219,12 @@ def check(deployment, run_id):
         f"fallback (no provider in LocalStack's free edition): "
         + (", ".join(f"{name} ({kind})" for name, kind in fallbacks) or "none") + f" ({timed(started)})")
     before = deployment.live(first)
-    for function, (version, mode, _) in before.items():
+    for function, (version, mode) in before.items():
         if version == "$LATEST" or mode != "dry-run":
             raise CheckFailed(f"stack {first}: {function}'s live alias serves version {version} with "
                               f"PORTCULLIS_REMEDIATION_MODE={mode}, expected a published version in dry-run")
     say("every function's live alias serves a published version in dry-run: "
-        + ", ".join(f"{f} {v}" for f, (v, _, _) in sorted(before.items())))
+        + ", ".join(f"{f} {v}" for f, (v, _) in sorted(before.items())))
 
     started = time.monotonic()
     resources, _ = deployment.create(beside, packaged, PARAMETERS)
@@ -232,8 +235,8 @@ def check(deployment, run_id):
     started = time.monotonic()
     deployment.update(first, packaged, dict(PARAMETERS, RemediationMode="enforce"))
     after = deployment.live(first)
-    for function, (version, mode, description) in after.items():
-        old_version, old_mode, _ = before[function]
+    for function, (version, mode) in after.items():
+        old_version, old_mode = before[function]
         if version == old_version or mode != "enforce":
             raise CheckFailed(f"stack {first}: RemediationMode dry-run -> enforce updated the stack, but "
                               f"{function}'s live alias serves version {version} with "
@@ -244,7 +247,7 @@ def check(deployment, run_id):
         raise CheckFailed(f"stack {first}: output RemediationModeInEffect is {in_effect} after the update")
     say(f"stack {first}: RemediationMode dry-run -> enforce and nothing else: UPDATE_COMPLETE; every live alias "
         "moved to a new version in enforce: "
-        + ", ".join(f"{f} {before[f][0]}->{v}" for f, (v, _, _) in sorted(after.items())) + f" ({timed(started)})")
+        + ", ".join(f"{f} {before[f][0]}->{v}" for f, (v, _) in sorted(after.items())) + f" ({timed(started)})")
 
 
 def main():
@@ -257,6 +260,9 @@ def main():
         check(deployment, run_id)
     except CheckFailed as e:
         say(f"FAILED: {e}")
+        return 1
+    except (BotoCoreError, ClientError) as e:
+        say(f"FAILED: LocalStack ({os.environ.get('AWS_ENDPOINT_URL')}) answered: {e}")
         return 1
     finally:
         deployment.clean_up(delete_stacks)
