@@ -88,8 +88,10 @@ start() {
   # /tmp/localstack, which it clears). Queue URLs use the path strategy, so they name 127.0.0.1 and never a
   # *.localstack.cloud host that needs DNS. CloudFormation deploys the resource types it has no provider for (the HTTP
   # API's, a paid feature) as a "fallback" and says so in their events; the deployment check allows only those.
+  # The caller's SDK endpoint variables (the test command exports moto's) are not LocalStack's to follow.
   # exec: the recorded pid is LocalStack's own, so stop ends LocalStack and not just a shell around it.
-  (cd "$STATE" && exec env GATEWAY_LISTEN="127.0.0.1:$port" LOCALSTACK_HOST="127.0.0.1:$port" SERVICES="$SERVICES" \
+  (cd "$STATE" && exec env -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_DYNAMODB -u AWS_ENDPOINT_URL_CLOUDTRAIL \
+    GATEWAY_LISTEN="127.0.0.1:$port" LOCALSTACK_HOST="127.0.0.1:$port" SERVICES="$SERVICES" \
     SQS_ENDPOINT_STRATEGY=path PERSISTENCE=0 DNS_ADDRESS=0 SKIP_SSL_CERT_DOWNLOAD=1 DISABLE_EVENTS=1 \
     CFN_IGNORE_UNSUPPORTED_RESOURCE_TYPES=1 PORTCULLIS_MOTO_URL="$moto_url" \
     LOCALSTACK_VOLUME_DIR="$STATE/volume" TMPDIR="$STATE/tmp" \
