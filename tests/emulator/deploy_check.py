@@ -150,7 +150,11 @@ class Deployment:
                 continue
             name = r["PhysicalResourceId"]
             version = self.lam.get_alias(FunctionName=name, Name="live")["FunctionVersion"]
-            config = self.lam.get_function_configuration(FunctionName=name, Qualifier=version)
+            try:
+                config = self.lam.get_function_configuration(FunctionName=name, Qualifier=version)
+            except self.lam.exceptions.ResourceNotFoundException:
+                raise CheckFailed(f"stack {stack}: {r['LogicalResourceId']}'s live alias points at version {version}, "
+                                  "which no longer exists") from None
             mode = config.get("Environment", {}).get("Variables", {}).get("PORTCULLIS_REMEDIATION_MODE")
             out[r["LogicalResourceId"]] = (version, mode)
         if len(out) != len(code_uris()):

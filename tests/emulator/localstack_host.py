@@ -13,8 +13,9 @@ documents. Everything else is LocalStack as released. See tests/emulator/LOCALST
    RuntimePolicy changes ("Update requires: Replacement" in the CloudFormation reference): it publishes a new
    version. LocalStack's schema lists only FunctionName, so it attempts an in-place update it has not implemented.
 4. AWS::Lambda::Alias updates. AWS updates an alias in place (UpdateAlias) when FunctionVersion, Description or
-   RoutingConfig changes; LocalStack has not implemented it and falls back to CreateAlias, which fails ("Alias
-   already exists"). Without it no stack update could ever move `live` to a newly published version.
+   RoutingConfig changes; LocalStack has not implemented it ("Unable to update resource type AWS::Lambda::Alias" in
+   its log), reports success and leaves the alias on the old version, which the replacement then deletes. Without it
+   no stack update could ever move `live` to a newly published version.
 5. Ref to an updated resource. A Ref returns the resource's physical id, which changes only when the resource is
    replaced; LocalStack's change sets treat a Ref to any modified resource as modified (its own TODO says "this should
    check the replacement flag"). So updating a function's environment looked like a new FunctionName to its alias
