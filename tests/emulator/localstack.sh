@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The second, independent emulator: LocalStack (localstack-core 4.14.0, the last release that runs without an auth
 # token), in host mode (no Docker), offline, on 127.0.0.1 at a free port. It serves EC2, S3, S3 Control, IAM, STS,
-# SQS, Step Functions and Secrets Manager. Its free edition cannot serve DynamoDB offline (it downloads DynamoDB
-# Local at first use) and has no CloudTrail, so those two stay on moto (tests/emulator/emulator.sh), reached through
-# the SDK's per-service variables AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_CLOUDTRAIL.
+# SQS, Step Functions, Secrets Manager and SSM for the tests, and CloudFormation, Lambda, CloudWatch Logs, EventBridge
+# and EventBridge Scheduler for the deployment check (tests/emulator/deploy_check.py). Its free edition cannot serve
+# DynamoDB offline (it downloads DynamoDB Local at first use) and has no CloudTrail, so those two stay on moto
+# (tests/emulator/emulator.sh), reached through the SDK's per-service variables AWS_ENDPOINT_URL_DYNAMODB and
+# AWS_ENDPOINT_URL_CLOUDTRAIL; LocalStack's own CloudFormation reaches DynamoDB on moto too (localstack_host.py, which
+# starts LocalStack with the few corrections it documents).
 #
 #   localstack.sh setup    create or refresh .venv-localstack from tests/emulator/localstack-requirements.txt
 #   localstack.sh start    start moto (unless running) and LocalStack, wait until both answer, write .localstack/env
@@ -20,8 +23,9 @@ VENV="$ROOT/.venv-localstack"
 STATE="$ROOT/.localstack"
 REQUIREMENTS="$ROOT/tests/emulator/localstack-requirements.txt"
 MOTO="$ROOT/tests/emulator/emulator.sh"
-# What LocalStack serves here: every service Portcullis calls except DynamoDB and CloudTrail (see above).
-SERVICES=ec2,s3,s3control,iam,sts,sqs,stepfunctions,secretsmanager,ssm
+# What LocalStack serves here: every service Portcullis calls except DynamoDB and CloudTrail (see above), and what
+# creating the stack needs besides.
+SERVICES=ec2,s3,s3control,iam,sts,sqs,stepfunctions,secretsmanager,ssm,cloudformation,lambda,logs,events,scheduler
 # The account the sample events describe and moto keeps everything in; LocalStack takes a 12-digit access key id
 # as the account (with "testing" it would use 000000000000).
 ACCOUNT=123456789012
@@ -78,15 +82,20 @@ start() {
   moto_url=$(cat "$ROOT/.emulator/endpoint")
   port=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
   url="http://127.0.0.1:$port"
-  # Host mode is `python -m localstack.runtime.main` (what `localstack start --host` runs). Offline: no DNS server
-  # (it would bind port 53), no certificate download, no analytics; nothing kept between runs; its temporary files
-  # under .localstack (TMPDIR, deprecated but still honoured, keeps it out of /tmp/localstack, which it clears).
-  # Queue URLs use the path strategy, so they name 127.0.0.1 and never a *.localstack.cloud host that needs DNS.
+  # Host mode is `python -m localstack.runtime.main` (what `localstack start --host` runs), here through
+  # localstack_host.py. Offline: no DNS server (it would bind port 53), no certificate download, no analytics; nothing
+  # kept between runs; its temporary files under .localstack (TMPDIR, deprecated but still honoured, keeps it out of
+  # /tmp/localstack, which it clears). Queue URLs use the path strategy, so they name 127.0.0.1 and never a
+  # *.localstack.cloud host that needs DNS. CloudFormation deploys the resource types it has no provider for (the HTTP
+  # API's, a paid feature) as a "fallback" and says so in their events; the deployment check allows only those.
+  # The caller's SDK endpoint variables (the test command exports moto's) are not LocalStack's to follow.
   # exec: the recorded pid is LocalStack's own, so stop ends LocalStack and not just a shell around it.
-  (cd "$STATE" && exec env GATEWAY_LISTEN="127.0.0.1:$port" LOCALSTACK_HOST="127.0.0.1:$port" SERVICES="$SERVICES" \
+  (cd "$STATE" && exec env -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_DYNAMODB -u AWS_ENDPOINT_URL_CLOUDTRAIL \
+    GATEWAY_LISTEN="127.0.0.1:$port" LOCALSTACK_HOST="127.0.0.1:$port" SERVICES="$SERVICES" \
     SQS_ENDPOINT_STRATEGY=path PERSISTENCE=0 DNS_ADDRESS=0 SKIP_SSL_CERT_DOWNLOAD=1 DISABLE_EVENTS=1 \
+    CFN_IGNORE_UNSUPPORTED_RESOURCE_TYPES=1 PORTCULLIS_MOTO_URL="$moto_url" \
     LOCALSTACK_VOLUME_DIR="$STATE/volume" TMPDIR="$STATE/tmp" \
-    nohup "$VENV/bin/python" -m localstack.runtime.main) >"$STATE/localstack.log" 2>&1 &
+    nohup "$VENV/bin/python" "$ROOT/tests/emulator/localstack_host.py") >"$STATE/localstack.log" 2>&1 &
   echo $! > "$STATE/pid"
   for _ in $(seq 1 300); do
     if grep -q '^Ready\.' "$STATE/localstack.log" 2>/dev/null; then
