@@ -362,12 +362,17 @@ class PlaybookIT {
     // --- out of the box: a deployment with no approver says so at the gate, it does not wait there ---
 
     @Test
-    void withNoApproverConfiguredTheGateFailsItsIncidentLoudlyAndSaysWhatToSet() {
-        runtime = LocalRuntime.deploy(LocalRuntime.repositoryRoot(), setup, RemediationMode.ENFORCE, Clock.systemUTC(),
-                Clock.systemUTC(), env -> {
-                    env.remove(io.portcullis.aws.FunctionSettings.APPROVER_GROUP);
-                    env.remove(io.portcullis.aws.FunctionSettings.APPROVERS);
-                });
+    void withNoApproverConfiguredTheGateFailsItsIncidentLoudlyAndSaysWhatToSet() throws Exception {
+        try (JsonLogCapture logs = new JsonLogCapture()) {
+            runtime = LocalRuntime.deploy(LocalRuntime.repositoryRoot(), setup, RemediationMode.ENFORCE,
+                    Clock.systemUTC(), Clock.systemUTC(), env -> {
+                        env.remove(io.portcullis.aws.FunctionSettings.APPROVER_GROUP);
+                        env.remove(io.portcullis.aws.FunctionSettings.APPROVERS);
+                    });
+            // The worker's first start says it, naming what to set.
+            assertThat(logs.warnings()).anySatisfy(m -> assertThat(m).startsWith("No approval gate can be answered")
+                    .contains("SlackApproverGroup").contains("PORTCULLIS_APPROVER_GROUP"));
+        }
         String bucket = publicPolicyBucket();
         String incidentId = detect(policyEvent(bucket));
 

@@ -38,6 +38,8 @@ public final class PlaybookCompiler {
     public static final List<String> TRANSIENT = List.of("Portcullis.Transient", "States.Timeout",
             "SQS.SdkClientException", "SQS.AmazonSQSException", "SQS.SqsException");
     public static final String REJECTED = "Portcullis.Rejected";
+    /** The worker step that works out a scheduled fix's gate (see {@link #untilWindow}). */
+    public static final String APPROVAL_WINDOW = "approval-window";
     public static final int STEP_TIMEOUT_SECONDS = 300;
     public static final int STEP_HEARTBEAT_SECONDS = 120;
 
@@ -288,9 +290,6 @@ public final class PlaybookCompiler {
                 .put("Next", next);
         inAdvance.put("Default", step.name());
     }
-
-    /** The worker step that works out a scheduled fix's gate (see {@link #untilWindow}). */
-    public static final String APPROVAL_WINDOW = "approval-window";
 
     private static ObjectNode windowJson(Window window) {
         ObjectNode w = Json.mapper().createObjectNode();
