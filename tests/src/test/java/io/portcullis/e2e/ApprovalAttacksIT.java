@@ -64,7 +64,10 @@ class ApprovalAttacksIT {
         /** A second gate in the same deployment, on a group of its own. */
         Gate(LocalPortcullis p, io.portcullis.local.Sandbox group) {
             this.p = p;
-            p.runtime.slack().user("dana@example.com", "U0DANA").userGroup("S0PLATFORMONCALL", List.of("U0DANA"));
+            // Dana is on call: the deployment's approver group holds her besides the usual approvers.
+            p.runtime.slack().user("dana@example.com", "U0DANA").userGroup(LocalRuntime.APPROVER_GROUP,
+                    java.util.stream.Stream.concat(LocalRuntime.APPROVERS.stream(), java.util.stream.Stream.of("U0DANA"))
+                            .toList());
             ObjectNode event = group == null ? p.applied(CLI_RDP)
                     : io.portcullis.local.EventReplay.applyIngress(p.runtime.ec2(), io.portcullis.local.EventReplay
                             .retarget(io.portcullis.local.EventReplay.load(p.root.resolve("events").resolve(CLI_RDP)),

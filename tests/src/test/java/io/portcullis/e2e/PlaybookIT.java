@@ -231,15 +231,10 @@ class PlaybookIT {
         assertThat(late.getStatusCode()).isEqualTo(409);
     }
 
-    // --- (e) P3: the fix waits for the low-tide window ---
+    // --- (e) P3: on-call is asked at once; approved, the fix waits for the low-tide window ---
 
-    @Test
-    void aP3FixWaitsForTheLowTideWindow() {
-        // The worker's clock reads Tuesday 01:59:50 in London: the s3-exposure window (TUE-THU 02:00-04:00
-        // Europe/London) opens ten seconds from now, a few seconds after the playbook reaches WaitForLowTide.
-        Instant windowOpens = Instant.parse("2026-12-01T02:00:00Z");
-        Clock worker = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), windowOpens.minusSeconds(10)));
-        deploy(worker);
+    /** The event of a staging bucket whose public access block was weakened from the console: P3 (row 7). */
+    ObjectNode weakenedBucketEvent() {
         String bucket = "portcullis-p3-" + UUID.randomUUID().toString().substring(0, 8);
         s3.createBucket(b -> b.bucket(bucket));
         tag(bucket, "staging");
@@ -248,22 +243,149 @@ class PlaybookIT {
         ObjectNode event = EventReplay.load(LocalRuntime.repositoryRoot().resolve(
                 "events/cloudtrail/s3-put-public-access-block-weakened-console.json"));
         aimAt(event, bucket);
-        String incidentId = detect(event);
+        lastBucket = bucket;
+        return event;
+    }
+
+    String lastBucket;
+
+    /** A clock that runs at the real pace from a moment a test sets once the deployment is up (that takes a while). */
+    static final class SetClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        /** From now on, {@link #instant()} reads {@code moment}, and runs on from there. */
+        SetClock readingNow(Instant moment) {
+            offset = Duration.between(Instant.now(), moment);
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void aP3IsAskedAtOnceAndOnceApprovedIsFixedWhenTheWindowOpens() {
+        // The worker's clock reads Tuesday 01:59:35 in London: the s3-exposure window (TUE-THU 02:00-04:00
+        // Europe/London) opens 25 seconds from now, sooner than the row's hour of notice, so the approval stays open
+        // until Wednesday's opening; approved before Tuesday's, the fix runs at Tuesday's. The Slack endpoint keeps
+        // the same time, so the click is on time for the approval.
+        Instant windowOpens = Instant.parse("2026-12-01T02:00:00Z");
+        SetClock worker = new SetClock();
+        runtime = LocalRuntime.deploy(LocalRuntime.repositoryRoot(), setup, RemediationMode.ENFORCE, worker, worker);
+        worker.readingNow(windowOpens.minusSeconds(25));
+        String incidentId = detect(weakenedBucketEvent());
         assertThat(runtime.incident(incidentId).orElseThrow().priority()).isEqualTo(Priority.P3);
 
+        LocalRuntime.Execution waiting = runtime.runPlaybook(incidentId);
+
+        assertThat(waiting.states()).containsSubsequence("NotifyOnCall", "AwaitApproval.UntilWindow", "AwaitApproval")
+                .doesNotContain("WaitForLowTide", "RestorePublicAccessBlock");
+        assertThat(runtime.incident(incidentId).orElseThrow().status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
+        LocalSlack.Request ask = approvalMessage();
+        assertThat(runtime.slack().messages()).anySatisfy(m -> assertThat(m.text())
+                .contains("open until the window opens at 2026-12-02T02:00:00Z").contains("escalate"));
+
+        APIGatewayV2HTTPResponse answer = runtime.click(SlackClicks.click(APPROVER,
+                SlackClicks.button(ask, "approval:", "approve"), null), worker.instant());
         LocalRuntime.Execution done = runtime.runPlaybook(incidentId, Duration.ofSeconds(60));
 
+        assertThat(answer.getStatusCode()).isEqualTo(200);
         assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(done.states()).containsSubsequence("WaitForLowTide", "WaitForLowTide.Sleep",
-                "RestorePublicAccessBlock", "Verify", "Resolve").doesNotContain("AwaitApproval");
+        assertThat(done.states()).containsSubsequence("AwaitApproval", "WaitForLowTide", "WaitForLowTide.Sleep",
+                "RestorePublicAccessBlock", "Verify", "Resolve");
         assertThat(secondsWaited(done, "WaitForLowTide.Sleep")).isGreaterThanOrEqualTo(2);
-        var block = s3.getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration();
+        var block = s3.getPublicAccessBlock(r -> r.bucket(lastBucket)).publicAccessBlockConfiguration();
         assertThat(List.of(block.blockPublicAcls(), block.ignorePublicAcls(), block.blockPublicPolicy(),
                 block.restrictPublicBuckets())).containsOnly(true);
         Incident incident = runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.timeline()).extracting(t -> t.step()).containsSubsequence("AwaitApproval.UntilWindow",
+                "AwaitApproval", "approved", "WaitForLowTide", "RestorePublicAccessBlock");
         assertThat(incident.timeline()).anySatisfy(t -> assertThat(t.detail())
                 .contains("remediation at 2026-12-01T02:00:00Z"));
         assertThat(incident.remediatedAt()).isAfterOrEqualTo(windowOpens);
+        assertThat(incident.status()).isEqualTo(IncidentStatus.RESOLVED);
+    }
+
+    @Test
+    void aP3NobodyApprovedByTheWindowsOpeningIsEscalatedAndNothingChanges() {
+        // The detector of this deployment starts no S3 playbook: the test starts it with the row's terms but a
+        // one-second notice, so the approval closes at the opening ten seconds from the worker's now.
+        Instant windowOpens = Instant.parse("2026-12-01T02:00:00Z");
+        SetClock worker = new SetClock();
+        runtime = LocalRuntime.deploy(LocalRuntime.repositoryRoot(), setup, RemediationMode.ENFORCE, worker,
+                Clock.systemUTC(), env -> env.put(io.portcullis.aws.FunctionSettings.PLAYBOOKS,
+                        String.join(",", java.util.Arrays.stream(env.get(io.portcullis.aws.FunctionSettings.PLAYBOOKS)
+                                .split(",")).filter(p -> !p.startsWith("s3=")).toList())));
+        worker.readingNow(windowOpens.minusSeconds(10));
+        JsonNode detected = runtime.invokeDetector(weakenedBucketEvent());
+        String incidentId = detected.path("incidentId").asText();
+        Incident incident = runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.response()).isEqualTo(io.portcullis.protocol.Response.SCHEDULED);
+        ObjectNode input = PlaybookInput.of(incident, null, io.portcullis.protocol.TimeoutAction.ESCALATE, false,
+                Duration.ofSeconds(1));
+        String arn = runtime.startPlaybook(incidentId, incidentId, input);
+
+        LocalRuntime.Execution waiting = runtime.runExecution(arn, incidentId, Duration.ofSeconds(30));
+        assertThat(waiting.states()).endsWith("AwaitApproval");
+        assertThat(runtime.incident(incidentId).orElseThrow().timeline()).anySatisfy(t -> assertThat(t.detail())
+                .contains("open until the window opens at 2026-12-01T02:00:00Z"));
+        // The gate returns at once while it waits: wait for its time-out, a few seconds away.
+        LocalRuntime.Execution done = waiting;
+        for (Instant until = Instant.now().plusSeconds(45); done.status() == ExecutionStatus.RUNNING
+                && Instant.now().isBefore(until); ) {
+            sleepMillis(500);
+            done = runtime.runExecution(arn, incidentId, Duration.ofSeconds(5));
+        }
+
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(done.states()).containsSubsequence("AwaitApproval.UntilWindow", "AwaitApproval",
+                "AwaitApproval.TimedOut", "AwaitApproval.OnTimeout", "AwaitApproval.Escalate")
+                .doesNotContain("WaitForLowTide", "RestorePublicAccessBlock");
+        assertThat(s3.getPublicAccessBlock(r -> r.bucket(lastBucket)).publicAccessBlockConfiguration()
+                .blockPublicPolicy()).as("nothing changed").isFalse();
+        assertThat(runtime.incident(incidentId).orElseThrow().status()).isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(runtime.slack().updates()).anySatisfy(u -> assertThat(u.blocks().toString()).contains("Timed out"));
+    }
+
+    // --- out of the box: a deployment with no approver says so at the gate, it does not wait there ---
+
+    @Test
+    void withNoApproverConfiguredTheGateFailsItsIncidentLoudlyAndSaysWhatToSet() throws Exception {
+        try (JsonLogCapture logs = new JsonLogCapture()) {
+            runtime = LocalRuntime.deploy(LocalRuntime.repositoryRoot(), setup, RemediationMode.ENFORCE,
+                    Clock.systemUTC(), Clock.systemUTC(), env -> {
+                        env.remove(io.portcullis.aws.FunctionSettings.APPROVER_GROUP);
+                        env.remove(io.portcullis.aws.FunctionSettings.APPROVERS);
+                    });
+            // The worker's first start says it, naming what to set.
+            assertThat(logs.warnings()).anySatisfy(m -> assertThat(m).startsWith("No approval gate can be answered")
+                    .contains("SlackApproverGroup").contains("PORTCULLIS_APPROVER_GROUP"));
+        }
+        String bucket = publicPolicyBucket();
+        String incidentId = detect(policyEvent(bucket));
+
+        LocalRuntime.Execution done = runtime.runPlaybook(incidentId);
+
+        assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(done.states()).containsSubsequence("AwaitApproval", "MarkFailed", "Failed");
+        assertThat(runtime.incident(incidentId).orElseThrow().status()).isEqualTo(IncidentStatus.FAILED);
+        assertThat(runtime.slack().messages()).anySatisfy(m -> assertThat(m.blocks().toString() + m.text())
+                .contains("no approver is configured").contains("SlackApproverGroup").contains("SlackApprovers"));
+        assertThat(runtime.slack().messages()).noneSatisfy(m -> assertThat(m.block("actions", "approval:").isMissingNode())
+                .isFalse());
+        assertThat(policy(bucket)).contains("PublicRead");
     }
 
     // --- security of the interaction endpoint ---
@@ -271,7 +393,10 @@ class PlaybookIT {
     @Test
     void forgedStaleReplayedUnknownSelfAndCrossIncidentClicksAreRefusedAndChangeNothing() {
         deploy();
-        runtime.slack().user("dana@example.com", "U0DANA").userGroup("S0PLATFORMONCALL", List.of("U0DANA", "U0BOB"));
+        // Dana is on call too: the deployment's approver group holds her.
+        runtime.slack().user("dana@example.com", "U0DANA").userGroup(LocalRuntime.APPROVER_GROUP,
+                java.util.stream.Stream.concat(LocalRuntime.APPROVERS.stream(), java.util.stream.Stream.of("U0DANA",
+                        "U0BOB")).toList());
         String first = publicPolicyBucket();
         String second = publicPolicyBucket();
         ObjectNode danasChange = policyEvent(first);
@@ -382,6 +507,15 @@ class PlaybookIT {
     LocalSlack.Request approvalMessage(String incidentId) {
         return runtime.slack().messages().stream()
                 .filter(m -> !m.block("actions", "approval:" + incidentId).isMissingNode()).findFirst().orElseThrow();
+    }
+
+    static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static byte[] bytes(String s) {

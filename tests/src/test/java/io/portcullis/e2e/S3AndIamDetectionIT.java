@@ -59,7 +59,7 @@ class S3AndIamDetectionIT {
     }
 
     @Test
-    void aProductionRoleOpenedToAnyoneIsP1AndWaitsForOnCall() {
+    void aProductionRoleOpenedToAnyoneIsP1AndItsTrustIsRestoredAtOnce() {
         LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
         String role = "data-export-" + UUID.randomUUID().toString().substring(0, 8);
         IamClient iam = p.runtimeIam();
@@ -67,7 +67,11 @@ class S3AndIamDetectionIT {
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}")
                 .tags(t -> t.key("environment").value("production")));
         ObjectNode event = event(p, "cloudtrail/iam-update-assume-role-policy-anyone-console.json");
-        ((ObjectNode) event.path("detail").path("requestParameters")).put("roleName", role);
+        // Anyone added beside the service that uses the role: the fix takes out anyone and keeps the service.
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("roleName", role).put("policyDocument",
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+                        + "\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"},{\"Effect\":\"Allow\","
+                        + "\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\"}]}");
         iam.updateAssumeRolePolicy(r -> r.roleName(role)
                 .policyDocument(event.path("detail").path("requestParameters").path("policyDocument").asText()));
 
@@ -77,12 +81,18 @@ class S3AndIamDetectionIT {
         assertThat(incident.environment()).isEqualTo("production");
         assertThat(incident.priority()).isEqualTo(Priority.P1);
         assertThat(incident.findings()).singleElement().satisfies(f -> assertThat(f.ruleId()).isEqualTo("iam-trust-anyone"));
-        // Its playbook starts; the IAM playbook asks on-call before touching a role, even for P1.
-        assertThat(answer.path("playbookStarted").asBoolean()).isTrue();
-        assertThat(p.runtime.runPlaybook(incident.incidentId()).states()).endsWith("AwaitApproval");
-        assertThat(p.runtime.incident(incident.incidentId()).orElseThrow().status())
-                .isEqualTo(io.portcullis.incident.IncidentStatus.AWAITING_APPROVAL);
         assertThat(p.calls.count("ListRoleTags")).isEqualTo(1);
+        // P1 is automatic for IAM as for every family: the trust policy is fixed at once, then on-call is told.
+        assertThat(answer.path("playbookStarted").asBoolean()).isTrue();
+        io.portcullis.local.LocalRuntime.Execution execution = p.runtime.runPlaybook(incident.incidentId());
+        assertThat(execution.status()).isEqualTo(software.amazon.awssdk.services.sfn.model.ExecutionStatus.SUCCEEDED);
+        assertThat(execution.states()).containsSubsequence("Snapshot", "RestoreTrustPolicy", "Verify", "NotifyContained",
+                "Resolve").doesNotContain("AwaitApproval", "NotifyOnCall", "WaitForLowTide");
+        assertThat(p.runtime.incident(incident.incidentId()).orElseThrow().status())
+                .isEqualTo(io.portcullis.incident.IncidentStatus.RESOLVED);
+        String trust = java.net.URLDecoder.decode(iam.getRole(r -> r.roleName(role)).role().assumeRolePolicyDocument(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(trust).contains("lambda.amazonaws.com").doesNotContain("\"*\"");
     }
 
     @Test

@@ -136,6 +136,50 @@ class TemplateTest {
         assertThat(ttl.path("AttributeName").asText()).isEqualTo(io.portcullis.aws.DynamoDbIncidentStore.EXPIRES_AT);
     }
 
+    /**
+     * With the default parameters no approval gate could be answered: the stack refuses to deploy, in words, until
+     * SlackApproverGroup or SlackApprovers is set, and the worker reads both.
+     */
+    @Test
+    void aStackNobodyCouldApproveInIsRefusedAtDeploy() {
+        JsonNode rule = template.path("Rules").path("SomeoneCanApprove").path("Assertions").get(0);
+        JsonNode parameters = template.path("Parameters");
+        Map<String, String> defaults = Map.of("SlackApprovers", parameters.path("SlackApprovers").path("Default").asText(),
+                "SlackApproverGroup", parameters.path("SlackApproverGroup").path("Default").asText());
+
+        assertThat(holds(rule.path("Assert"), defaults)).as("the defaults deploy").isFalse();
+        assertThat(holds(rule.path("Assert"), Map.of("SlackApprovers", "", "SlackApproverGroup", "S0ONCALL"))).isTrue();
+        assertThat(holds(rule.path("Assert"), Map.of("SlackApprovers", "U0ALICE", "SlackApproverGroup", ""))).isTrue();
+        assertThat(rule.path("AssertDescription").asText()).contains("Set SlackApproverGroup").contains("SlackApprovers");
+        JsonNode worker = resources.path("RemediatorFunction").path("Properties").path("Environment").path("Variables");
+        assertThat(worker.path("PORTCULLIS_APPROVERS").asText()).isEqualTo("SlackApprovers");
+        assertThat(worker.path("PORTCULLIS_APPROVER_GROUP").asText()).isEqualTo("SlackApproverGroup");
+    }
+
+    /** Evaluates a rule assertion written in long form (Fn::Or, Fn::Not, Fn::Equals, Ref) for parameter values. */
+    static boolean holds(JsonNode condition, Map<String, String> parameters) {
+        if (condition.has("Fn::Or")) {
+            for (JsonNode c : condition.path("Fn::Or")) {
+                if (holds(c, parameters)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (condition.has("Fn::Not")) {
+            return !holds(condition.path("Fn::Not").get(0), parameters);
+        }
+        if (condition.has("Fn::Equals")) {
+            return value(condition.path("Fn::Equals").get(0), parameters)
+                    .equals(value(condition.path("Fn::Equals").get(1), parameters));
+        }
+        throw new AssertionError("a rule function this test does not evaluate: " + condition);
+    }
+
+    private static String value(JsonNode node, Map<String, String> parameters) {
+        return node.has("Ref") ? parameters.get(node.path("Ref").asText()) : node.asText();
+    }
+
     @Test
     void remediationModeDefaultsToDryRun() {
         JsonNode mode = template.path("Parameters").path("RemediationMode");

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector, remediator) default any
  * PORTCULLIS_SLACK_SECRET_ID        Secrets Manager secret: {"botToken","signingSecret"} (remediator, interaction)
  * PORTCULLIS_SLACK_CHANNEL          the on-call channel id (C…)               (remediator)           required
- * PORTCULLIS_APPROVERS              Slack user ids who may approve and Undo   (remediator)           default none
+ * PORTCULLIS_APPROVERS              Slack user ids who may approve and Undo   (remediator)           \ one of the two;
+ * PORTCULLIS_APPROVER_GROUP         Slack user group whose members may, too   (remediator)           / see approvers()
  * PORTCULLIS_SLACK_API_URL          Slack Web API prefix (tests only)         (remediator, interaction, report) default Slack
  * PORTCULLIS_REPORT_BUCKET          the private bucket reports are written to (report)        required
  * PORTCULLIS_REPORT_TIME_ZONE       the time zone a report's week is in       (report)               default UTC
@@ -40,8 +41,8 @@ import java.util.stream.Collectors;
 public record FunctionSettings(String incidentsTable, String approvalsTable, Map<String, String> playbooks,
                                String stepQueueUrl, RemediationMode mode, Set<String> ownRoleArns,
                                Set<String> iacRoleArns, String accountId, String slackSecretId, String slackChannel,
-                               Set<String> approvers, String slackApiUrl, String reportBucket,
-                               String reportTimeZone) {
+                               Set<String> approvers, String approverGroup, String slackApiUrl,
+                               String reportBucket, String reportTimeZone) {
 
     public static final String INCIDENTS_TABLE = "PORTCULLIS_INCIDENTS_TABLE";
     public static final String APPROVALS_TABLE = "PORTCULLIS_APPROVALS_TABLE";
@@ -50,6 +51,7 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
     public static final String SLACK_SECRET_ID = "PORTCULLIS_SLACK_SECRET_ID";
     public static final String SLACK_CHANNEL = "PORTCULLIS_SLACK_CHANNEL";
     public static final String APPROVERS = "PORTCULLIS_APPROVERS";
+    public static final String APPROVER_GROUP = "PORTCULLIS_APPROVER_GROUP";
     public static final String SLACK_API_URL = "PORTCULLIS_SLACK_API_URL";
     public static final String REPORT_BUCKET = "PORTCULLIS_REPORT_BUCKET";
     public static final String REPORT_TIME_ZONE = "PORTCULLIS_REPORT_TIME_ZONE";
@@ -68,8 +70,37 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
         }
         return new FunctionSettings(env.get(INCIDENTS_TABLE), env.get(APPROVALS_TABLE), playbooks(env.get(PLAYBOOKS)),
                 env.get(STEP_QUEUE_URL), parsed, list(env.get(OWN_ROLE_ARNS)), list(env.get(IAC_ROLE_ARNS)),
-                env.get(ACCOUNT_ID), env.get(SLACK_SECRET_ID), env.get(SLACK_CHANNEL), list(env.get(APPROVERS)),
-                env.get(SLACK_API_URL), env.get(REPORT_BUCKET), env.get(REPORT_TIME_ZONE));
+                env.get(ACCOUNT_ID), env.get(SLACK_SECRET_ID), env.get(SLACK_CHANNEL), slackIds(env, APPROVERS, "[UW]",
+                "Slack user ids (U…), comma-separated"), group(env), env.get(SLACK_API_URL), env.get(REPORT_BUCKET),
+                env.get(REPORT_TIME_ZONE));
+    }
+
+    /**
+     * Who may approve any gate and use Undo. Neither set means no gate can ever be answered; the remediator still
+     * starts (automatic containment needs no approver) and says so, and every gate fails loudly: see README.
+     */
+    public io.portcullis.playbook.Approvers deploymentApprovers() {
+        return new io.portcullis.playbook.Approvers(approvers, approverGroup);
+    }
+
+    private static String group(Map<String, String> env) {
+        Set<String> ids = slackIds(env, APPROVER_GROUP, "S", "one Slack user group id (S…)");
+        if (ids.size() > 1) {
+            throw new IllegalStateException(APPROVER_GROUP + ": '" + env.get(APPROVER_GROUP)
+                    + "' names more than one group; set one Slack user group id (S…)");
+        }
+        return ids.stream().findFirst().orElse(null);
+    }
+
+    /** A typo here would make nobody an approver without a word, so a value that is not a Slack id is refused. */
+    private static Set<String> slackIds(Map<String, String> env, String name, String prefix, String what) {
+        Set<String> ids = list(env.get(name));
+        for (String id : ids) {
+            if (!id.matches(prefix + "[A-Z0-9]{2,}")) {
+                throw new IllegalStateException(name + ": '" + id + "' is not a Slack id; set it to " + what);
+            }
+        }
+        return ids;
     }
 
     /** The table name, or an error naming the variable to set. */

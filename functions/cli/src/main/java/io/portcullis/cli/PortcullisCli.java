@@ -6,9 +6,11 @@ import io.portcullis.local.LocalRuntime;
 import io.portcullis.local.scenario.ScenarioRun;
 import io.portcullis.policy.PolicyFiles;
 import io.portcullis.protocol.Accounts;
+import io.portcullis.validation.DeploymentChecks;
 import io.portcullis.validation.PolicyValidator;
 import io.portcullis.validation.Problem;
 import java.util.List;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -86,18 +88,25 @@ public final class PortcullisCli implements Runnable {
     }
 
     @Command(name = "validate", description = "Check policy files (rules, protocol, accounts, exceptions) and "
-            + "playbooks against their schemas and cross-references; "
+            + "playbooks against their schemas and cross-references, every playbook against the protocol, and the "
+            + "deployment's approvers (samconfig.toml); "
             + "print every problem with file, line and field; exit 1 if there is any.")
     static final class ValidateCommand implements Callable<Integer> {
 
         @Parameters(arity = "0..1", paramLabel = "DIR",
-                description = "A policy folder or a playbooks folder (default: functions/policy and playbooks).")
+                description = "A policy folder or a playbooks folder (default: functions/policy and playbooks, and "
+                        + "the deployment).")
         Path dir;
+
+        @Option(names = "--config-file", paramLabel = "FILE", description = "The samconfig.toml sam deploy uses "
+                + "(default: the repository's, when there is one and no DIR is given).")
+        Path samconfig;
 
         @Override
         public Integer call() {
+            Path root = LocalRuntime.repositoryRoot();
             List<Path> folders = dir != null ? List.of(dir) : List.of(
-                    LocalRuntime.repositoryRoot().resolve("functions/policy"), LocalRuntime.repositoryRoot().resolve("playbooks"));
+                    root.resolve("functions/policy"), root.resolve("playbooks"));
             int total = 0;
             for (Path folder : folders) {
                 List<Problem> problems = new PolicyValidator().validateDirectory(folder);
@@ -105,6 +114,18 @@ public final class PortcullisCli implements Runnable {
                 System.out.println(folder + (problems.isEmpty() ? ": valid"
                         : ": " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")));
                 total += problems.size();
+            }
+            if (dir == null || samconfig != null) {
+                Path config = samconfig != null ? samconfig : root.resolve("samconfig.toml");
+                DeploymentChecks.Result deployment = DeploymentChecks.check(root.resolve("template.yaml"), config);
+                deployment.problems().forEach(p -> System.out.println(p));
+                deployment.notes().forEach(n -> System.out.println("note: " + n));
+                if (Files.isRegularFile(config)) {
+                    System.out.println(config + (deployment.problems().isEmpty() ? ": approvers set"
+                            : ": " + deployment.problems().size() + " problem"
+                            + (deployment.problems().size() == 1 ? "" : "s")));
+                }
+                total += deployment.problems().size();
             }
             return total == 0 ? 0 : 1;
         }
@@ -153,7 +174,16 @@ public final class PortcullisCli implements Runnable {
 
         @Override
         public Integer call() {
-            List<String> stale = CompiledPlaybooks.sync(LocalRuntime.repositoryRoot().resolve("playbooks"), !check);
+            // A playbook that cannot honour the protocol (or is otherwise invalid) is not compiled.
+            Path playbooks = LocalRuntime.repositoryRoot().resolve("playbooks");
+            List<Problem> problems = new PolicyValidator().validateDirectory(playbooks);
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> System.out.println(p));
+                System.out.println(playbooks + ": " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
+                        + "; nothing compiled");
+                return 1;
+            }
+            List<String> stale = CompiledPlaybooks.sync(playbooks, !check);
             stale.forEach(f -> System.out.println((check ? "stale: " : "wrote: ") + f));
             if (check && !stale.isEmpty()) {
                 System.out.println("Run ./portcullis compile and commit the result.");

@@ -62,7 +62,11 @@ public final class LocalRuntime implements AutoCloseable {
     public static final String SLACK_BOT_TOKEN = "xoxb-local-fake-token";
     public static final String SLACK_SIGNING_SECRET = "local-fake-signing-secret";
     public static final String SLACK_CHANNEL = "C0LOCALONCALL";
-    /** The on-call approvers of the local deployment. */
+    /**
+     * The local deployment's approvers: the members of its on-call user group, the only approver setting it makes
+     * (SlackApproverGroup; SlackApprovers stays empty), as the local Slack answers {@code usergroups.users.list}.
+     */
+    public static final String APPROVER_GROUP = "S0LOCALONCALL";
     public static final List<String> APPROVERS = List.of("U0ONCALL1", "U0ONCALL2");
 
     private final AwsConnection aws;
@@ -137,12 +141,12 @@ public final class LocalRuntime implements AutoCloseable {
                     .put("signingSecret", SLACK_SIGNING_SECRET).toString();
             secretArn = secrets.createSecret(r -> r.name("portcullis-slack-" + suffix).secretString(value)).arn();
         }
-        LocalSlack slack = LocalSlack.start(SLACK_BOT_TOKEN);
+        LocalSlack slack = LocalSlack.start(SLACK_BOT_TOKEN).userGroup(APPROVER_GROUP, APPROVERS);
         Map<String, String> env = detectorEnvironment(deployment, mode);
         env.put(FunctionSettings.APPROVALS_TABLE, deployment.approvalsTable());
         env.put(FunctionSettings.SLACK_SECRET_ID, secretArn);
         env.put(FunctionSettings.SLACK_CHANNEL, SLACK_CHANNEL);
-        env.put(FunctionSettings.APPROVERS, String.join(",", APPROVERS));
+        env.put(FunctionSettings.APPROVER_GROUP, APPROVER_GROUP);
         env.put(FunctionSettings.SLACK_API_URL, slack.url());
         env.put(FunctionSettings.REPORT_BUCKET, deployment.reportsBucket());
         env.put(FunctionSettings.REPORT_TIME_ZONE, "UTC");

@@ -1,7 +1,10 @@
 package io.portcullis.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.playbook.Playbook;
+import io.portcullis.playbook.ProtocolCoverage;
 import io.portcullis.playbook.RemediationAction;
+import io.portcullis.protocol.Protocol;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -13,17 +16,45 @@ import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
- * What a playbook's schema cannot say well: which fields belong to which step type, that actions are registered and
- * serve the playbook's family, that names are unique, that time zones exist, and that the order makes sense
- * (remediate, then verify, and resolve last).
+ * What a playbook's schema cannot say well: which fields belong to which step type (and where retired ones went),
+ * that actions are registered and serve the playbook's family, that names are unique, that time zones exist, that
+ * the order makes sense (remediate, then verify, and resolve last), and that it honours the protocol.
  */
 final class PlaybookChecks {
 
     /** Type-specific fields and the step type they belong to. */
-    static final Map<String, String> FIELD_TYPES = Map.of("channel", "notify", "approvers", "approve", "within",
-            "approve", "onTimeout", "approve", "window", "wait-for-window", "action", "remediate");
+    static final Map<String, String> FIELD_TYPES = Map.of("window", "wait-for-window", "action", "remediate");
+
+    /**
+     * Fields playbooks no longer carry, and where their setting lives now: Slack ids are a workspace's, so the
+     * deployment's; a gate's time limit and timeout action are the incident's protocol row's, so every family's gate
+     * means the same.
+     */
+    static final Map<String, String> RETIRED = Map.of(
+            "approvers", "a playbook names no Slack ids: it is deployed to every workspace, and a wrong id would only"
+                    + " fail at the gate; remove it and set the stack's SlackApproverGroup or SlackApprovers",
+            "channel", "a playbook names no Slack ids: the on-call channel is the stack's SlackChannelId; remove it",
+            "within", "the gate's time limit is the incident's protocol row's (approval.within in"
+                    + " functions/policy/protocol.yaml); remove it",
+            "onTimeout", "what happens when nobody decides is the incident's protocol row's (approval.onTimeout in"
+                    + " functions/policy/protocol.yaml); remove it");
 
     private PlaybookChecks() {
+    }
+
+    /**
+     * The protocol's side (see {@link ProtocolCoverage}): refused when the playbook cannot honour a response the
+     * protocol can give its family. A playbook too broken to read is left to the other checks.
+     */
+    static List<Problem> coverage(Path file, JsonNode playbook, Protocol protocol, ToIntFunction<String> lineOf) {
+        Playbook parsed;
+        try {
+            parsed = Playbook.fromTree(playbook);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        return ProtocolCoverage.check(parsed, protocol).stream()
+                .map(g -> problem(file, lineOf, g.pointer(), g.message())).toList();
     }
 
     static List<Problem> check(Path file, JsonNode playbook, ToIntFunction<String> lineOf) {
@@ -41,6 +72,11 @@ final class PlaybookChecks {
             if (!names.add(name)) {
                 out.add(problem(file, lineOf, at + "/name", "step name '" + name + "' is used twice; state names must be unique"));
             }
+            RETIRED.forEach((field, why) -> {
+                if (step.has(field)) {
+                    out.add(problem(file, lineOf, at + "/" + field, why));
+                }
+            });
             FIELD_TYPES.forEach((field, owner) -> {
                 if (step.has(field) && !owner.equals(type)) {
                     out.add(problem(file, lineOf, at + "/" + field, "'" + field + "' belongs to " + owner

@@ -11,6 +11,7 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.portcullis.json.Json;
+import io.portcullis.protocol.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,6 +42,17 @@ public final class PolicyValidator {
     private final SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
 
     public static final String PLAYBOOK_SCHEMA = "playbook.schema.json";
+    /** Where a playbooks folder's protocol is, from the folder (the repository's layout). */
+    public static final String PROTOCOL_BESIDE_PLAYBOOKS = "../functions/policy/protocol.yaml";
+
+    /** The protocol playbooks are checked against; read per playbooks folder when not set. */
+    private Protocol protocol;
+
+    /** Checks playbooks against this protocol instead of the one beside them. */
+    public PolicyValidator withProtocol(Protocol protocol) {
+        this.protocol = protocol;
+        return this;
+    }
 
     /** Validates every policy file in {@code dir} (every playbook, when the folder is {@code playbooks}). */
     public List<Problem> validateDirectory(Path dir) {
@@ -49,10 +61,14 @@ public final class PolicyValidator {
             problems.add(new Problem(dir, 1, "", "is not a directory"));
             return problems;
         }
+        boolean playbooks = dir.toAbsolutePath().normalize().getFileName() != null
+                && dir.toAbsolutePath().normalize().getFileName().toString().equals("playbooks");
+        Protocol before = protocol;
+        if (playbooks && protocol == null) {
+            protocol = protocolBeside(dir, problems);
+        }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList()) {
-                boolean playbooks = dir.toAbsolutePath().normalize().getFileName() != null
-                        && dir.toAbsolutePath().normalize().getFileName().toString().equals("playbooks");
                 String schema = playbooks ? PLAYBOOK_SCHEMA : SCHEMAS.get(file.getFileName().toString());
                 if (schema == null) {
                     problems.add(new Problem(file, 1, "", "no schema governs this file name; policy files are "
@@ -63,8 +79,28 @@ public final class PolicyValidator {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            protocol = before;
         }
         return problems;
+    }
+
+    /**
+     * The repository's protocol beside a playbooks folder, else the one built into the tools; null (with a problem)
+     * when it cannot be read, so the playbooks are not checked against a protocol nobody deploys.
+     */
+    private static Protocol protocolBeside(Path playbooks, List<Problem> problems) {
+        Path file = playbooks.toAbsolutePath().resolve(PROTOCOL_BESIDE_PLAYBOOKS).normalize();
+        if (!Files.isRegularFile(file)) {
+            return Protocol.defaults();
+        }
+        try {
+            return Protocol.fromTree(io.portcullis.policy.PolicyFiles.read(file));
+        } catch (RuntimeException e) {
+            problems.add(new Problem(file, 1, "", "cannot be read as a protocol (" + e.getMessage() + "), so the"
+                    + " playbooks were not checked against it; run ./portcullis validate " + file.getParent()));
+            return null;
+        }
     }
 
     public List<Problem> validate(Path file, String schemaName) {
@@ -95,7 +131,14 @@ public final class PolicyValidator {
         JsonSchema schema = factory.getSchema(schema(schemaName), config);
         List<Problem> problems = new ArrayList<>();
         for (ValidationMessage m : schema.validate(document)) {
+            if (schemaName.equals(PLAYBOOK_SCHEMA) && "additionalProperties".equals(m.getType())
+                    && PlaybookChecks.RETIRED.containsKey(m.getProperty())) {
+                continue; // PlaybookChecks says where the setting went.
+            }
             problems.add(problem(file, document, locations, m));
+        }
+        if (schemaName.equals("protocol.schema.json")) {
+            problems.addAll(ProtocolChecks.check(file, document, locations::lineOf));
         }
         if (schemaName.equals("exceptions.schema.json")) {
             problems.addAll(crossReferences(file, document, locations, "/exceptions", "/rule"));
@@ -106,6 +149,9 @@ public final class PolicyValidator {
         }
         if (schemaName.equals(PLAYBOOK_SCHEMA)) {
             problems.addAll(PlaybookChecks.check(file, document, locations::lineOf));
+            if (protocol != null) {
+                problems.addAll(PlaybookChecks.coverage(file, document, protocol, locations::lineOf));
+            }
         }
         problems.sort(Comparator.comparingInt(Problem::line).thenComparing(Problem::field));
         return problems.stream().distinct().toList();

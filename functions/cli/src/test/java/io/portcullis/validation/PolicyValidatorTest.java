@@ -78,8 +78,9 @@ class PolicyValidatorTest {
     }
 
     @Test
-    void anApprovalRowNeedsItsTimeLimitAndOthersMustNotHaveOne(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("protocol.yaml"), """
+    void eachRowsApprovalHasOnlyTheFieldsItsResponseUses(@TempDir Path dir) throws Exception {
+        Path protocol = dir.resolve("protocol.yaml");
+        Files.writeString(protocol, """
                 version: 1
                 containWithin: {P1: PT15M, P2: PT4H, P3: P7D, P4: P30D}
                 rows:
@@ -90,10 +91,32 @@ class PolicyValidatorTest {
                     priority: P4
                     response: record
                     approval: {within: PT15M, onTimeout: remediate}
+                  - name: asks without saying what then
+                    priority: P2
+                    response: approval
+                    approval: {within: PT15M, inAdvance: true}
+                  - name: scheduled with a limit
+                    priority: P3
+                    response: scheduled
+                    approval: {within: PT15M}
+                  - name: approved in advance, yet with a time-out
+                    priority: P3
+                    response: scheduled
+                    approval: {inAdvance: true, onTimeout: remediate}
                 """);
 
-        assertThat(validator.validateDirectory(dir)).extracting(Problem::line, Problem::field)
-                .contains(org.assertj.core.groups.Tuple.tuple(4, "rows[0]"), org.assertj.core.groups.Tuple.tuple(7, "rows[1]"));
+        assertThat(validator.validateDirectory(dir)).extracting(Problem::toString).containsExactly(
+                protocol + ":4: rows[0]: missing required field 'approval'; add it",
+                protocol + ":10: rows[1].approval: a record row asks nobody, so 'approval' means nothing here; remove"
+                        + " it (or make the response approval or scheduled)",
+                protocol + ":14: rows[2].approval: missing required field 'onTimeout'; add it",
+                protocol + ":14: rows[2].approval.inAdvance: 'inAdvance' is for scheduled rows: an approval row always"
+                        + " asks on-call and gives them 'within'; remove it",
+                protocol + ":18: rows[3].approval.within: a scheduled row's approval stays open until the playbook's"
+                        + " window opens, so 'within' means nothing here; remove it (use 'notice' for the least time"
+                        + " on-call gets)",
+                protocol + ":22: rows[4].approval.onTimeout: 'onTimeout' means nothing when inAdvance is true (nobody"
+                        + " is asked); remove it");
     }
 
     @Test
@@ -203,6 +226,127 @@ class PolicyValidatorTest {
                 file + ":20: steps[4].retries: unknown field 'retries'; check its spelling or remove it (the schema allows no other fields)");
     }
 
+    /** A protocol that can give every response to every family. */
+    static io.portcullis.protocol.Protocol everyResponse() throws Exception {
+        return io.portcullis.protocol.Protocol.fromTree(new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+                version: 1
+                containWithin: {P1: PT15M, P2: PT4H, P3: P7D, P4: P30D}
+                rows:
+                  - name: console, production
+                    when: {severity: [critical], origin: [console]}
+                    priority: P1
+                    response: auto
+                  - name: critical elsewhere
+                    when: {severity: [critical]}
+                    priority: P2
+                    response: approval
+                    approval: {within: PT15M, onTimeout: escalate}
+                  - name: medium
+                    when: {severity: [medium]}
+                    priority: P3
+                    response: scheduled
+                """));
+    }
+
+    /** The IAM playbook as it shipped before: a gate on P1, approvers and a time-out of its own, no window. */
+    @Test
+    void aPlaybookThatCannotHonourTheProtocolIsRefusedWithWhatToDo(@TempDir Path root) throws Exception {
+        Path dir = Files.createDirectories(root.resolve("playbooks"));
+        Path file = dir.resolve("iam-privilege.yaml");
+        Files.writeString(file, """
+                version: 1
+                name: iam-privilege
+                description: Undo an opened trust policy.
+                family: iam
+                steps:
+                  - name: Snapshot
+                    type: snapshot
+                  - name: NotifyOnCall
+                    type: notify
+                  - name: AwaitApproval
+                    type: approve
+                    when: [approval, auto]
+                    approvers: {group: S0SECURITYLEADS}
+                    onTimeout: escalate
+                  - name: RestoreTrustPolicy
+                    type: remediate
+                    action: restore-trust-policy
+                  - name: Verify
+                    type: verify
+                  - name: Resolve
+                    type: resolve
+                """);
+
+        assertThat(validator.withProtocol(everyResponse()).validateDirectory(dir)).extracting(Problem::toString)
+                .containsExactly(
+                file + ":5: steps: the protocol schedules iam fixes for the low-tide window (row 3 'medium'), but no"
+                        + " wait-for-window step runs for scheduled before remediate step RestoreTrustPolicy; add one"
+                        + " with when: [scheduled] before it",
+                file + ":5: steps: the protocol asks on-call before a scheduled iam fix (row 3 'medium'), but no approve"
+                        + " step runs for scheduled before remediate step RestoreTrustPolicy; add scheduled to the"
+                        + " approve step's when, or set approval.inAdvance: true on those rows of the protocol",
+                file + ":12: steps[2].when: approve step AwaitApproval runs for auto, but the protocol remediates iam"
+                        + " findings at once (row 1 'console, production'), and an automatic fix must not wait for a"
+                        + " person or a window; give it when: without auto",
+                file + ":13: steps[2].approvers: a playbook names no Slack ids: it is deployed to every workspace, and"
+                        + " a wrong id would only fail at the gate; remove it and set the stack's SlackApproverGroup or"
+                        + " SlackApprovers",
+                file + ":14: steps[2].onTimeout: what happens when nobody decides is the incident's protocol row's"
+                        + " (approval.onTimeout in functions/policy/protocol.yaml); remove it");
+    }
+
+    @Test
+    void aScheduledGateNeedsItsWindowAfterItAndAnApprovalNeedsAGate(@TempDir Path root) throws Exception {
+        Path dir = Files.createDirectories(root.resolve("playbooks"));
+        Path file = dir.resolve("s3-exposure.yaml");
+        Files.writeString(file, """
+                version: 1
+                name: s3-exposure
+                description: Close a bucket opened to the public.
+                family: s3
+                steps:
+                  - name: Snapshot
+                    type: snapshot
+                  - name: WaitForLowTide
+                    type: wait-for-window
+                    when: [scheduled, approval]
+                    window: {days: [TUE], start: "02:00", end: "04:00", timeZone: Europe/London}
+                  - name: AwaitApproval
+                    type: approve
+                    when: [scheduled]
+                  - name: RemovePublicStatements
+                    type: remediate
+                    action: remove-public-statements
+                  - name: Verify
+                    type: verify
+                  - name: Resolve
+                    type: resolve
+                """);
+
+        assertThat(validator.withProtocol(everyResponse()).validateDirectory(dir)).extracting(Problem::toString)
+                .containsExactly(
+                file + ":5: steps: the protocol sends s3 findings to on-call for approval (row 2 'critical"
+                        + " elsewhere'; automatic fixes the blast-radius breaker holds back; findings no row matches),"
+                        + " but no approve step runs for approval before remediate step RemovePublicStatements; add an"
+                        + " approve step with when: [approval, scheduled] before it",
+                file + ":10: steps[1].when: wait-for-window step WaitForLowTide runs for approval, but an approved fix"
+                        + " runs at once (the protocol gives approval a time limit, not a window); give it when:"
+                        + " [scheduled]",
+                file + ":14: steps[2].when: approve step AwaitApproval runs for scheduled, but no wait-for-window step"
+                        + " after it does, and a scheduled fix's approval stays open until the window opens; add a"
+                        + " wait-for-window step with when: [scheduled] after it");
+    }
+
+    @Test
+    void theShippedPlaybooksHonourTheShippedProtocolAndEveryResponse() throws Exception {
+        Path playbooks = LocalRuntime.repositoryRoot().resolve("playbooks");
+        assertThat(new PolicyValidator().withProtocol(everyResponse()).validateDirectory(playbooks)).isEmpty();
+        assertThat(new PolicyValidator().withProtocol(io.portcullis.protocol.Protocol.fromTree(
+                io.portcullis.policy.PolicyFiles.read(policy.resolve("protocol.yaml"))))
+                .validateDirectory(playbooks)).isEmpty();
+    }
+
     @Test
     void reportsYamlSyntaxErrorsWithTheirLine(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("accounts.yaml"), "version: 1\naccounts:\n  \"123456789012\": {environment: [production\n");
@@ -237,8 +381,8 @@ class PolicyValidatorTest {
                 node.get("properties").properties().forEach(e ->
                         assertThat(e.getValue().has("description")).as(where + "." + e.getKey() + " has a description").isTrue());
             }
-            // "if" and "not" hold conditions over an object already defined, not definitions of their own.
-            node.properties().stream().filter(e -> !e.getKey().equals("if") && !e.getKey().equals("not"))
+            // "if", "then" and "not" hold conditions over an object already defined, not definitions of their own.
+            node.properties().stream().filter(e -> !List.of("if", "then", "not").contains(e.getKey()))
                     .forEach(e -> check(e.getValue(), where + "/" + e.getKey()));
         } else if (node.isArray()) {
             node.forEach(n -> check(n, where));

@@ -393,7 +393,7 @@ public final class DetectChange {
         }
     }
 
-    /** The execution input, with the approval gate's limit and timeout action from the row that decided. */
+    /** The execution input, with the approval gate's terms from the row that decided. */
     private com.fasterxml.jackson.databind.node.ObjectNode input(Incident incident) {
         io.portcullis.protocol.ProtocolRow row = engine.row(incident.decision());
         if (breaker != null && row != null && row.response() == Response.AUTO
@@ -401,7 +401,7 @@ public final class DetectChange {
             // Held back by the blast-radius breaker: the breaker's approval gate, not the (automatic) row's.
             return PlaybookInput.of(incident, breaker.config().approvalWithin(), breaker.config().onTimeout());
         }
-        return PlaybookInput.of(incident, row == null ? null : row.approvalWithin(), row == null ? null : row.onTimeout());
+        return PlaybookInput.of(incident, row);
     }
 
     /**

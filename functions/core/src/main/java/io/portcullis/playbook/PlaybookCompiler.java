@@ -3,6 +3,8 @@ package io.portcullis.playbook;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.json.Json;
+import io.portcullis.protocol.Response;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,8 +17,11 @@ import java.util.List;
  * approval holding the token and asks Slack; the Slack interaction endpoint resumes it. Locally the emulator runs
  * the state machine for real and the test harness plays Lambda's event-source mapping for the queue.
  *
- * <p>Execution input: {@code {"incidentId", "response", "dryRun", "approval": {"timeoutSeconds", "onTimeout"},
- * "slack": {}, "decision": {}}} — see {@link PlaybookInput}.
+ * <p>Execution input: {@code {"incidentId", "response", "dryRun", "approval": {"timeoutSeconds", "onTimeout",
+ * "inAdvance", "noticeSeconds"}, "slack": {}, "decision": {}}} — see {@link PlaybookInput}. The gate's time limit and
+ * timeout action are always the protocol row's; for a scheduled fix the gate is asked at once and stays open until
+ * the playbook's low-tide window opens (worked out by the worker just before the gate), unless the row approved it in
+ * advance.
  *
  * <p>Every task retries throttling, 5xx and lost workers with exponential backoff and jitter; anything else (or the
  * retries running out) is caught and goes to {@code MarkFailed}, which marks the incident {@code FAILED} and alerts.
@@ -33,6 +38,8 @@ public final class PlaybookCompiler {
     public static final List<String> TRANSIENT = List.of("Portcullis.Transient", "States.Timeout",
             "SQS.SdkClientException", "SQS.AmazonSQSException", "SQS.SqsException");
     public static final String REJECTED = "Portcullis.Rejected";
+    /** The worker step that works out a scheduled fix's gate (see {@link #untilWindow}). */
+    public static final String APPROVAL_WINDOW = "approval-window";
     public static final int STEP_TIMEOUT_SECONDS = 300;
     public static final int STEP_HEARTBEAT_SECONDS = 120;
 
@@ -50,6 +57,10 @@ public final class PlaybookCompiler {
         for (int i = 0; i < steps.size(); i++) {
             PlaybookStep step = steps.get(i);
             String next = i + 1 < steps.size() ? entry(steps, i + 1) : "Done";
+            if (PlaybookStep.APPROVE.equals(step.type())) {
+                approvalGate(states, playbook, i, next);
+                continue;
+            }
             if (!step.when().isEmpty()) {
                 // A step that runs only for some responses is guarded by a Choice named after it.
                 ObjectNode guard = states.putObject(step.name() + ".When");
@@ -69,10 +80,10 @@ public final class PlaybookCompiler {
                 or.put("Next", step.name());
                 guard.put("Default", next);
             }
-            switch (step.type()) {
-                case PlaybookStep.APPROVE -> approvalGate(states, playbook, step, next);
-                case PlaybookStep.WAIT_FOR_WINDOW -> window(states, playbook, step, next);
-                default -> states.set(step.name(), task(playbook, step, next, resultPath(step)));
+            if (PlaybookStep.WAIT_FOR_WINDOW.equals(step.type())) {
+                window(states, playbook, step, next);
+            } else {
+                states.set(step.name(), task(playbook, step, next, resultPath(step)));
             }
         }
         ObjectNode done = states.putObject("Done");
@@ -84,7 +95,12 @@ public final class PlaybookCompiler {
 
     private static String entry(List<PlaybookStep> steps, int i) {
         PlaybookStep s = steps.get(i);
-        return s.when().isEmpty() ? s.name() : s.name() + ".When";
+        return guarded(s) ? s.name() + ".When" : s.name();
+    }
+
+    /** A step that does not run the same way for every response starts with a Choice named after it. */
+    private static boolean guarded(PlaybookStep s) {
+        return !s.when().isEmpty() || (PlaybookStep.APPROVE.equals(s.type()) && s.runsFor(Response.SCHEDULED));
     }
 
     private static String resultPath(PlaybookStep step) {
@@ -115,9 +131,6 @@ public final class PlaybookCompiler {
         body.put("type", step.type());
         if (step.action() != null) {
             body.put("action", step.action());
-        }
-        if (step.channel() != null) {
-            body.put("channel", step.channel());
         }
         if (PlaybookStep.REMEDIATE.equals(step.type())) {
             body.put("snapshot.$", "$.snapshot");
@@ -163,32 +176,50 @@ public final class PlaybookCompiler {
 
     /**
      * The approval gate: the worker stores the task token with a new approval and asks Slack; the interaction
-     * endpoint answers. Rejection and the time limit each have their own path.
+     * endpoint answers. Rejection and the time limit each have their own path; the time limit and the timeout action
+     * are the protocol row's ({@code $.approval}). For a scheduled fix, {@code .UntilWindow} first works out when the
+     * playbook's window opens and replaces {@code $.approval} with the terms until then (or says it was approved in
+     * advance, and the gate is skipped).
      */
-    private static void approvalGate(ObjectNode states, Playbook playbook, PlaybookStep step, String next) {
+    private static void approvalGate(ObjectNode states, Playbook playbook, int index, String next) {
+        PlaybookStep step = playbook.steps().get(index);
+        if (guarded(step)) {
+            ObjectNode guard = states.putObject(step.name() + ".When");
+            guard.put("Type", "Choice");
+            List<String> now = Arrays.stream(Response.values()).filter(r -> r != Response.SCHEDULED && step.runsFor(r))
+                    .map(Response::label).toList();
+            guard.put("Comment", "Ask on-call for " + String.join(" or ", now.isEmpty() ? List.of("no response") : now)
+                    + (step.runsFor(Response.SCHEDULED) ? "; for scheduled, until the low-tide window opens" : "")
+                    + ".");
+            ArrayNode choices = guard.putArray("Choices");
+            if (!now.isEmpty()) {
+                ObjectNode ask = choices.addObject();
+                ArrayNode any = ask.putArray("Or");
+                now.forEach(r -> any.addObject().put("Variable", "$.response").put("StringEquals", r));
+                if (now.size() == 1) {
+                    ObjectNode only = (ObjectNode) any.get(0);
+                    ask.removeAll();
+                    ask.setAll(only);
+                }
+                ask.put("Next", step.name());
+            }
+            if (step.runsFor(Response.SCHEDULED)) {
+                choices.addObject().put("Variable", "$.response").put("StringEquals", Response.SCHEDULED.label())
+                        .put("Next", step.name() + ".UntilWindow");
+                untilWindow(states, playbook, index, next);
+            }
+            guard.put("Default", next);
+        }
+
         ObjectNode gate = task(playbook, step, next, "$.decision");
-        gate.put("Comment", "Wait for on-call's decision in Slack (approval id on the button, token kept server-side).");
+        gate.put("Comment", "Wait for on-call's decision in Slack (approval id on the button, token kept server-side);"
+                + " the time limit and the timeout action are the protocol row's.");
         ObjectNode body = (ObjectNode) gate.path("Parameters").path("MessageBody");
-        ArrayNode users = body.putArray("approvers");
-        step.users().forEach(users::add);
-        if (step.group() != null) {
-            body.put("approverGroup", step.group());
-        }
         body.put("timeoutSeconds.$", "$.approval.timeoutSeconds");
-        if ("protocol".equals(step.onTimeout())) {
-            body.put("onTimeout.$", "$.approval.onTimeout");
-        } else {
-            body.put("onTimeout", step.onTimeout());
-        }
+        body.put("onTimeout.$", "$.approval.onTimeout");
         gate.remove("HeartbeatSeconds");
         gate.remove("TimeoutSeconds");
-        if (step.within() != null) {
-            gate.put("TimeoutSeconds", step.within().toSeconds());
-            body.put("timeoutSeconds", step.within().toSeconds());
-            body.remove("timeoutSeconds.$");
-        } else {
-            gate.put("TimeoutSecondsPath", "$.approval.timeoutSeconds");
-        }
+        gate.put("TimeoutSecondsPath", "$.approval.timeoutSeconds");
         // A lost worker (States.Timeout before a decision) is not retried here: States.Timeout means on-call did
         // not answer in time, and the protocol's timeout action applies.
         ObjectNode retry = (ObjectNode) gate.path("Retry").get(0);
@@ -203,47 +234,29 @@ public final class PlaybookCompiler {
                 .put("ResultPath", "$.error").put("Next", "MarkFailed");
         states.set(step.name(), gate);
 
-        PlaybookStep rejected = new PlaybookStep(step.name() + ".Rejected", "rejected", List.of(), List.of(), null,
-                null, null, null, null, null);
+        PlaybookStep rejected = PlaybookStep.internal(step.name() + ".Rejected", "rejected");
         ObjectNode rej = task(playbook, rejected, "Done", "$.last");
         rej.put("Comment", "On-call rejected: record the reason as an exception with an expiry; change nothing.");
         ((ObjectNode) rej.path("Parameters").path("MessageBody")).put("error.$", "$.error");
         states.set(rejected.name(), rej);
 
-        PlaybookStep timedOut = new PlaybookStep(step.name() + ".TimedOut", "approval-timed-out", List.of(),
-                List.of(), null, null, null, null, null, null);
+        PlaybookStep timedOut = PlaybookStep.internal(step.name() + ".TimedOut", "approval-timed-out");
         ObjectNode to = task(playbook, timedOut, step.name() + ".OnTimeout", "$.last");
         to.put("Comment", "Nobody decided in time: close the approval, say so in Slack.");
         ((ObjectNode) to.path("Parameters").path("MessageBody")).put("onTimeout.$", "$.approval.onTimeout");
         states.set(timedOut.name(), to);
 
-        String fixed = "protocol".equals(step.onTimeout()) ? null : step.onTimeout();
-        List<String> outcomes;
-        if (fixed == null) {
-            ObjectNode choice = states.putObject(step.name() + ".OnTimeout");
-            choice.put("Type", "Choice");
-            choice.put("Comment", "The protocol row's timeout action: remediate, escalate or abort.");
-            ArrayNode choices = choice.putArray("Choices");
-            choices.addObject().put("Variable", "$.approval.onTimeout").put("StringEquals", "remediate").put("Next", next);
-            choices.addObject().put("Variable", "$.approval.onTimeout").put("StringEquals", "abort")
-                    .put("Next", step.name() + ".Abort");
-            choice.put("Default", step.name() + ".Escalate");
-            outcomes = List.of("Escalate", "Abort");
-        } else {
-            // The playbook fixes the timeout action: no choice to make.
-            String target = switch (fixed) {
-                case "remediate" -> next;
-                case "abort" -> step.name() + ".Abort";
-                default -> step.name() + ".Escalate";
-            };
-            to.put("Next", target);
-            ((ObjectNode) to.path("Parameters").path("MessageBody")).put("onTimeout", fixed);
-            ((ObjectNode) to.path("Parameters").path("MessageBody")).remove("onTimeout.$");
-            outcomes = fixed.equals("remediate") ? List.of() : List.of(fixed.equals("abort") ? "Abort" : "Escalate");
-        }
-        for (String outcome : outcomes) {
-            PlaybookStep s = new PlaybookStep(step.name() + "." + outcome, outcome.equals("Escalate") ? "escalate"
-                    : "abort", List.of(), List.of(), null, null, null, null, null, null);
+        ObjectNode choice = states.putObject(step.name() + ".OnTimeout");
+        choice.put("Type", "Choice");
+        choice.put("Comment", "The protocol row's timeout action: remediate, escalate or abort.");
+        ArrayNode choices = choice.putArray("Choices");
+        choices.addObject().put("Variable", "$.approval.onTimeout").put("StringEquals", "remediate").put("Next", next);
+        choices.addObject().put("Variable", "$.approval.onTimeout").put("StringEquals", "abort")
+                .put("Next", step.name() + ".Abort");
+        choice.put("Default", step.name() + ".Escalate");
+        for (String outcome : List.of("Escalate", "Abort")) {
+            PlaybookStep s = PlaybookStep.internal(step.name() + "." + outcome, outcome.equals("Escalate") ? "escalate"
+                    : "abort");
             ObjectNode t = task(playbook, s, "Done", "$.last");
             t.put("Comment", outcome.equals("Escalate") ? "Page the escalation contact; the incident stays open."
                     : "Stop: record that nothing was changed because nobody approved.");
@@ -251,17 +264,48 @@ public final class PlaybookCompiler {
         }
     }
 
+    /**
+     * A scheduled fix's gate closes when the window opens: the worker works out when that is, on its clock, from the
+     * first wait-for-window step after the gate that runs for scheduled, and answers the gate's terms.
+     */
+    private static void untilWindow(ObjectNode states, Playbook playbook, int index, String next) {
+        PlaybookStep step = playbook.steps().get(index);
+        Window window = playbook.steps().stream().skip(index + 1L)
+                .filter(s -> PlaybookStep.WAIT_FOR_WINDOW.equals(s.type()) && s.runsFor(Response.SCHEDULED))
+                .map(PlaybookStep::window).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("playbook " + playbook.name() + ": " + step.name()
+                        + " asks for scheduled fixes, but no wait-for-window step after it runs for scheduled"));
+        PlaybookStep until = PlaybookStep.internal(step.name() + ".UntilWindow", APPROVAL_WINDOW);
+        ObjectNode ask = task(playbook, until, step.name() + ".InAdvance", "$.approval");
+        ask.put("Comment", "Work out when the low-tide window " + window.describe() + " opens: the approval stays open"
+                + " until then (or the protocol row approved the fix in advance).");
+        ObjectNode body = (ObjectNode) ask.path("Parameters").path("MessageBody");
+        body.set("window", windowJson(window));
+        body.put("approval.$", "$.approval");
+        states.set(until.name(), ask);
+        ObjectNode inAdvance = states.putObject(step.name() + ".InAdvance");
+        inAdvance.put("Type", "Choice");
+        inAdvance.put("Comment", "Approved in advance by the protocol row: nobody is asked.");
+        inAdvance.putArray("Choices").addObject().put("Variable", "$.approval.inAdvance").put("BooleanEquals", true)
+                .put("Next", next);
+        inAdvance.put("Default", step.name());
+    }
+
+    private static ObjectNode windowJson(Window window) {
+        ObjectNode w = Json.mapper().createObjectNode();
+        ArrayNode days = w.putArray("days");
+        window.dayKeys().forEach(days::add);
+        w.put("start", window.start().toString());
+        w.put("end", window.end().toString());
+        w.put("timeZone", window.zone().getId());
+        return w;
+    }
+
     /** Ask the worker when the window next opens (its clock), then sleep until then. */
     private static void window(ObjectNode states, Playbook playbook, PlaybookStep step, String next) {
         ObjectNode ask = task(playbook, step, step.name() + ".Sleep", "$.window");
         ask.put("Comment", "Work out when the low-tide window " + step.window().describe() + " next opens.");
-        ObjectNode body = (ObjectNode) ask.path("Parameters").path("MessageBody");
-        ObjectNode w = body.putObject("window");
-        ArrayNode days = w.putArray("days");
-        step.window().dayKeys().forEach(days::add);
-        w.put("start", step.window().start().toString());
-        w.put("end", step.window().end().toString());
-        w.put("timeZone", step.window().zone().getId());
+        ((ObjectNode) ask.path("Parameters").path("MessageBody")).set("window", windowJson(step.window()));
         states.set(step.name(), ask);
         ObjectNode sleep = states.putObject(step.name() + ".Sleep");
         sleep.put("Type", "Wait");
@@ -272,8 +316,7 @@ public final class PlaybookCompiler {
 
     /** Mark the incident FAILED with the cause and alert; if the worker cannot, the alert queue still hears. */
     private static void markFailed(ObjectNode states, Playbook playbook) {
-        PlaybookStep fail = new PlaybookStep("MarkFailed", "fail", List.of(), List.of(), null, null, null, null, null,
-                null);
+        PlaybookStep fail = PlaybookStep.internal("MarkFailed", "fail");
         ObjectNode t = task(playbook, fail, "Failed", "$.last");
         t.put("Comment", "Mark the incident FAILED with the cause, and alert on-call.");
         ((ObjectNode) t.path("Parameters").path("MessageBody")).put("error.$", "$.error");

@@ -63,9 +63,11 @@ public final class PlaybookWorker {
     private io.portcullis.safeguard.KillSwitch killSwitch = io.portcullis.safeguard.KillSwitch.NONE;
     private io.portcullis.safeguard.Pager pager = io.portcullis.safeguard.Pager.NONE;
     private Jurisdiction jurisdiction = Jurisdiction.ANYWHERE;
+    private String approverGroup;
 
     /**
-     * @param defaultApprovers Slack user ids who may approve any gate and use Undo, besides a playbook's own
+     * @param defaultApprovers Slack user ids who may approve any gate and use Undo (and the group's members, see
+     *                         {@link #withApproverGroup})
      * @param ids              makes opaque, unguessable approval ids
      */
     public PlaybookWorker(IncidentStore incidents, ApprovalStore approvals, Notifier notifier, Directory directory,
@@ -86,6 +88,17 @@ public final class PlaybookWorker {
         this.defaultApprovers = Set.copyOf(defaultApprovers);
         this.ids = ids;
         this.tellTheActor = new TellTheActor(notifier, directory, io.portcullis.rule.Advice::defaults, clock);
+    }
+
+    /** The deployment's Slack user group whose members may approve any gate and use Undo, besides the users. */
+    public PlaybookWorker withApproverGroup(String group) {
+        this.approverGroup = group;
+        return this;
+    }
+
+    /** Who may approve any gate and use Undo, as the deployment configured it. */
+    public Approvers approvers() {
+        return new Approvers(defaultApprovers, approverGroup);
     }
 
     /** The operator's kill switch, read before every playbook step (the remediator function sets it). */
@@ -121,6 +134,7 @@ public final class PlaybookWorker {
             case PlaybookStep.NOTIFY -> notify(request, incident);
             case PlaybookStep.APPROVE -> approve(request, incident);
             case PlaybookStep.WAIT_FOR_WINDOW -> window(request, incident);
+            case PlaybookCompiler.APPROVAL_WINDOW -> approvalWindow(request, incident);
             case PlaybookStep.REMEDIATE -> remediate(request, incident);
             case PlaybookStep.VERIFY -> verify(request, incident);
             case PlaybookStep.RESOLVE -> resolve(request, incident);
@@ -251,17 +265,19 @@ public final class PlaybookWorker {
     }
 
     private StepOutcome approve(StepRequest request, Incident incident) {
+        // Executions compiled before approvers were the deployment's alone may still name some in the message.
         Set<String> approvers = new LinkedHashSet<>(request.strings("approvers"));
         String group = request.text("approverGroup");
         if (group != null) {
             approvers.addAll(directory.members(group));
         }
-        approvers.addAll(defaultApprovers);
+        approvers.addAll(approvers().resolve(directory));
         // The actor stays on the list, marked: the interaction endpoint refuses them by name.
         Set<String> actor = directory.slackIdsOf(incident.actor());
         if (approvers.stream().allMatch(actor::contains)) {
-            return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "nobody may approve incident "
-                    + incident.incidentId() + ": the playbook's approvers resolve to no Slack user but the actor");
+            // A gate nobody can answer fails loudly (MarkFailed alerts on-call) instead of waiting for its time-out.
+            return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "Nobody can approve incident "
+                    + incident.incidentId() + ": " + approvers().whyNobody() + ".");
         }
         long seconds = request.body().path("timeoutSeconds").asLong(PlaybookInput.DEFAULT_APPROVAL.toSeconds());
         String onTimeout = Optional.ofNullable(request.text("onTimeout")).orElse("escalate");
@@ -293,6 +309,43 @@ public final class PlaybookWorker {
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("seconds", seconds);
         out.put("opensAt", opens.truncatedTo(ChronoUnit.SECONDS).toString());
+        return new StepOutcome.Done(out);
+    }
+
+    /**
+     * A scheduled fix's approval gate: asked now, open until the low-tide window opens, at least the protocol row's
+     * notice from now (a window opening sooner is skipped), unless the row approved the fix in advance. Answers the
+     * gate's terms ({@code $.approval}) with {@code timeoutSeconds} until that opening.
+     */
+    private StepOutcome approvalWindow(StepRequest request, Incident incident) {
+        JsonNode terms = request.body().path("approval");
+        ObjectNode out = terms instanceof ObjectNode o ? o.deepCopy() : Json.mapper().createObjectNode();
+        String onTimeout = terms.path("onTimeout").asText("escalate");
+        out.put("onTimeout", onTimeout);
+        Window window = Window.fromTree(request.body().path("window"));
+        String row = incident.decision() == null ? "" : " (row " + incident.decision().row() + ", '"
+                + incident.decision().rowName() + "')";
+        if (terms.path("inAdvance").asBoolean(false)) {
+            out.put("inAdvance", true);
+            record(incident.incidentId(), null, request.step(), ACTOR, "Approved in advance by the protocol" + row
+                    + ": nobody is asked; the fix runs when the low-tide window " + window.describe() + " opens.");
+            return new StepOutcome.Done(out);
+        }
+        Instant now = clock.instant();
+        Duration notice = Duration.ofSeconds(Math.max(1, terms.path("noticeSeconds")
+                .asLong(io.portcullis.protocol.ProtocolRow.DEFAULT_NOTICE.toSeconds())));
+        Instant opens = window.firstOpeningFrom(now.plus(notice));
+        // Rounded up: the gate must not close before the window opens.
+        long seconds = Math.max(1, (Duration.between(now, opens).toMillis() + 999) / 1000);
+        out.put("inAdvance", false);
+        out.put("timeoutSeconds", seconds);
+        out.put("opensAt", opens.truncatedTo(ChronoUnit.SECONDS).toString());
+        String text = "Scheduled for the low-tide window " + window.describe() + ", with on-call's approval" + row
+                + ": asked now, open until the window opens at " + opens.truncatedTo(ChronoUnit.SECONDS)
+                + ". Approved, the fix runs in the first window after the approval; if nobody has decided by then: "
+                + onTimeout + ".";
+        record(incident.incidentId(), null, request.step(), ACTOR, text);
+        request.slack().ifPresent(t -> notifier.reply(t, text));
         return new StepOutcome.Done(out);
     }
 
@@ -443,9 +496,13 @@ public final class PlaybookWorker {
                 .withRemediation(i.revokedRules(), i.remediatedAt(), i.verifiedAt(), now));
         Optional<SlackThread> thread = request.slack();
         List<AppliedFix> undoable = resolved.undoableFixes();
-        if (!dry && resolved.response() == Response.AUTO && !undoable.isEmpty() && thread.isPresent()
-                && !defaultApprovers.isEmpty()) {
-            Approval undo = new Approval(ids.get(), resolved.incidentId(), ApprovalStatus.PENDING, defaultApprovers,
+        boolean offer = !dry && resolved.response() == Response.AUTO && !undoable.isEmpty() && thread.isPresent();
+        Set<String> undoers = offer ? approvers().resolve(directory) : Set.of();
+        if (offer && undoers.isEmpty()) {
+            thread.ifPresent(t -> notifier.reply(t, resolved.outcome() + " Undo is not offered: "
+                    + approvers().whyNobody() + "."));
+        } else if (offer) {
+            Approval undo = new Approval(ids.get(), resolved.incidentId(), ApprovalStatus.PENDING, undoers,
                     directory.slackIdsOf(resolved.actor()), now.plus(UNDO_FOR), null, null, null, null, 1,
                     Approval.UNDO, null, null, Json.mapper().valueToTree(undoable).toString());
             approvals.create(undo);

@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param incidentId the incident
  * @param playbook   the playbook's name
  * @param step       the state's name
- * @param type       snapshot, notify, approve, wait-for-window, remediate, verify, resolve, rejected,
- *                   approval-timed-out, escalate, abort, fail, undo, or page
+ * @param type       snapshot, notify, approve, approval-window, wait-for-window, remediate, verify, resolve,
+ *                   rejected, approval-timed-out, escalate, abort, fail, undo, or page
  * @param dryRun     the incident was detected in dry-run mode
  * @param body       the whole message (step parameters: action, snapshot, window, approvers, error, …)
  */

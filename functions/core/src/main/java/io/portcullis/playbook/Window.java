@@ -74,6 +74,24 @@ public record Window(Set<DayOfWeek> days, LocalTime start, LocalTime end, ZoneId
         throw new IllegalStateException("no opening within a week for " + this);
     }
 
+    /**
+     * The first time the window opens at or after {@code notBefore} (a window already open then does not count: its
+     * opening has passed). Daylight-saving gaps move the opening as {@link #nextOpening} does.
+     */
+    public Instant firstOpeningFrom(Instant notBefore) {
+        LocalDate from = notBefore.atZone(zone).toLocalDate();
+        for (int offset = -1; offset <= 8; offset++) {
+            LocalDate date = from.plusDays(offset);
+            if (days.contains(date.getDayOfWeek())) {
+                Instant opens = ZonedDateTime.of(date, start, zone).toInstant();
+                if (!opens.isBefore(notBefore)) {
+                    return opens;
+                }
+            }
+        }
+        throw new IllegalStateException("no opening within a week for " + this);
+    }
+
     /** "TUE, WED, THU 02:00–04:00 Europe/London" */
     public String describe() {
         return String.join(", ", dayKeys()) + " " + start + "–" + end + " " + zone.getId();

@@ -58,6 +58,8 @@ public record Protocol(List<ProtocolRow> rows, Map<Priority, Duration> containWi
             String at = "protocol: rows[" + i + "]";
             JsonNode when = row.path("when");
             JsonNode approval = row.path("approval");
+            Response response = one(row.path("response"), Response.values(), Response::label, at + ".response");
+            boolean scheduled = response == Response.SCHEDULED;
             out.add(new ProtocolRow(
                     text(row, "name", at),
                     set(when.path("family"), RuleFamily.values(), RuleFamily::key, at + ".when.family"),
@@ -67,10 +69,16 @@ public record Protocol(List<ProtocolRow> rows, Map<Priority, Duration> containWi
                             Environment::label, at + ".when.environment"),
                     set(when.path("origin"), Origin.values(), Origin::key, at + ".when.origin"),
                     one(row.path("priority"), Priority.values(), Priority::name, at + ".priority"),
-                    one(row.path("response"), Response.values(), Response::label, at + ".response"),
-                    approval.isMissingNode() ? null : Duration.parse(text(approval, "within", at + ".approval")),
-                    approval.isMissingNode() ? null
-                            : one(approval.path("onTimeout"), TimeoutAction.values(), TimeoutAction::key, at + ".approval.onTimeout")));
+                    response,
+                    approval.isMissingNode() || scheduled ? null
+                            : Duration.parse(text(approval, "within", at + ".approval")),
+                    approval.has("onTimeout")
+                            ? one(approval.path("onTimeout"), TimeoutAction.values(), TimeoutAction::key, at + ".approval.onTimeout")
+                            // A P3 nobody approved before its window is a person's call, not a silent fix.
+                            : scheduled ? TimeoutAction.ESCALATE : null,
+                    scheduled && approval.path("inAdvance").asBoolean(false),
+                    !scheduled ? null : approval.has("notice")
+                            ? Duration.parse(text(approval, "notice", at + ".approval")) : ProtocolRow.DEFAULT_NOTICE));
         }
         Map<Priority, Duration> targets = new java.util.EnumMap<>(Priority.class);
         root.path("containWithin").properties().forEach(e -> targets.put(

@@ -19,11 +19,18 @@ import java.util.Set;
  * @param priority     the priority it sets
  * @param response     the response it sets
  * @param approvalWithin for approval, how long on-call has to decide; else null
- * @param onTimeout    for approval, what happens when nobody decides in time; else null
+ * @param onTimeout    for approval, what happens when nobody decides in time; for scheduled, what happens when
+ *                     nobody has decided when the window opens (default escalate); else null
+ * @param approvedInAdvance for scheduled, the fix is approved in advance: nobody is asked
+ * @param notice       for scheduled, the least time on-call gets to decide before the window opens; else null
  */
 public record ProtocolRow(String name, Set<RuleFamily> families, Set<Severity> severities, Set<Exposure> exposures,
                           Set<Environment> environments, Set<Origin> origins, Priority priority, Response response,
-                          Duration approvalWithin, TimeoutAction onTimeout) {
+                          Duration approvalWithin, TimeoutAction onTimeout, boolean approvedInAdvance,
+                          Duration notice) {
+
+    /** How long on-call has at least to decide on a scheduled fix, unless the row says otherwise. */
+    public static final Duration DEFAULT_NOTICE = Duration.ofHours(1);
 
     public ProtocolRow {
         families = Set.copyOf(families);
@@ -31,6 +38,11 @@ public record ProtocolRow(String name, Set<RuleFamily> families, Set<Severity> s
         exposures = Set.copyOf(exposures);
         environments = Set.copyOf(environments);
         origins = Set.copyOf(origins);
+    }
+
+    /** Whether the row can decide a finding of this family. */
+    public boolean covers(RuleFamily family) {
+        return families.isEmpty() || families.contains(family);
     }
 
     boolean matches(RuleFamily family, Severity severity, Exposure exposure, Environment environment, Origin origin) {

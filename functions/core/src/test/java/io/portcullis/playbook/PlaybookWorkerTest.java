@@ -59,10 +59,14 @@ class PlaybookWorkerTest {
             return actor.principalArn().endsWith("/bob") ? Set.of("U0BOB") : Set.of();
         }
     };
-    final PlaybookWorker worker = new PlaybookWorker(incidents, approvals, slack, directory,
-            new SecurityGroupActions(groups, groups), List.of(), clock, RemediationMode.ENFORCE, Set.of("U0LEAD"),
-            () -> "apv-1");
+    /** The deployment's approvers: U0LEAD, and the on-call group S0ONCALL (Alice and Bob). */
+    final PlaybookWorker worker = workerWith(Set.of("U0LEAD"), "S0ONCALL");
     String incidentId;
+
+    PlaybookWorker workerWith(Set<String> approvers, String group) {
+        return new PlaybookWorker(incidents, approvals, slack, directory, new SecurityGroupActions(groups, groups),
+                List.of(), clock, RemediationMode.ENFORCE, approvers, () -> "apv-1").withApproverGroup(group);
+    }
 
     @BeforeEach
     void aP2FromTheCli() {
@@ -77,12 +81,16 @@ class PlaybookWorkerTest {
     }
 
     StepOutcome run(String type, String step, java.util.function.Consumer<ObjectNode> extra) {
+        return run(worker, type, step, extra);
+    }
+
+    StepOutcome run(PlaybookWorker by, String type, String step, java.util.function.Consumer<ObjectNode> extra) {
         ObjectNode body = Json.mapper().createObjectNode().put("taskToken", "fake-token-" + step)
                 .put("incidentId", incidentId).put("playbook", "security-group-ingress").put("step", step)
                 .put("type", type).put("dryRun", false);
         body.putObject("slack").put("channel", "C0ONCALL").put("ts", "1700000000.000001");
         extra.accept(body);
-        return worker.run(StepRequest.parse(body.toString(), new StringBuilder()).orElseThrow());
+        return by.run(StepRequest.parse(body.toString(), new StringBuilder()).orElseThrow());
     }
 
     Incident incident() {
@@ -90,22 +98,135 @@ class PlaybookWorkerTest {
     }
 
     @Test
-    void theGateStoresTheTokenWithAnOpaqueIdAndAsksTheApproversButMarksTheActor() {
-        StepOutcome outcome = run("approve", "AwaitApproval", b -> {
-            b.putArray("approvers").add("U0CAROL");
-            b.put("approverGroup", "S0ONCALL").put("timeoutSeconds", 900).put("onTimeout", "remediate");
-        });
+    void theGateStoresTheTokenWithAnOpaqueIdAndAsksTheDeploymentsApproversButMarksTheActor() {
+        StepOutcome outcome = run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900)
+                .put("onTimeout", "remediate"));
 
         assertThat(outcome).isEqualTo(new StepOutcome.Pending("apv-1"));
         Approval approval = approvals.find("apv-1").orElseThrow();
         assertThat(approval.taskToken()).isEqualTo("fake-token-AwaitApproval");
-        assertThat(approval.approvers()).containsExactlyInAnyOrder("U0CAROL", "U0ALICE", "U0BOB", "U0LEAD");
+        assertThat(approval.approvers()).containsExactlyInAnyOrder("U0ALICE", "U0BOB", "U0LEAD");
         assertThat(approval.actorSlackIds()).containsExactly("U0BOB");
         assertThat(approval.expiresAt()).isEqualTo(Instant.parse("2026-11-30T15:15:00Z"));
         assertThat(approval.messageTs()).as("where the buttons were posted").isNotNull();
         assertThat(slack.sent).singleElement().satisfies(m -> assertThat(m).startsWith("ask apv-1")
                 .contains("until 2026-11-30T15:15:00Z then remediate").doesNotContain("fake-token"));
         assertThat(incident().status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
+    }
+
+    @Test
+    void aGateNobodyCanAnswerFailsItsIncidentAtOnceAndSaysWhatToSet() {
+        StepOutcome outcome = run(workerWith(Set.of(), null), "approve", "AwaitApproval",
+                b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
+
+        assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Failed.class, f -> {
+            assertThat(f.error()).isEqualTo(StepOutcome.STEP_FAILED);
+            assertThat(f.cause()).contains("Nobody can approve incident " + incidentId)
+                    .contains("no approver is configured").contains("SlackApproverGroup").contains("SlackApprovers");
+        });
+        assertThat(approvals.find("apv-1")).as("no approval nobody could answer").isEmpty();
+        assertThat(slack.sent).isEmpty();
+    }
+
+    @Test
+    void aGateWhoseOnlyApproverMadeTheChangeFailsTooAndNamesTheSetting() {
+        StepOutcome outcome = run(workerWith(Set.of("U0BOB"), "S0EMPTY"), "approve", "AwaitApproval",
+                b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
+
+        assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Failed.class, f -> assertThat(f.cause())
+                .contains("SlackApprovers U0BOB; SlackApproverGroup S0EMPTY")
+                .contains("nobody but the person who made the change"));
+    }
+
+    ObjectNode scheduledTerms(ObjectNode body, boolean inAdvance, long noticeSeconds) {
+        body.putObject("window").put("start", "02:00").put("end", "04:00").put("timeZone", "Europe/London")
+                .putArray("days").add("TUE").add("WED");
+        body.putObject("approval").put("timeoutSeconds", 3600).put("onTimeout", "escalate")
+                .put("inAdvance", inAdvance).put("noticeSeconds", noticeSeconds);
+        return body;
+    }
+
+    @Test
+    void aScheduledFixIsAskedNowAndItsApprovalStaysOpenUntilTheWindowOpens() {
+        // Monday 15:00 in London; the window opens Tuesday 02:00, eleven hours later.
+        StepOutcome terms = run("approval-window", "AwaitApproval.UntilWindow", b -> scheduledTerms(b, false, 3600));
+
+        assertThat(terms).isInstanceOfSatisfying(StepOutcome.Done.class, d -> {
+            assertThat(d.output().path("timeoutSeconds").asLong()).isEqualTo(11 * 3600);
+            assertThat(d.output().path("opensAt").asText()).isEqualTo("2026-12-01T02:00:00Z");
+            assertThat(d.output().path("onTimeout").asText()).isEqualTo("escalate");
+            assertThat(d.output().path("inAdvance").asBoolean()).isFalse();
+        });
+        assertThat(slack.sent).singleElement().satisfies(m -> assertThat(m).startsWith("reply: Scheduled for the"
+                + " low-tide window TUE, WED 02:00–04:00 Europe/London, with on-call's approval")
+                .contains("open until the window opens at 2026-12-01T02:00:00Z").contains("then: escalate"));
+
+        run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 11 * 3600).put("onTimeout", "escalate"));
+
+        assertThat(approvals.find("apv-1").orElseThrow().expiresAt()).isEqualTo(Instant.parse("2026-12-01T02:00:00Z"));
+        assertThat(incident().status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
+    }
+
+    @Test
+    void aWindowOpeningSoonerThanTheRowsNoticeIsLeftForTheNextOne() {
+        StepOutcome terms = run("approval-window", "AwaitApproval.UntilWindow",
+                b -> scheduledTerms(b, false, 12 * 3600));
+
+        assertThat(terms).isInstanceOfSatisfying(StepOutcome.Done.class, d -> {
+            assertThat(d.output().path("opensAt").asText()).isEqualTo("2026-12-02T02:00:00Z");
+            assertThat(d.output().path("timeoutSeconds").asLong()).isEqualTo(35 * 3600);
+        });
+    }
+
+    @Test
+    void aFixTheProtocolApprovedInAdvanceAsksNobody() {
+        StepOutcome terms = run("approval-window", "AwaitApproval.UntilWindow", b -> scheduledTerms(b, true, 3600));
+
+        assertThat(terms).isInstanceOfSatisfying(StepOutcome.Done.class,
+                d -> assertThat(d.output().path("inAdvance").asBoolean()).isTrue());
+        assertThat(slack.sent).isEmpty();
+        assertThat(approvals.find("apv-1")).isEmpty();
+        assertThat(incident().timeline()).last().satisfies(t -> assertThat(t.detail())
+                .startsWith("Approved in advance by the protocol").contains("TUE, WED 02:00–04:00 Europe/London"));
+    }
+
+    /** SSH opened to the world from the console on another production group (P1), contained from snapshot to resolve. */
+    String containedBy(PlaybookWorker by) {
+        String other = "sg-0a1b2c3d4e5f60009";
+        groups.put(new SecurityGroupState(ResourceRef.securityGroup(other, "123456789012", "us-east-1"), "api-prod",
+                Map.of("environment", "production"), List.of(new IngressRule("sgr-0f1e2d3c4b5a60001", IpProtocol.TCP,
+                new PortRange(22, 22), Cidr.parse("0.0.0.0/0"), null, "temporary debug access"))));
+        String event = new String(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"),
+                java.nio.charset.StandardCharsets.UTF_8).replace(SG, other);
+        DetectionResult opened = detector().handle(event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        incidentId = ((DetectionResult.Opened) opened).incident().incidentId();
+        ObjectNode before = ((StepOutcome.Done) run(by, "snapshot", "Snapshot", b -> { })).output();
+        run(by, "remediate", "RevokeOffendingIngress", b -> b.put("action", "revoke-ingress").set("snapshot", before));
+        run(by, "verify", "Verify", b -> { });
+        run(by, "resolve", "Resolve", b -> { });
+        return incidentId;
+    }
+
+    @Test
+    void undoIsOfferedToTheDeploymentsGroupAlone() {
+        containedBy(workerWith(Set.of(), "S0ONCALL"));
+
+        assertThat(approvals.find("apv-1")).hasValueSatisfying(undo -> {
+            assertThat(undo.isUndo()).isTrue();
+            assertThat(undo.approvers()).containsExactlyInAnyOrder("U0ALICE", "U0BOB");
+        });
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("undo apv-1"));
+    }
+
+    @Test
+    void withoutApproversAContainedChangeSaysWhyNoUndoIsOffered() {
+        containedBy(workerWith(Set.of(), null));
+
+        assertThat(incident().status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(approvals.find("apv-1")).isEmpty();
+        assertThat(slack.sent).noneSatisfy(m -> assertThat(m).startsWith("undo"));
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("reply: Resolved")
+                .contains("Undo is not offered: no approver is configured: set the stack's SlackApproverGroup"));
     }
 
     @Test

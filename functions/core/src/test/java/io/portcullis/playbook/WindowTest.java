@@ -39,4 +39,17 @@ class WindowTest {
     void aWindowPastMidnightBelongsToTheDayItOpens(String what, Instant now, Instant opens) {
         assertThat(WEEKEND_OVERNIGHT.nextOpening(now)).as(what).isEqualTo(opens);
     }
+
+    /** A scheduled fix's approval closes at an opening, never inside a window already open. */
+    @ParameterizedTest(name = "{0}: {1} → {2}")
+    @CsvSource(textBlock = """
+            Monday afternoon: Tuesday 02:00,                  2026-11-30T15:00:00Z, 2026-12-01T02:00:00Z
+            exactly at an opening is that opening,            2026-12-01T02:00:00Z, 2026-12-01T02:00:00Z
+            inside the window: the next night's opening,      2026-12-01T02:00:01Z, 2026-12-02T02:00:00Z
+            Thursday inside the window: next Tuesday,         2026-12-03T03:00:00Z, 2026-12-08T02:00:00Z
+            summer time is one hour ahead of UTC,             2026-06-29T12:00:00Z, 2026-06-30T01:00:00Z
+            """)
+    void theFirstOpeningFromAMoment(String what, Instant from, Instant opens) {
+        assertThat(LONDON_NIGHTS.firstOpeningFrom(from)).as(what).isEqualTo(opens);
+    }
 }

@@ -52,6 +52,38 @@ class ProtocolTest {
     }
 
     @Test
+    void scheduledRowsAskOnCallUnlessTheyApproveInAdvance() throws Exception {
+        assertThat(protocol.rows().get(6)).satisfies(row -> {
+            assertThat(row.response()).isEqualTo(Response.SCHEDULED);
+            assertThat(row.approvedInAdvance()).isFalse();
+            assertThat(row.notice()).isEqualTo(Duration.ofHours(1));
+            assertThat(row.onTimeout()).isEqualTo(TimeoutAction.ESCALATE);
+            assertThat(row.approvalWithin()).isNull();
+        });
+        var tree = new ObjectMapper(new YAMLFactory()).readTree("""
+                version: 1
+                rows:
+                  - name: bare
+                    priority: P3
+                    response: scheduled
+                  - name: standard change
+                    priority: P3
+                    response: scheduled
+                    approval: {inAdvance: true}
+                  - name: fix anyway
+                    priority: P3
+                    response: scheduled
+                    approval: {notice: PT4H, onTimeout: remediate}
+                """);
+        var rows = Protocol.fromTree(tree).rows();
+        assertThat(rows).extracting(ProtocolRow::approvedInAdvance).containsExactly(false, true, false);
+        assertThat(rows).extracting(ProtocolRow::notice).containsExactly(Duration.ofHours(1), Duration.ofHours(1),
+                Duration.ofHours(4));
+        assertThat(rows).extracting(ProtocolRow::onTimeout).containsExactly(TimeoutAction.ESCALATE,
+                TimeoutAction.ESCALATE, TimeoutAction.REMEDIATE);
+    }
+
+    @Test
     void aFindingNoRowCoversGoesToOnCallNotToTheReport() throws Exception {
         var tree = new ObjectMapper(new YAMLFactory()).readTree("""
                 version: 1

@@ -24,6 +24,8 @@ import java.util.List;
 /** The playbook worker's composition root: builds its clients and use case once per container. */
 public final class RemediatorFunction {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RemediatorFunction.class);
+
     private RemediatorFunction() {
     }
 
@@ -49,9 +51,17 @@ public final class RemediatorFunction {
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
                 notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups), others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next)
+                .withApproverGroup(settings.approverGroup())
                 .withJurisdiction(new Jurisdiction(settings.accountId(), aws.region().id()));
         if (safeguards.alertQueueUrl() != null) {
             worker.withPager(new SqsAlertQueue(aws::sqs, safeguards.alertQueueUrl()));
+        }
+        // Refused in words, not by failing to start: automatic containment needs no approver, and a worker that
+        // cannot start could not even mark an incident FAILED. Every gate fails loudly instead (MarkFailed alerts).
+        if (!settings.deploymentApprovers().configured()) {
+            LOG.error("No approval gate can be answered and no Undo offered: {}. Until then every approval gate fails"
+                    + " its incident and alerts on-call; automatic containment still runs.",
+                    settings.deploymentApprovers().whyNobody());
         }
         if (safeguards.killSwitchParameter() == null) {
             return worker;
