@@ -15,27 +15,32 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The inventory in its DynamoDB table (template.yaml {@code InventoryTable}, key {@code pk} + {@code sk},
  * {@code PORTCULLIS_INVENTORY_TABLE}). Two kinds of item:
  *
  * <pre>
- * pk = "newest|" type "|" account "|" region,  sk = ARN     the newest version: type, id, arn, account, region,
- *                                                         since (epoch ms), configuration (JSON text), kept (the
- *                                                         since of every kept version, oldest first)
- * pk = ARN,  sk = "since|" 15-digit epoch ms               one kept version: since, configuration
+ * pk = "newest|" type "|" account "|" region,  sk = ARN    the newest version: type, id, arn, account, region,
+ *                                                        since (epoch ms), configuration (JSON text), kept (the
+ *                                                        since of each older version kept, oldest first)
+ * pk = ARN,  sk = "since|" 15-digit epoch ms              an older version: since, configuration
  * </pre>
  *
- * <p>{@link #before} is one query on the resource's versions ({@code sk <} the instant, newest first, one item);
- * {@link #newest} one query per type, account and region. {@link #record} reads the newest version and, when the
- * configuration differs and was read later, writes in one transaction the new newest item (on condition that the
- * newest is still the one read), the new version, and the deletion of versions beyond
+ * <p>The newest version lives in its own item, under its type, account and region, so {@link #newest} is one query
+ * per type, account and region, and recording a resource never seen before (most of a first sweep) is one
+ * conditional write. A change copies the newest version to an older-version item (the same copy whoever writes it),
+ * then replaces the newest on condition that it is still the one read, then deletes the versions beyond
  * {@link LastKnownConfigurations#VERSIONS_KEPT}. Two sweeps recording at once cannot lose a version: the one whose
- * condition fails reads again and writes on top of the other's. Reads are strongly consistent: a playbook step right
- * after a sweep sees what it wrote.
+ * condition fails reads again and records on top of the other's, or finds its reading the older and records nothing.
+ * A crash between the writes leaves at most a copy of the newest version, which the next change would write anyway.
+ * No transaction: it would cost twice the writes (and the emulator copies every table for each one, which made a
+ * first sweep of a few hundred resources take 40 s).
+ *
+ * <p>{@link #before} reads the newest version and, when that one is not older than the instant, queries the older
+ * ones ({@code sk <} the instant, newest first, one item). Reads are strongly consistent: a playbook step right after
+ * a sweep sees what the sweep wrote.
  */
 public final class DynamoDbInventory implements LastKnownConfigurations {
 
@@ -52,20 +57,38 @@ public final class DynamoDbInventory implements LastKnownConfigurations {
 
     @Override
     public Optional<KnownConfiguration> before(ResourceRef resource, Instant instant) {
+        long bound = ceilMillis(instant);
+        Map<String, AttributeValue> head = head(resource);
+        if (head == null) {
+            return Optional.empty();
+        }
+        if (since(head) < bound) {
+            return Optional.of(known(resource, head));
+        }
         return dynamoDb.get().query(r -> r.tableName(table).consistentRead(true).scanIndexForward(false).limit(1)
-                        .keyConditionExpression("pk = :arn AND sk < :before")
+                        .keyConditionExpression("pk = :arn AND sk BETWEEN :first AND :before")
                         .expressionAttributeValues(Map.of(":arn", AttributeValue.fromS(resource.arn()),
-                                ":before", AttributeValue.fromS(versionKey(ceilMillis(instant))))))
+                                ":first", AttributeValue.fromS(versionKey(0)),
+                                ":before", AttributeValue.fromS(versionKey(bound - 1)))))
                 .items().stream().findFirst().map(i -> known(resource, i));
     }
 
     @Override
     public List<KnownConfiguration> versions(ResourceRef resource) {
-        return dynamoDb.get().queryPaginator(r -> r.tableName(table).consistentRead(true).scanIndexForward(false)
-                        .keyConditionExpression("pk = :arn AND begins_with(sk, :version)")
+        Map<String, AttributeValue> head = head(resource);
+        if (head == null) {
+            return List.of();
+        }
+        List<KnownConfiguration> out = new ArrayList<>();
+        out.add(known(resource, head));
+        long newest = since(head);
+        dynamoDb.get().query(r -> r.tableName(table).consistentRead(true).scanIndexForward(false)
+                        .limit(VERSIONS_KEPT - 1).keyConditionExpression("pk = :arn AND sk BETWEEN :first AND :last")
                         .expressionAttributeValues(Map.of(":arn", AttributeValue.fromS(resource.arn()),
-                                ":version", AttributeValue.fromS(VERSION))))
-                .items().stream().map(i -> known(resource, i)).toList();
+                                ":first", AttributeValue.fromS(versionKey(0)),
+                                ":last", AttributeValue.fromS(versionKey(newest - 1)))))
+                .items().forEach(i -> out.add(known(resource, i)));
+        return out;
     }
 
     @Override
@@ -81,63 +104,81 @@ public final class DynamoDbInventory implements LastKnownConfigurations {
     public boolean record(ResourceRef resource, JsonNode configuration, Instant seenAt) {
         long since = ceilMillis(seenAt);
         String text = text(configuration);
-        Map<String, AttributeValue> headKey = Map.of("pk", AttributeValue.fromS(scope(resource)),
-                "sk", AttributeValue.fromS(resource.arn()));
-        TransactionCanceledException last = null;
+        if (putNewest(resource, since, text, List.of(), null)) {
+            return true;
+        }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> head = dynamoDb.get().getItem(r -> r.tableName(table).key(headKey)
-                    .consistentRead(true)).item();
-            boolean exists = head != null && !head.isEmpty();
-            if (exists) {
-                long newest = Long.parseLong(head.get("since").n());
-                boolean same = parse(head.get("configuration").s()).equals(configuration);
-                if (same || since <= newest) {
-                    // Ours already, when an attempt whose answer was lost wrote it (the SDK retried the transaction).
-                    return same && since == newest && last != null;
+            Map<String, AttributeValue> head = head(resource);
+            if (head == null) {
+                if (putNewest(resource, since, text, List.of(), null)) {
+                    return true;
                 }
+                continue;
+            }
+            long newest = since(head);
+            boolean same = parse(head.get("configuration").s()).equals(configuration);
+            if (same || since <= newest) {
+                // Exactly ours: our first write landed and its answer was lost (the SDK tried again).
+                return same && since == newest;
             }
             List<Long> kept = new ArrayList<>();
-            if (exists) {
-                head.get("kept").l().forEach(v -> kept.add(Long.parseLong(v.n())));
-            }
-            kept.add(since);
-            List<Long> forgotten = new ArrayList<>(kept.subList(0, Math.max(0, kept.size() - VERSIONS_KEPT)));
+            head.get("kept").l().forEach(v -> kept.add(Long.parseLong(v.n())));
+            kept.add(newest);
+            List<Long> forgotten = new ArrayList<>(kept.subList(0, Math.max(0, kept.size() - (VERSIONS_KEPT - 1))));
             kept.removeAll(forgotten);
-
-            Map<String, AttributeValue> newHead = new HashMap<>(headKey);
-            newHead.put("type", AttributeValue.fromS(resource.type()));
-            newHead.put("id", AttributeValue.fromS(resource.id()));
-            newHead.put("arn", AttributeValue.fromS(resource.arn()));
-            newHead.put("account", AttributeValue.fromS(resource.account()));
-            newHead.put("region", AttributeValue.fromS(resource.region()));
-            newHead.put("since", number(since));
-            newHead.put("configuration", AttributeValue.fromS(text));
-            newHead.put("kept", AttributeValue.fromL(kept.stream().map(DynamoDbInventory::number).toList()));
-            List<TransactWriteItem> writes = new ArrayList<>();
-            writes.add(exists
-                    ? TransactWriteItem.builder().put(p -> p.tableName(table).item(newHead)
-                            .conditionExpression("since = :read")
-                            .expressionAttributeValues(Map.of(":read", head.get("since")))).build()
-                    : TransactWriteItem.builder().put(p -> p.tableName(table).item(newHead)
-                            .conditionExpression("attribute_not_exists(pk)")).build());
-            writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(Map.of(
-                    "pk", AttributeValue.fromS(resource.arn()), "sk", AttributeValue.fromS(versionKey(since)),
-                    "since", number(since), "configuration", AttributeValue.fromS(text)))).build());
-            for (long old : forgotten) {
-                writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(Map.of(
-                        "pk", AttributeValue.fromS(resource.arn()), "sk", AttributeValue.fromS(versionKey(old)))))
-                        .build());
-            }
-            try {
-                dynamoDb.get().transactWriteItems(r -> r.transactItems(writes));
+            dynamoDb.get().putItem(r -> r.tableName(table).item(Map.of(
+                    "pk", AttributeValue.fromS(resource.arn()), "sk", AttributeValue.fromS(versionKey(newest)),
+                    "since", head.get("since"), "configuration", head.get("configuration"))));
+            if (putNewest(resource, since, text, kept, head.get("since"))) {
+                for (long old : forgotten) {
+                    dynamoDb.get().deleteItem(r -> r.tableName(table).key(Map.of(
+                            "pk", AttributeValue.fromS(resource.arn()), "sk", AttributeValue.fromS(versionKey(old)))));
+                }
                 return true;
-            } catch (TransactionCanceledException e) {
-                // Another sweep wrote this resource since we read it (or our own lost attempt did): read again.
-                last = e;
             }
         }
         throw new IllegalStateException("could not record " + resource.arn() + " after " + ATTEMPTS
-                + " attempts: other sweeps kept writing it", last);
+                + " attempts: other sweeps kept writing it");
+    }
+
+    /**
+     * Writes the newest version, on condition that the newest is still the one read ({@code read} its since), or
+     * that there is none ({@code read} null); false when the condition failed.
+     */
+    private boolean putNewest(ResourceRef resource, long since, String configuration, List<Long> kept,
+                              AttributeValue read) {
+        Map<String, AttributeValue> item = new HashMap<>(headKey(resource));
+        item.put("type", AttributeValue.fromS(resource.type()));
+        item.put("id", AttributeValue.fromS(resource.id()));
+        item.put("arn", AttributeValue.fromS(resource.arn()));
+        item.put("account", AttributeValue.fromS(resource.account()));
+        item.put("region", AttributeValue.fromS(resource.region()));
+        item.put("since", number(since));
+        item.put("configuration", AttributeValue.fromS(configuration));
+        item.put("kept", AttributeValue.fromL(kept.stream().map(DynamoDbInventory::number).toList()));
+        try {
+            dynamoDb.get().putItem(r -> {
+                r.tableName(table).item(item);
+                if (read == null) {
+                    r.conditionExpression("attribute_not_exists(pk)");
+                } else {
+                    r.conditionExpression("since = :read").expressionAttributeValues(Map.of(":read", read));
+                }
+            });
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private Map<String, AttributeValue> head(ResourceRef resource) {
+        Map<String, AttributeValue> item = dynamoDb.get().getItem(r -> r.tableName(table).key(headKey(resource))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    private static Map<String, AttributeValue> headKey(ResourceRef resource) {
+        return Map.of("pk", AttributeValue.fromS(scope(resource)), "sk", AttributeValue.fromS(resource.arn()));
     }
 
     static final String NEWEST = "newest|";
@@ -163,12 +204,16 @@ public final class DynamoDbInventory implements LastKnownConfigurations {
     }
 
     private static KnownConfiguration known(ResourceRef resource, Map<String, AttributeValue> item) {
-        return new KnownConfiguration(resource, parse(item.get("configuration").s()),
-                Instant.ofEpochMilli(Long.parseLong(item.get("since").n())));
+        return new KnownConfiguration(resource, parse(item.get("configuration").s()), Instant.ofEpochMilli(since(item)));
+    }
+
+    private static long since(Map<String, AttributeValue> item) {
+        return Long.parseLong(item.get("since").n());
     }
 
     private static String s(Map<String, AttributeValue> item, String name) {
-        return item.get(name).s();
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
     }
 
     private static AttributeValue number(long value) {
