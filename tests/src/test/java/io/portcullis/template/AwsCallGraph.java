@@ -49,7 +49,8 @@ final class AwsCallGraph {
 
     /**
      * Where the IAM action is not the SDK operation's name (AWS's Service Authorization Reference): S3's public
-     * access block operations, reads of an object, presigned links; S3 Control's account-level block.
+     * access block operations, reads of an object, presigned links, the list of buckets, the default encryption;
+     * S3 Control's account-level block.
      */
     private static final Map<String, String> ACTION_OF = Map.ofEntries(
             Map.entry("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
@@ -61,6 +62,8 @@ final class AwsCallGraph {
             Map.entry("s3:PresignGetObject", "s3:GetObject"),
             Map.entry("s3:PresignPutObject", "s3:PutObject"),
             Map.entry("s3:HeadBucket", "s3:ListBucket"),
+            Map.entry("s3:ListBuckets", "s3:ListAllMyBuckets"),
+            Map.entry("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
             Map.entry("s3:ListObjectsV2", "s3:ListBucket"),
             Map.entry("s3control:GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"),
             Map.entry("s3control:PutPublicAccessBlock", "s3:PutAccountPublicAccessBlock"),

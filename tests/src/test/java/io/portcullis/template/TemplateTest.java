@@ -305,21 +305,61 @@ class TemplateTest {
     }
 
     /**
-     * The watchdog runs on a schedule, pages through the alert queue and Slack, and touches nothing but the
-     * safeguards table: no incident, no resource, no playbook.
+     * The watchdog runs on a schedule, pages through the alert queue and Slack, reads the configurations the inventory
+     * keeps and changes none: it writes only the safeguards and inventory tables; no incident, no playbook.
      */
     @Test
-    void theWatchdogRunsOnAScheduleAndCanOnlyReadHeartbeatsAndPage() {
+    void theWatchdogRunsOnAScheduleReadsResourcesAndWritesOnlyItsOwnTables() {
         JsonNode schedule = resources.path("WatchdogFunction").path("Properties").path("Events").path("EveryFiveMinutes");
         assertThat(schedule.path("Type").asText()).isEqualTo("ScheduleV2");
         assertThat(schedule.path("Properties").path("ScheduleExpression").asText()).isEqualTo("rate(5 minutes)");
         java.util.Set<String> actions = new java.util.TreeSet<>();
-        statements("WatchdogRole").forEach(st -> actions.addAll(strings(st.path("Action"))));
-        assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:Query",
-                "dynamodb:UpdateItem", "sqs:SendMessage", "secretsmanager:GetSecretValue");
+        for (JsonNode st : statements("WatchdogRole")) {
+            List<String> granted = strings(st.path("Action"));
+            actions.addAll(granted);
+            for (String action : granted) {
+                String service = action.substring(0, action.indexOf(':'));
+                String name = action.substring(action.indexOf(':') + 1);
+                if (List.of("ec2", "cloudtrail", "s3", "iam").contains(service)) {
+                    assertThat(name).as(action + " reads").matches("(Describe|Get|List).*");
+                }
+                if (service.equals("dynamodb") && !name.equals("GetItem") && !name.equals("Query")) {
+                    assertThat(st.path("Resource").toString()).as(action)
+                            .matches(".*(SafeguardsTable|InventoryTable).*").doesNotContain("IncidentsTable");
+                }
+            }
+        }
+        assertThat(actions).contains("dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem",
+                "dynamodb:DeleteItem", "sqs:SendMessage", "secretsmanager:GetSecretValue", "ec2:DescribeFlowLogs",
+                "cloudtrail:GetEventSelectors", "s3:GetEncryptionConfiguration", "iam:GetAccountAuthorizationDetails");
         String role = resources.path("WatchdogRole").toString();
-        assertThat(role).contains("SafeguardsTable").contains("AlertQueue").doesNotContain("IncidentsTable")
-                .doesNotContain("StepQueue");
+        assertThat(role).contains("SafeguardsTable").contains("AlertQueue").contains("InventoryTable")
+                .doesNotContain("IncidentsTable").doesNotContain("StepQueue");
+    }
+
+    /**
+     * The inventory is history AWS cannot give back: retained with the stack, recoverable to a point in time,
+     * encrypted. The watchdog keeps it; the playbook worker only reads it.
+     */
+    @Test
+    void theInventoryIsRetainedRecoverableAndOnlyReadByTheWorker() {
+        JsonNode table = resources.path("InventoryTable");
+        assertThat(table.path("Type").asText()).isEqualTo("AWS::DynamoDB::Table");
+        assertThat(table.path("DeletionPolicy").asText()).isEqualTo("Retain");
+        assertThat(table.path("Properties").path("PointInTimeRecoverySpecification")
+                .path("PointInTimeRecoveryEnabled").asBoolean()).isTrue();
+        assertThat(table.path("Properties").path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+        List<String> workerActions = new ArrayList<>();
+        statements("RemediatorRole").forEach(st -> {
+            if (st.path("Resource").toString().contains("InventoryTable")) {
+                workerActions.addAll(strings(st.path("Action")));
+            }
+        });
+        assertThat(workerActions).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query");
+        for (String function : List.of("WatchdogFunction", "RemediatorFunction")) {
+            assertThat(resources.path(function).path("Properties").path("Environment").path("Variables")
+                    .path("PORTCULLIS_INVENTORY_TABLE").asText()).as(function).isEqualTo("InventoryTable");
+        }
     }
 
     /** The detector may write the safeguards table and page, and nothing more than that was added for it. */

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * PORTCULLIS_REMEDIATION_MODE       enforce | dry-run                         (detector, remediator) default dry-run
  * PORTCULLIS_OWN_ROLE_ARNS          comma-separated roles Portcullis acts as  (detector)             default none
  * PORTCULLIS_IAC_ROLE_ARNS          comma-separated IaC deployment roles      (detector)             default none
- * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector, remediator) default any
+ * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector, remediator, watchdog) default any
  * PORTCULLIS_SLACK_SECRET_ID        Secrets Manager secret: {"botToken","signingSecret"} (remediator, interaction)
  * PORTCULLIS_SLACK_CHANNEL          the on-call channel id (C…)               (remediator)           required
  * PORTCULLIS_APPROVERS              Slack user ids who may approve and Undo   (remediator)           \ one of the two;
@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  * PORTCULLIS_KILL_SWITCH_PARAMETER  SSM parameter holding enforce | dry-run   (detector, remediator) no switch when unset
  * PORTCULLIS_KILL_SWITCH_CACHE_SECONDS  how long one read of it is trusted    (detector, remediator) default 30
  *                                   (these four are read by {@link SafeguardSettings})
+ * PORTCULLIS_INVENTORY_TABLE        the inventory: last known configurations (watchdog, remediator) no inventory when unset
+ *                                   (read by {@link InventorySettings})
  * AWS_REGION, AWS_ENDPOINT_URL      standard SDK variables, see {@link AwsConnection}
  * AWS_ENDPOINT_URL_<SERVICE>        standard SDK variables (local runs only), see {@link AwsConnection}
  * </pre>

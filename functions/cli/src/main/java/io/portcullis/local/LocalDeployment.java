@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Creates, in the emulator, the stateful resources {@code template.yaml} declares — the incidents, approvals and
- * safeguards tables (with their indexes), the step queue with its dead-letter queue, the alert queue, the detector's
+ * Creates, in the emulator, the stateful resources {@code template.yaml} declares — the incidents, approvals,
+ * safeguards and inventory tables (with their indexes), the step queue with its dead-letter queue, the alert queue, the detector's
  * failed-events queue, the kill switch parameter, and one state machine per playbook from the compiled definition the
  * template names, with the template's substitutions — reading their definitions from the template itself so local
  * runs cannot drift from what is deployed.
@@ -39,11 +39,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * @param failedEventsQueueUrl the detector's failure destination (events it could not process after its retries)
  * @param killSwitchParameter the SSM parameter holding enforce or dry-run
  * @param detectorRetries     how often Lambda retries a failed asynchronous invocation of the detector
+ * @param inventoryTable      the last known configurations the watchdog's sweeps keep
  */
 public record LocalDeployment(String incidentsTable, String approvalsTable, String stepQueueUrl, String stepQueueArn,
                               String alertQueueUrl, Map<String, String> playbooks, String reportsBucket,
                               String safeguardsTable, String failedEventsQueueUrl, String killSwitchParameter,
-                              int detectorRetries) {
+                              int detectorRetries, String inventoryTable) {
 
     /** The template's state machines, by the rule family their playbook handles. */
     static final Map<String, String> STATE_MACHINES = Map.of("SecurityGroupIngressPlaybook", "security-group",
@@ -112,8 +113,10 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
         String parameter = "/portcullis-" + suffix + "/kill-switch";
         ssm.putParameter(r -> r.name(parameter).type(killSwitch.path("Type").asText("String"))
                 .value(killSwitch.path("Value").asText()));
+        String inventory = table(dynamoDb, resource(resources, "InventoryTable", "AWS::DynamoDB::Table", template),
+                "portcullis-inventory-" + suffix);
         return new LocalDeployment(incidents, approvals, queueUrl, arn(sqs, queueUrl), alertUrl, Map.copyOf(machines),
-                bucket, safeguards, failedUrl, parameter, retries);
+                bucket, safeguards, failedUrl, parameter, retries, inventory);
     }
 
     /**
@@ -134,7 +137,8 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
                 "AWS::Serverless::Function", template).path("EventInvokeConfig").path("MaximumRetryAttempts").asInt(2);
         return new LocalDeployment("portcullis-incidents-" + suffix, "portcullis-approvals-" + suffix, steps,
                 arn(sqs, steps), alerts, Map.copyOf(machines), "portcullis-reports-" + suffix,
-                "portcullis-safeguards-" + suffix, failed, "/portcullis-" + suffix + "/kill-switch", retries);
+                "portcullis-safeguards-" + suffix, failed, "/portcullis-" + suffix + "/kill-switch", retries,
+                "portcullis-inventory-" + suffix);
     }
 
     /** The detector's failed-events queues are named this, then the deployment's suffix. */
@@ -144,6 +148,12 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
     public void recreateIncidentsTable(Path template, DynamoDbClient dynamoDb) {
         table(dynamoDb, resource(readTemplate(template).path("Resources"), "IncidentsTable", "AWS::DynamoDB::Table",
                 template), incidentsTable);
+    }
+
+    /** Creates one of the template's tables ({@code logicalId}, e.g. InventoryTable) under {@code tableName}. */
+    public static String createTable(Path template, DynamoDbClient dynamoDb, String logicalId, String tableName) {
+        return table(dynamoDb, resource(readTemplate(template).path("Resources"), logicalId, "AWS::DynamoDB::Table",
+                template), tableName);
     }
 
     /** PORTCULLIS_PLAYBOOKS, as the template builds it. */

@@ -166,6 +166,7 @@ public final class LocalRuntime implements AutoCloseable {
         env.put(io.portcullis.aws.SafeguardSettings.SAFEGUARDS_TABLE, deployment.safeguardsTable());
         env.put(io.portcullis.aws.SafeguardSettings.ALERT_QUEUE_URL, deployment.alertQueueUrl());
         env.put(io.portcullis.aws.SafeguardSettings.KILL_SWITCH_PARAMETER, deployment.killSwitchParameter());
+        env.put(io.portcullis.aws.InventorySettings.INVENTORY_TABLE, deployment.inventoryTable());
         return env;
     }
 
@@ -260,14 +261,19 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
-    /** Runs the watchdog (the scheduled silent-feed check) once, built by its own composition root, on {@code clock}. */
+    /**
+     * Runs the watchdog once, built by its own composition root, on {@code clock}: the silent-feed check, then a full
+     * inventory (every bucket, not a scheduled run's share), so a scenario that changes a resource right after finds
+     * its configuration from before the change in the inventory, as a deployed watchdog's sweeps would have kept it.
+     */
     public JsonNode runWatchdog(Clock clock) {
         var handler = new io.portcullis.watchdog.WatchdogHandler(io.portcullis.watchdog.WatchdogFunction.build(
                 environment, aws, clock));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), out,
-                    new LocalLambdaContext("portcullis-watchdog", 60, 512));
+            byte[] input = "{\"inventory\": \"full\"}".getBytes(StandardCharsets.UTF_8);
+            handler.handleRequest(new ByteArrayInputStream(input), out,
+                    new LocalLambdaContext("portcullis-watchdog", 120, 512));
             return Json.mapper().readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -434,6 +440,11 @@ public final class LocalRuntime implements AutoCloseable {
     public io.portcullis.report.function.WeeklyReportHandler reportFunction(Clock clock) {
         return new io.portcullis.report.function.WeeklyReportHandler(io.portcullis.report.function.ReportFunction.build(
                 FunctionSettings.fromEnvironment(environment), aws, clock));
+    }
+
+    /** The inventory the watchdog's sweeps keep in this deployment, as the playbook worker reads it. */
+    public io.portcullis.inventory.LastKnownConfigurations inventory() {
+        return new io.portcullis.aws.DynamoDbInventory(() -> dynamoDb, deployment.inventoryTable());
     }
 
     /** The incidents of this deployment, as the report reads them. */

@@ -9,9 +9,10 @@ import java.time.Instant;
  * been so (the first sweep that saw it in this form).
  *
  * <p>The configuration's shape depends on the resource type (documented where each kind is read, in
- * {@link InventorySource}'s implementations), e.g. for a VPC flow log {@code {"resourceId": "vpc-…", "resourceType":
- * "VPC", "trafficType": "ALL", "logDestinationType": "s3", "logDestination": "arn:aws:s3:::…", "logFormat": "…",
- * "maxAggregationInterval": 600, "deliverLogsPermissionArn": null, "logGroupName": null}}.
+ * {@link InventorySource}'s implementations), e.g. for a VPC flow log {@code {"flowLogId": "fl-…", "resourceId":
+ * "vpc-…", "resourceType": "VPC", "trafficType": "ALL", "logDestinationType": "s3", "logDestination":
+ * "arn:aws:s3:::…", "logGroupName": null, "deliverLogsPermissionArn": null, "logFormat": "…",
+ * "maxAggregationInterval": 600, "tags": {}}}.
  *
  * @param resource      what it is the configuration of
  * @param configuration the configuration, as read

@@ -35,6 +35,19 @@ public interface LastKnownConfigurations {
      */
     boolean record(ResourceRef resource, JsonNode configuration, Instant seenAt);
 
+    /**
+     * The newest kept version of every resource of one type in an account and region, whether or not the resource
+     * still exists: for example every VPC flow log a sweep saw in {@code 123456789012} / {@code eu-west-1}, to find
+     * the last one of a VPC after its flow logs were deleted, or a trail an event names only by its name. The region
+     * is the one the resource's {@link ResourceRef} carries: a trail's home region, a bucket's own region,
+     * {@code global} for IAM. In no particular order.
+     *
+     * <p>The default knows nothing, like {@link #NONE}; every store that keeps versions answers it.
+     */
+    default List<KnownConfiguration> newest(String type, String account, String region) {
+        return List.of();
+    }
+
     /** No inventory: nothing is known, nothing is kept (offline tools, tests that do not need it). */
     LastKnownConfigurations NONE = new LastKnownConfigurations() {
         @Override

@@ -4,6 +4,7 @@ import io.portcullis.aws.AwsConnection;
 import io.portcullis.aws.CloudTrailActions;
 import io.portcullis.aws.IamActions;
 import io.portcullis.aws.S3BucketActions;
+import io.portcullis.inventory.LastKnownConfigurations;
 import io.portcullis.playbook.ResourceActions;
 import java.util.List;
 
@@ -13,7 +14,12 @@ final class OtherActions {
     private OtherActions() {
     }
 
-    static List<ResourceActions> all(AwsConnection aws) {
+    /**
+     * @param inventory the last known configurations (the watchdog's sweeps), for the actions that put back what an
+     *                  event does not say was there: pass it to them here ({@link LastKnownConfigurations#before});
+     *                  {@link LastKnownConfigurations#NONE} when the function has no inventory table
+     */
+    static List<ResourceActions> all(AwsConnection aws, LastKnownConfigurations inventory) {
         return List.of(new S3BucketActions(aws::s3, aws.s3Control()), new IamActions(aws.iam()),
                 new CloudTrailActions(aws::cloudTrail));
     }

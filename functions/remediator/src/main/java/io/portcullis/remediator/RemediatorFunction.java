@@ -5,11 +5,13 @@ import io.portcullis.aws.DynamoDbApprovalStore;
 import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
+import io.portcullis.aws.InventorySettings;
 import io.portcullis.aws.SafeguardSettings;
 import io.portcullis.aws.SsmKillSwitch;
 import io.portcullis.aws.SecretsManagerSlackCredentials;
 import io.portcullis.aws.SlackCredentials;
 import io.portcullis.aws.SqsAlertQueue;
+import io.portcullis.inventory.LastKnownConfigurations;
 import io.portcullis.json.Json;
 import io.portcullis.playbook.ApprovalIds;
 import io.portcullis.playbook.Jurisdiction;
@@ -29,15 +31,30 @@ public final class RemediatorFunction {
     private RemediatorFunction() {
     }
 
-    /** From the function's environment variables ({@link FunctionSettings}, {@link SafeguardSettings}). */
+    /**
+     * From the function's environment variables ({@link FunctionSettings}, {@link SafeguardSettings},
+     * {@link InventorySettings}).
+     */
     public static PlaybookWorker build(java.util.Map<String, String> environment, AwsConnection aws, Clock clock) {
-        return build(FunctionSettings.fromEnvironment(environment), SafeguardSettings.fromEnvironment(environment), aws,
-                clock);
+        return build(FunctionSettings.fromEnvironment(environment), SafeguardSettings.fromEnvironment(environment),
+                InventorySettings.fromEnvironment(environment).store(aws), aws, clock);
     }
 
-    /** @param clock the worker's clock (tests move it to a low-tide window) */
+    /** As below, with no inventory: nothing is known of a resource from before a change. */
     public static PlaybookWorker build(FunctionSettings settings, SafeguardSettings safeguards, AwsConnection aws,
                                        Clock clock) {
+        return build(settings, safeguards, LastKnownConfigurations.NONE, aws, clock);
+    }
+
+    /**
+     * @param inventory what the watchdog's sweeps saw of each resource before a change, built once per container:
+     *                  the actions that put back a configuration an event does not carry (a deleted flow log, a
+     *                  removed bucket encryption, a modified rule, a replaced inline policy) read it with
+     *                  {@link LastKnownConfigurations#before}
+     * @param clock     the worker's clock (tests move it to a low-tide window)
+     */
+    public static PlaybookWorker build(FunctionSettings settings, SafeguardSettings safeguards,
+                                       LastKnownConfigurations inventory, AwsConnection aws, Clock clock) {
         SlackCredentials slack;
         try (var secrets = aws.secretsManager()) {
             slack = new SecretsManagerSlackCredentials(secrets, settings.requireSlackSecretId()).read();
@@ -45,7 +62,7 @@ public final class RemediatorFunction {
         SlackNotifier notifier = SlackNotifier.create(slack.botToken(), settings.requireSlackChannel(),
                 settings.slackApiUrl());
         Ec2SecurityGroups groups = new Ec2SecurityGroups(aws::ec2);
-        List<ResourceActions> others = OtherActions.all(aws);
+        List<ResourceActions> others = OtherActions.all(aws, inventory);
         PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
