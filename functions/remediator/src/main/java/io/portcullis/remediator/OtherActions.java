@@ -4,6 +4,7 @@ import io.portcullis.aws.AwsConnection;
 import io.portcullis.aws.CloudTrailActions;
 import io.portcullis.aws.IamActions;
 import io.portcullis.aws.S3BucketActions;
+import io.portcullis.inventory.LastKnownConfigurations;
 import io.portcullis.playbook.ResourceActions;
 import java.util.List;
 
@@ -13,8 +14,12 @@ final class OtherActions {
     private OtherActions() {
     }
 
-    static List<ResourceActions> all(AwsConnection aws) {
-        return List.of(new S3BucketActions(aws::s3, aws.s3Control()), new IamActions(aws.iam()),
+    /**
+     * @param inventory what resources were before a change: restore-default-encryption and remove-inline-policy put
+     *                  that back ({@link LastKnownConfigurations#NONE} until the inventory's store is deployed)
+     */
+    static List<ResourceActions> all(AwsConnection aws, LastKnownConfigurations inventory) {
+        return List.of(new S3BucketActions(aws::s3, aws.s3Control(), inventory), new IamActions(aws.iam(), inventory),
                 new CloudTrailActions(aws::cloudTrail));
     }
 }

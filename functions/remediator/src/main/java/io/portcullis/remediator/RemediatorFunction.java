@@ -43,7 +43,8 @@ public final class RemediatorFunction {
         SlackNotifier notifier = SlackNotifier.create(slack.botToken(), settings.requireSlackChannel(),
                 settings.slackApiUrl());
         Ec2SecurityGroups groups = new Ec2SecurityGroups(aws::ec2);
-        List<ResourceActions> others = OtherActions.all(aws);
+        // The inventory's store is not deployed yet: the actions put back what they can know without it.
+        List<ResourceActions> others = OtherActions.all(aws, io.portcullis.inventory.LastKnownConfigurations.NONE);
         PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
