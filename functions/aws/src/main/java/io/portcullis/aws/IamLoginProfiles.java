@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
  * {@code delete-login-profile}, for {@link IamActions}: the console password of a user without an MFA device (an
  * {@code iam-console-password-without-mfa} finding) deleted. Nothing to do once the user has an MFA device (the
  * password is then allowed) or no password any more. Refuses when the live password is not the one judged (created
- * again since the snapshot: a newer CreateLoginProfile, with its own incident).
+ * again since the snapshot: a newer CreateLoginProfile, with its own incident), told by the password's creation date
+ * (IAM's; the local emulator reports the user's creation date instead, so there a re-created password looks the same).
  *
  * <p>A deleted password cannot be put back (IAM never returns it), so the fix has no Undo record; its detail says how
  * an administrator gives the user console access again.
