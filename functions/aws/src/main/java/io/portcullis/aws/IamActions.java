@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.change.ResourceRef;
 import io.portcullis.iam.PolicyDocument;
-import io.portcullis.iam.PolicyRewrite;
 import io.portcullis.incident.Incident;
 import io.portcullis.json.Json;
 import io.portcullis.playbook.ActionResult;
@@ -17,13 +16,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.PolicyVersion;
-import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
  * The IAM side of the {@code iam-privilege} playbook: users, roles, groups, customer managed policies and the root
@@ -39,12 +35,12 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  *       so the snapshot chooses the newest other version whose document is not admin-equivalent (by the rule's own
  *       judgement); with none, it refuses. It also refuses when the default is now a different admin-equivalent
  *       version than the one judged (a newer change).</li>
- *   <li>{@code restore-trust-policy}: takes out of the role's trust policy only the principals the finding named
+ *   <li>{@code restore-trust-policy} ({@link RoleTrustPolicies}): takes out of the role's trust policy only the principals the finding named
  *       ({@code *}, or every principal of the outside account), keeping every other principal and statement. It does
  *       not write the snapshot back: the snapshot is taken after the change it is about, so it holds the opened trust
  *       policy (it is kept for Undo). Refuses when the offending principal was not in the snapshot (a newer change),
  *       or when nothing would be left (a role must have a trust policy; what it should trust is a human decision).</li>
- *   <li>{@code deactivate-access-key}: sets the access key named by a finding's {@code accessKeyId} fact to
+ *   <li>{@code deactivate-access-key} ({@link IamAccessKeys}): sets the access key named by a finding's {@code accessKeyId} fact to
  *       Inactive, never deletes it (also a key created for another user: {@code iam-access-key-for-another-user}).
  *       A root user's key cannot be changed by any other principal, so the root user's key (the CloudTrail finding,
  *       and AWS Config's {@code iam-root-access-key-check} verdict) goes to a person with what to do.</li>
@@ -71,12 +67,16 @@ public final class IamActions implements ResourceActions {
     private final IamClient iam;
     private final IamInlinePolicies inline;
     private final IamLoginProfiles logins;
+    private final IamAccessKeys keys;
+    private final RoleTrustPolicies trust;
 
     /** @param inventory what inline policies were before a change (remove-inline-policy puts an earlier one back) */
     public IamActions(IamClient iam, io.portcullis.inventory.LastKnownConfigurations inventory) {
         this.iam = iam;
         this.inline = new IamInlinePolicies(iam, inventory);
         this.logins = new IamLoginProfiles(iam);
+        this.keys = new IamAccessKeys(iam);
+        this.trust = new RoleTrustPolicies(iam);
     }
 
     /** Without an inventory: remove-inline-policy deletes the admin-equivalent inline policy. */
@@ -125,12 +125,10 @@ public final class IamActions implements ResourceActions {
                     ArrayNode attached = out.putArray("attachedPolicies");
                     attached(r).forEach(attached::add);
                     if (kind(r) == Kind.ROLE) {
-                        out.put("trustPolicy", trustPolicy(r).toString());
+                        out.put("trustPolicy", trust.live(r).toString());
                     }
                     if (kind(r) == Kind.USER) {
-                        ArrayNode keys = out.putArray("accessKeys");
-                        iam.listAccessKeysPaginator(k -> k.userName(r.id())).accessKeyMetadata().forEach(k ->
-                                keys.addObject().put("id", k.accessKeyId()).put("status", k.statusAsString()));
+                        keys.snapshot(r, out);
                         if (IamLoginProfiles.concerned(incident)) {
                             logins.snapshot(r, out);
                         }
@@ -157,8 +155,11 @@ public final class IamActions implements ResourceActions {
             return switch (action) {
                 case DETACH_POLICY -> detach(incident, snapshot, dryRun);
                 case RESTORE_DEFAULT_POLICY_VERSION -> restoreDefault(incident, snapshot, dryRun);
-                case RESTORE_TRUST_POLICY -> restoreTrust(incident, snapshot, dryRun);
-                case DEACTIVATE_ACCESS_KEY -> deactivateKey(incident, dryRun);
+                case RESTORE_TRUST_POLICY -> kind(r(incident)) == Kind.ROLE ? trust.restore(incident, snapshot, dryRun)
+                        : ActionResult.nothingToDo("The incident is not about the trust policy of a role, so no trust"
+                        + " policy is changed.");
+                case DEACTIVATE_ACCESS_KEY -> keys.deactivate(incident, kind(r(incident)) == Kind.USER,
+                        describe(r(incident)), dryRun);
                 case REMOVE_INLINE_POLICY -> entity(r(incident)) ? inline.apply(r(incident), kindName(r(incident)),
                         incident, dryRun) : ActionResult.nothingToDo("The incident is not about a user, role or group,"
                         + " so no inline policy is changed.");
@@ -190,22 +191,14 @@ public final class IamActions implements ResourceActions {
                     }
                 } else if (f.remediates(IamPrivilegeRule.ID_TRUST_ANYONE) || f.remediates(IamPrivilegeRule.ID_TRUST_EXTERNAL)) {
                     if (kind(r) == Kind.ROLE) {
-                        List<String> open = new ArrayList<>();
-                        PolicyRewrite.withoutPrincipals(trustPolicy(r), offending(f)).removed()
-                                .forEach(s -> open.addAll(PolicyRewrite.judge(s).principals().stream()
-                                        .filter(offending(f)).toList()));
-                        if (!open.isEmpty()) {
-                            wrong.add("the trust policy of " + describe(r) + " still lets " + String.join(", ",
-                                    open.stream().distinct().toList()) + " assume it");
-                        }
+                        trust.stillOpen(r, f).ifPresent(wrong::add);
                     }
                 } else if (f.remediates(IamPrivilegeRule.ID_ROOT_ACCESS_KEY)) {
                     wrong.add("an access key of the root user of account " + r.account() + " cannot be checked or"
                             + " deactivated by any other principal; sign in as root and delete it");
                 } else if (f.facts().containsKey("accessKeyId")) {
-                    String key = f.facts().get("accessKeyId");
-                    if (kind(r) == Kind.USER && liveKey(r, key).map(k -> k.status() == StatusType.ACTIVE).orElse(false)) {
-                        wrong.add("access key " + key + " of " + describe(r) + " is still active");
+                    if (kind(r) == Kind.USER) {
+                        keys.stillActive(r, f.facts().get("accessKeyId"), describe(r)).ifPresent(wrong::add);
                     }
                 } else if (f.remediates(IamPrivilegeRule.ID_ACCESS_KEY_FOR_OTHER)) {
                     wrong.add("the access key created for " + describe(r) + " is not named by the finding; a person"
@@ -347,107 +340,6 @@ public final class IamActions implements ResourceActions {
                 .map(PolicyVersion::versionId).findFirst();
     }
 
-    // --- restore-trust-policy -----------------------------------------------------------------------------------
-
-    private ActionResult restoreTrust(Incident incident, ObjectNode snapshot, boolean dryRun) {
-        ResourceRef r = incident.resource();
-        List<Finding> findings = incident.findings().stream().filter(f -> f.remediates(IamPrivilegeRule.ID_TRUST_ANYONE)
-                || f.remediates(IamPrivilegeRule.ID_TRUST_EXTERNAL)).toList();
-        if (findings.isEmpty() || kind(r) != Kind.ROLE) {
-            return ActionResult.nothingToDo("The incident is not about the trust policy of a role, so no trust policy"
-                    + " is changed.");
-        }
-        Predicate<String> offending = findings.stream().map(IamActions::offending).reduce(p -> false, Predicate::or);
-        ObjectNode live = trustPolicy(r);
-        PolicyRewrite.Result rewrite = PolicyRewrite.withoutPrincipals(live, offending);
-        List<String> principals = rewrite.removed().stream().flatMap(s -> PolicyRewrite.judge(s).principals().stream())
-                .filter(offending).distinct().toList();
-        if (!rewrite.changed()) {
-            return ActionResult.nothingToDo("The trust policy of " + describe(r) + " no longer lets "
-                    + describeFindingPrincipals(findings) + " assume it.");
-        }
-        if (snapshot != null && snapshot.hasNonNull("trustPolicy")) {
-            List<JsonNode> judged = PolicyRewrite.withoutPrincipals(PolicyRewrite.read(snapshot.path("trustPolicy").asText()),
-                    offending).removed();
-            if (!judged.containsAll(rewrite.removed())) {
-                return ActionResult.refused("The trust policy of " + describe(r) + " lets " + String.join(", ", principals)
-                        + " assume it in a statement that was not there when the incident was judged; a newer change"
-                        + " wrote it, so the trust policy is left as it is.");
-            }
-        }
-        if (rewrite.remaining().isEmpty()) {
-            return ActionResult.refused("Taking " + String.join(", ", principals) + " out of the trust policy of "
-                    + describe(r) + " would leave no one able to assume it; decide by hand what it should trust.");
-        }
-        String what = String.join(", ", principals) + " from the trust policy of " + describe(r)
-                + ", keeping every other principal";
-        if (dryRun) {
-            return ActionResult.wouldChange("Would remove " + what + ".");
-        }
-        String doc = rewrite.remaining().get().toString();
-        iam.updateAssumeRolePolicy(u -> u.roleName(r.id()).policyDocument(doc));
-        ObjectNode undo = Json.mapper().createObjectNode().put("before", live.toString()).put("after", doc);
-        return ActionResult.changed("Removed " + what + ".", undo);
-    }
-
-    private static Predicate<String> offending(Finding f) {
-        if (f.remediates(IamPrivilegeRule.ID_TRUST_ANYONE)) {
-            return "*"::equals;
-        }
-        String account = PolicyDocument.accountOf(f.facts().getOrDefault("principal", ""));
-        String principal = f.facts().getOrDefault("principal", "");
-        return p -> p.equals(principal) || (account != null && account.equals(PolicyDocument.accountOf(p)));
-    }
-
-    private static String describeFindingPrincipals(List<Finding> findings) {
-        return String.join(", ", findings.stream().map(f -> f.facts().getOrDefault("principal", "*")).distinct().toList());
-    }
-
-    // --- deactivate-access-key ----------------------------------------------------------------------------------
-
-    private ActionResult deactivateKey(Incident incident, boolean dryRun) {
-        ResourceRef r = incident.resource();
-        if (incident.findings().stream().anyMatch(f -> f.remediates(IamPrivilegeRule.ID_ROOT_ACCESS_KEY))) {
-            // Only the root user may change the root user's keys: no role, not even an administrator's.
-            return ActionResult.needsPerson("The root user of account " + r.account() + " has an access key, and only"
-                    + " the root user can deactivate or delete it. Sign in to the console as the root user (with its"
-                    + " MFA), open Security credentials, deactivate the access key, check in CloudTrail what it was"
-                    + " used for, then delete it; use IAM roles instead of root keys.");
-        }
-        List<String> keys = incident.findings().stream().map(f -> f.facts().get("accessKeyId"))
-                .filter(k -> k != null && !k.isBlank()).distinct().toList();
-        if (keys.isEmpty() && kind(r) == Kind.USER
-                && incident.findings().stream().anyMatch(f -> f.remediates(IamPrivilegeRule.ID_ACCESS_KEY_FOR_OTHER))) {
-            return ActionResult.needsPerson("An access key was created for " + describe(r) + " by someone else at "
-                    + incident.eventTime() + ", and CloudTrail did not record which: list the user's keys (aws iam"
-                    + " list-access-keys --user-name " + r.id() + "), and deactivate the one created then unless the"
-                    + " user asked for it.");
-        }
-        if (keys.isEmpty() || kind(r) != Kind.USER) {
-            return ActionResult.nothingToDo("The incident names no access key of a user, so no key is deactivated.");
-        }
-        List<String> active = new ArrayList<>();
-        for (String key : keys) {
-            Optional<AccessKeyMetadata> live = liveKey(r, key);
-            if (live.isPresent() && live.get().status() == StatusType.ACTIVE) {
-                active.add(key);
-            }
-        }
-        if (active.isEmpty()) {
-            return ActionResult.nothingToDo("Access key " + String.join(", ", keys) + " of " + describe(r)
-                    + " is already inactive or deleted.");
-        }
-        if (dryRun) {
-            return ActionResult.wouldChange("Would deactivate access key " + String.join(", ", active) + " of "
-                    + describe(r) + " (not delete it).");
-        }
-        active.forEach(key -> iam.updateAccessKey(u -> u.userName(r.id()).accessKeyId(key).status(StatusType.INACTIVE)));
-        ObjectNode undo = Json.mapper().createObjectNode();
-        active.forEach(undo.putArray("deactivated")::add);
-        return ActionResult.changed("Deactivated access key " + String.join(", ", active) + " of " + describe(r)
-                + "; it is kept, so it can be re-activated.", undo);
-    }
-
     // --- reads --------------------------------------------------------------------------------------------------
 
     /**
@@ -495,10 +387,6 @@ public final class IamActions implements ResourceActions {
         return out.stream().map(AttachedPolicy::policyArn).toList();
     }
 
-    private ObjectNode trustPolicy(ResourceRef r) {
-        return PolicyRewrite.read(iam.getRole(g -> g.roleName(r.id())).role().assumeRolePolicyDocument());
-    }
-
     private List<PolicyVersion> versions(String policyArn) {
         List<PolicyVersion> out = new ArrayList<>();
         iam.listPolicyVersionsPaginator(l -> l.policyArn(policyArn)).versions().forEach(out::add);
@@ -519,12 +407,6 @@ public final class IamActions implements ResourceActions {
                 .flatMap(PolicyDocument::adminEquivalence);
     }
 
-    private Optional<AccessKeyMetadata> liveKey(ResourceRef r, String key) {
-        List<AccessKeyMetadata> all = new ArrayList<>();
-        iam.listAccessKeysPaginator(k -> k.userName(r.id())).accessKeyMetadata().forEach(all::add);
-        return all.stream().filter(k -> k.accessKeyId().equals(key)).findFirst();
-    }
-
     private static int number(String versionId) {
         try {
             return Integer.parseInt(versionId.replaceAll("\\D", ""));
@@ -533,7 +415,7 @@ public final class IamActions implements ResourceActions {
         }
     }
 
-    private static String describe(ResourceRef r) {
+    static String describe(ResourceRef r) {
         return switch (kind(r)) {
             case USER -> "user " + r.id();
             case ROLE -> "role " + r.id();
@@ -565,8 +447,8 @@ public final class IamActions implements ResourceActions {
             return switch (action) {
                 case DETACH_POLICY -> undoDetach(r, undo);
                 case RESTORE_DEFAULT_POLICY_VERSION -> undoDefault(r, undo);
-                case RESTORE_TRUST_POLICY -> undoTrust(r, undo);
-                case DEACTIVATE_ACCESS_KEY -> undoDeactivate(r, undo);
+                case RESTORE_TRUST_POLICY -> trust.undo(r, undo);
+                case DEACTIVATE_ACCESS_KEY -> keys.undo(r, describe(r), undo);
                 case REMOVE_INLINE_POLICY -> inline.undo(r, kindName(r), undo);
                 case DELETE_LOGIN_PROFILE -> ActionResult.nothingToDo("A deleted console password cannot be put back;"
                         + " an administrator can set a new one with aws iam create-login-profile --user-name " + r.id()
@@ -615,38 +497,5 @@ public final class IamActions implements ResourceActions {
         return ActionResult.changed("Made version " + before + " the default of policy " + r.id() + " again.");
     }
 
-    private ActionResult undoTrust(ResourceRef r, JsonNode undo) {
-        ObjectNode live = trustPolicy(r);
-        ObjectNode before = PolicyRewrite.read(undo.path("before").asText("{}"));
-        if (live.equals(before)) {
-            return ActionResult.nothingToDo("The trust policy of " + describe(r) + " is already as it was before the fix.");
-        }
-        if (!live.equals(PolicyRewrite.read(undo.path("after").asText("{}")))) {
-            return ActionResult.refused("The trust policy of " + describe(r) + " has changed since the fix, so it is"
-                    + " left as it is.");
-        }
-        iam.updateAssumeRolePolicy(u -> u.roleName(r.id()).policyDocument(before.toString()));
-        return ActionResult.changed("Put the trust policy of " + describe(r) + " back as it was before the fix.");
-    }
 
-    private ActionResult undoDeactivate(ResourceRef r, JsonNode undo) {
-        List<String> reactivate = new ArrayList<>();
-        List<String> gone = new ArrayList<>();
-        for (JsonNode n : undo.path("deactivated")) {
-            Optional<AccessKeyMetadata> live = liveKey(r, n.asText());
-            if (live.isEmpty()) {
-                gone.add(n.asText());
-            } else if (live.get().status() == StatusType.INACTIVE) {
-                reactivate.add(n.asText());
-            }
-        }
-        if (reactivate.isEmpty()) {
-            return gone.isEmpty() ? ActionResult.nothingToDo("The access keys of " + describe(r) + " are active again"
-                    + " already.") : ActionResult.refused("Access key " + String.join(", ", gone) + " of "
-                    + describe(r) + " has been deleted since; it cannot be re-activated.");
-        }
-        reactivate.forEach(key -> iam.updateAccessKey(u -> u.userName(r.id()).accessKeyId(key).status(StatusType.ACTIVE)));
-        return ActionResult.changed("Re-activated access key " + String.join(", ", reactivate) + " of " + describe(r)
-                + (gone.isEmpty() ? "." : "; " + String.join(", ", gone) + " has been deleted since."));
-    }
 }

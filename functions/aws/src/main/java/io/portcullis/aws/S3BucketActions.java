@@ -47,7 +47,13 @@ import software.amazon.awssdk.services.s3control.model.S3ControlException;
  *       statement; deletes the policy only when nothing is left.</li>
  *   <li>{@code remove-public-acl-grants} ({@code s3-public-acl}): removes only the AllUsers and AuthenticatedUsers
  *       grants, keeping the owner's and every other grant.</li>
+ *   <li>{@code restore-default-encryption} ({@code s3-encryption-removed}, {@link BucketDefaultEncryption}): puts the
+ *       default encryption back as the inventory saw it before the change.</li>
  * </ul>
+ *
+ * <p>A finding acts as its kind when it is one or is to be remediated as one ({@link Finding#remediates}): an AWS
+ * Config verdict (public read or write, no public access block, no encryption) names no statement or grant, so the
+ * snapshot is the reference of what was judged.
  *
  * <p>Public-ness is decided from the documents (policy, ACL, block settings), not {@code GetBucketPolicyStatus}: the
  * product must judge documents anyway, and the local emulator does not compute the status.

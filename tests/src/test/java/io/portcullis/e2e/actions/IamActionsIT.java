@@ -261,7 +261,7 @@ class IamActionsIT {
 
     @Test
     void awsConfigsRootKeyVerdictAboutTheAccountGoesToAPersonAsTheRootKey() {
-        ResourceRef account = new ResourceRef("AWS::::Account", ACCOUNT, null, ACCOUNT, "us-east-1");
+        ResourceRef account = new ResourceRef("AWS::::Account", ACCOUNT, "arn:aws:iam::" + ACCOUNT + ":root", ACCOUNT, "us-east-1");
         Incident incident = incident(account, finding("config-iam-root-access-key-check", RuleFamily.IAM, account,
                 Map.of(Finding.REMEDIATE_AS, IamPrivilegeRule.ID_ROOT_ACCESS_KEY)));
         assertThat(actions.handles(incident)).isTrue();
