@@ -252,6 +252,31 @@ class S3AndIamDetectionIT {
         assertThat(p.calls.count("GetBucketTagging")).isEqualTo(1);
     }
 
+    @Test
+    void aConfigVerdictNoActionCanReachEndsInFrontOfAPersonWithWhatToDo() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        ObjectNode event = event(p, "config/config-compliance-iam-policy-admin-noncompliant.json");
+        ((ObjectNode) event.path("detail").path("newEvaluationResult")).put("resultRecordedTime", Instant.now().toString());
+
+        String incidentId = p.detect(event).path("incidentId").asText();
+        p.runtime.runPlaybook(incidentId);
+        approve(p, incidentId);
+        LocalRuntime.Execution done = p.runtime.runPlaybook(incidentId);
+
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        Incident incident = p.runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(incident.fixes()).isEmpty();
+        assertThat(incident.timeline()).filteredOn(t -> t.detail().startsWith("Escalated to a person"))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.step()).isEqualTo("DetachAdminPolicy");
+                    assertThat(t.detail()).contains("PolicyId=='ANPAEXAMPLEPOLICY0001'");
+                });
+        assertThat(incident.timeline()).anySatisfy(t -> assertThat(t.step()).isEqualTo("paged"));
+        assertThat(p.runtime.slack().messages()).anySatisfy(m -> assertThat(m.blocks().toString())
+                .contains("A person must act on ANPAEXAMPLEPOLICY0001"));
+    }
+
     static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
     static final String APPROVER = LocalRuntime.APPROVERS.get(0);
 
