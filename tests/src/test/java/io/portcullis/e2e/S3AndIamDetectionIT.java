@@ -1,6 +1,16 @@
 package io.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.portcullis.local.LocalRuntime;
+import io.portcullis.local.LocalSlack;
+import java.time.Instant;
+import java.util.List;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.iam.model.StatusType;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -117,6 +127,185 @@ class S3AndIamDetectionIT {
             assertThat(f.explanation()).contains("Version v1").contains("allows every action");
         });
         assertThat(p.calls.count("GetPolicyVersion")).isEqualTo(1);
+    }
+
+    // --- the S3 and IAM closure: contained and undone, or fixed after approval ---
+
+    @Test
+    void aPublicAclOnAProductionBucketIsContainedAndUndoFromSlackPutsTheGrantBack() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        String bucket = "portcullis-prod-" + UUID.randomUUID().toString().substring(0, 8);
+        S3Client s3 = awsS3(p);
+        s3.createBucket(b -> b.bucket(bucket));
+        String owner = s3.getBucketAcl(a -> a.bucket(bucket)).owner().id();
+        s3.putBucketAcl(a -> a.bucket(bucket).accessControlPolicy(acp -> acp.owner(o -> o.id(owner)).grants(
+                Grant.builder().grantee(g -> g.type(Type.CANONICAL_USER).id(owner)).permission(Permission.FULL_CONTROL).build(),
+                Grant.builder().grantee(g -> g.type(Type.GROUP).uri(ALL_USERS)).permission(Permission.READ).build())));
+        ObjectNode event = event(p, "cloudtrail/s3-put-bucket-acl-allusers-read-console.json");
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("bucketName", bucket);
+        ((ObjectNode) event.path("detail")).put("awsRegion", "us-east-1");
+
+        String incidentId = p.detect(event).path("incidentId").asText();
+        LocalRuntime.Execution execution = p.runtime.runPlaybook(incidentId);
+
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        Incident incident = p.runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.priority()).isEqualTo(Priority.P1);
+        assertThat(incident.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(publicGrants(s3, bucket)).isEmpty();
+        assertThat(incident.fixes()).singleElement().satisfies(f -> {
+            assertThat(f.action()).isEqualTo("remove-public-acl-grants");
+            assertThat(f.undoable()).isTrue();
+        });
+        LocalSlack.Request offer = p.runtime.slack().messages().stream()
+                .filter(m -> !m.block("actions", "undo:").isMissingNode()).findFirst().orElseThrow();
+
+        APIGatewayV2HTTPResponse clicked = p.runtime.click(SlackClicks.click(APPROVER,
+                SlackClicks.button(offer, "undo:", "undo"), null), Instant.now());
+        int undone = p.runtime.runSteps();
+
+        assertThat(clicked.getStatusCode()).isEqualTo(200);
+        assertThat(undone).isEqualTo(1);
+        assertThat(publicGrants(s3, bucket)).containsExactly("READ");
+        assertThat(p.runtime.incident(incidentId).orElseThrow().timeline()).last().satisfies(t -> {
+            assertThat(t.step()).isEqualTo("undone");
+            assertThat(t.actor()).isEqualTo("slack:" + APPROVER);
+            assertThat(t.detail()).contains("Put the ACL of bucket " + bucket + " back");
+        });
+    }
+
+    @Test
+    void aConsolePasswordForAUserWithoutMfaIsHighFromTheLiveReadAndAnApprovalDeletesIt() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        IamClient iam = p.runtimeIam();
+        String user = "contractor-" + UUID.randomUUID().toString().substring(0, 8);
+        iam.createUser(u -> u.userName(user).tags(t -> t.key("environment").value("production")));
+        iam.createLoginProfile(l -> l.userName(user).password("Sandbox-" + UUID.randomUUID() + "-Aa1!")
+                .passwordResetRequired(true));
+        ObjectNode event = event(p, "cloudtrail/iam-create-login-profile-console.json");
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("userName", user);
+
+        JsonNode answer = p.detect(event);
+
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.findings()).singleElement().satisfies(f -> {
+            assertThat(f.ruleId()).isEqualTo("iam-console-password-without-mfa");
+            assertThat(f.explanation()).contains("no MFA device");
+        });
+        assertThat(incident.priority()).isEqualTo(Priority.P2);
+        assertThat(p.calls.count("ListMFADevices")).isEqualTo(1);
+
+        assertThat(p.runtime.runPlaybook(incident.incidentId()).states()).endsWith("AwaitApproval");
+        approve(p, incident.incidentId());
+        LocalRuntime.Execution done = p.runtime.runPlaybook(incident.incidentId());
+
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(done.states()).containsSubsequence("AwaitApproval", "DeletePasswordWithoutMfa", "Verify", "Resolve");
+        assertThatThrownBy(() -> iam.getLoginProfile(g -> g.userName(user))).isInstanceOf(NoSuchEntityException.class);
+        Incident resolved = p.runtime.incident(incident.incidentId()).orElseThrow();
+        assertThat(resolved.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(resolved.fixes()).singleElement().satisfies(f -> {
+            assertThat(f.undoable()).as("a deleted password cannot be put back").isFalse();
+            assertThat(f.detail()).contains("aws iam create-login-profile --user-name " + user);
+        });
+    }
+
+    @Test
+    void aKeyAnAdminMadeForAnotherUserIsDeactivatedOnApproval() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        IamClient iam = p.runtimeIam();
+        String user = "build-bot-" + UUID.randomUUID().toString().substring(0, 8);
+        iam.createUser(u -> u.userName(user));
+        String own = iam.createAccessKey(k -> k.userName(user)).accessKey().accessKeyId();
+        String planted = iam.createAccessKey(k -> k.userName(user)).accessKey().accessKeyId();
+        ObjectNode event = event(p, "cloudtrail/iam-create-access-key-user-console.json");
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("userName", user);
+        ((ObjectNode) event.path("detail").path("responseElements").path("accessKey")).put("userName", user)
+                .put("accessKeyId", planted);
+
+        JsonNode answer = p.detect(event);
+
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.findings()).singleElement().satisfies(f -> {
+            assertThat(f.ruleId()).isEqualTo("iam-access-key-for-another-user");
+            assertThat(f.facts()).containsEntry("accessKeyId", planted);
+        });
+        p.runtime.runPlaybook(incident.incidentId());
+        approve(p, incident.incidentId());
+        LocalRuntime.Execution done = p.runtime.runPlaybook(incident.incidentId());
+
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(keyStatus(iam, user, planted)).isEqualTo(StatusType.INACTIVE);
+        assertThat(keyStatus(iam, user, own)).isEqualTo(StatusType.ACTIVE);
+        assertThat(p.runtime.incident(incident.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+    }
+
+    @Test
+    void aBucketsConfigurationItemIsJudgedLikeItsCallsWithItsLiveTags() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        String bucket = "portcullis-drift-" + UUID.randomUUID().toString().substring(0, 8);
+        S3Client s3 = awsS3(p);
+        s3.createBucket(b -> b.bucket(bucket));
+        s3.putBucketTagging(t -> t.bucket(bucket).tagging(g -> g.tagSet(
+                software.amazon.awssdk.services.s3.model.Tag.builder().key("environment").value("staging").build())));
+        ObjectNode event = event(p, "config/config-item-s3-bucket-public.json");
+        ((ObjectNode) event.path("detail").path("configurationItem")).put("resourceId", bucket).put("resourceName", bucket)
+                .put("ARN", "arn:aws:s3:::" + bucket).put("configurationStateId", System.nanoTime());
+
+        JsonNode answer = p.detect(event);
+
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.findings()).extracting(f -> f.ruleId())
+                .containsExactly("s3-public-acl", "s3-public-policy", "s3-public-access-block-off");
+        assertThat(incident.resource().arn()).isEqualTo("arn:aws:s3:::" + bucket);
+        assertThat(incident.environment()).isEqualTo("non-production");
+        assertThat(p.calls.count("GetBucketTagging")).isEqualTo(1);
+    }
+
+    @Test
+    void aConfigVerdictNoActionCanReachEndsInFrontOfAPersonWithWhatToDo() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        ObjectNode event = event(p, "config/config-compliance-iam-policy-admin-noncompliant.json");
+        ((ObjectNode) event.path("detail").path("newEvaluationResult")).put("resultRecordedTime", Instant.now().toString());
+
+        String incidentId = p.detect(event).path("incidentId").asText();
+        p.runtime.runPlaybook(incidentId);
+        approve(p, incidentId);
+        LocalRuntime.Execution done = p.runtime.runPlaybook(incidentId);
+
+        assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        Incident incident = p.runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(incident.fixes()).isEmpty();
+        assertThat(incident.timeline()).filteredOn(t -> t.detail().startsWith("Escalated to a person"))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.step()).isEqualTo("DetachAdminPolicy");
+                    assertThat(t.detail()).contains("PolicyId=='ANPAEXAMPLEPOLICY0001'");
+                });
+        assertThat(incident.timeline()).anySatisfy(t -> assertThat(t.step()).isEqualTo("paged"));
+        assertThat(p.runtime.slack().messages()).anySatisfy(m -> assertThat(m.blocks().toString())
+                .contains("A person must act on ANPAEXAMPLEPOLICY0001"));
+    }
+
+    static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
+    static final String APPROVER = LocalRuntime.APPROVERS.get(0);
+
+    static List<String> publicGrants(S3Client s3, String bucket) {
+        return s3.getBucketAcl(a -> a.bucket(bucket)).grants().stream()
+                .filter(g -> g.grantee().type() == Type.GROUP && ALL_USERS.equals(g.grantee().uri()))
+                .map(Grant::permissionAsString).toList();
+    }
+
+    static void approve(LocalPortcullis p, String incidentId) {
+        LocalSlack.Request ask = p.runtime.slack().messages().stream()
+                .filter(m -> !m.block("actions", "approval:" + incidentId).isMissingNode()).findFirst().orElseThrow();
+        assertThat(p.runtime.click(SlackClicks.click(APPROVER, SlackClicks.button(ask, "approval:", "approve"), null),
+                Instant.now()).getStatusCode()).isEqualTo(200);
+    }
+
+    static StatusType keyStatus(IamClient iam, String user, String key) {
+        return iam.listAccessKeys(l -> l.userName(user)).accessKeyMetadata().stream()
+                .filter(k -> k.accessKeyId().equals(key)).findFirst().orElseThrow().status();
     }
 
     static ObjectNode event(LocalPortcullis p, String sample) {

@@ -56,6 +56,10 @@ final class AwsCallGraph {
             Map.entry("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
             Map.entry("s3:PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
             Map.entry("s3:DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+            // The Service Authorization Reference: bucket default encryption is one "encryption configuration".
+            Map.entry("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+            Map.entry("s3:PutBucketEncryption", "s3:PutEncryptionConfiguration"),
+            Map.entry("s3:DeleteBucketEncryption", "s3:PutEncryptionConfiguration"),
             Map.entry("s3:GetObjectAsBytes", "s3:GetObject"),
             Map.entry("s3:GetObjectAsInputStream", "s3:GetObject"),
             Map.entry("s3:HeadObject", "s3:GetObject"),

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.change.ResourceRef;
 import io.portcullis.iam.PolicyDocument;
-import io.portcullis.iam.PolicyRewrite;
 import io.portcullis.incident.Incident;
 import io.portcullis.json.Json;
 import io.portcullis.playbook.ActionResult;
@@ -17,13 +16,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.PolicyVersion;
-import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
  * The IAM side of the {@code iam-privilege} playbook: users, roles, groups, customer managed policies and the root
@@ -39,31 +35,64 @@ import software.amazon.awssdk.services.iam.model.StatusType;
  *       so the snapshot chooses the newest other version whose document is not admin-equivalent (by the rule's own
  *       judgement); with none, it refuses. It also refuses when the default is now a different admin-equivalent
  *       version than the one judged (a newer change).</li>
- *   <li>{@code restore-trust-policy}: takes out of the role's trust policy only the principals the finding named
+ *   <li>{@code restore-trust-policy} ({@link RoleTrustPolicies}): takes out of the role's trust policy only the principals the finding named
  *       ({@code *}, or every principal of the outside account), keeping every other principal and statement. It does
  *       not write the snapshot back: the snapshot is taken after the change it is about, so it holds the opened trust
  *       policy (it is kept for Undo). Refuses when the offending principal was not in the snapshot (a newer change),
  *       or when nothing would be left (a role must have a trust policy; what it should trust is a human decision).</li>
- *   <li>{@code deactivate-access-key}: sets the access key named by a finding's {@code accessKeyId} fact to
- *       Inactive, never deletes it. A root user's key cannot be changed by any other principal, so for the root user
- *       it refuses and says what to do; today's {@code iam-root-access-key} finding carries no key id either.</li>
+ *   <li>{@code deactivate-access-key} ({@link IamAccessKeys}): sets the access key named by a finding's {@code accessKeyId} fact to
+ *       Inactive, never deletes it (also a key created for another user: {@code iam-access-key-for-another-user}).
+ *       A root user's key cannot be changed by any other principal, so the root user's key (the CloudTrail finding,
+ *       and AWS Config's {@code iam-root-access-key-check} verdict) goes to a person with what to do.</li>
+ *   <li>{@code remove-inline-policy} ({@link IamInlinePolicies}): the admin-equivalent inline policy put back to its
+ *       previous document, or deleted.</li>
+ *   <li>{@code delete-login-profile} ({@link IamLoginProfiles}): the console password of a user without MFA
+ *       deleted; no Undo (a password cannot be put back).</li>
  * </ul>
+ *
+ * <p>A finding no action here can act on (an AWS Config verdict naming a policy only by its id, or any IAM verdict
+ * that rules.yaml does not route to a finding) goes to a person: the first IAM step of the playbook hands the incident
+ * over with what the finding says and what to do; the others then have nothing to do.
  *
  * <p>Each action makes only the calls {@link RemediationAction} declares for it; the snapshot and {@link #stillWrong}
  * make only the read calls among them.
  */
 public final class IamActions implements ResourceActions {
 
-    private final IamClient iam;
+    /** The findings the actions here put right (directly, or as an AWS Config verdict routed to one of them). */
+    static final List<String> REACHABLE = List.of(IamPrivilegeRule.ID_ADMIN_GRANTED, IamPrivilegeRule.ID_TRUST_ANYONE,
+            IamPrivilegeRule.ID_TRUST_EXTERNAL, IamPrivilegeRule.ID_ROOT_ACCESS_KEY,
+            IamPrivilegeRule.ID_PASSWORD_WITHOUT_MFA, IamPrivilegeRule.ID_ACCESS_KEY_FOR_OTHER);
 
-    public IamActions(IamClient iam) {
+    private final IamClient iam;
+    private final IamInlinePolicies inline;
+    private final IamLoginProfiles logins;
+    private final IamAccessKeys keys;
+    private final RoleTrustPolicies trust;
+
+    /** @param inventory what inline policies were before a change (remove-inline-policy puts an earlier one back) */
+    public IamActions(IamClient iam, io.portcullis.inventory.LastKnownConfigurations inventory) {
         this.iam = iam;
+        this.inline = new IamInlinePolicies(iam, inventory);
+        this.logins = new IamLoginProfiles(iam);
+        this.keys = new IamAccessKeys(iam);
+        this.trust = new RoleTrustPolicies(iam);
     }
 
+    /** Without an inventory: remove-inline-policy deletes the admin-equivalent inline policy. */
+    public IamActions(IamClient iam) {
+        this(iam, io.portcullis.inventory.LastKnownConfigurations.NONE);
+    }
+
+    /** IAM resources, and the account itself when an IAM finding is about it (AWS Config's root-key verdict). */
     @Override
     public boolean handles(Incident incident) {
-        return incident.resource().type().startsWith("AWS::IAM::");
+        String type = incident.resource().type();
+        return type.startsWith("AWS::IAM::") || (type.equals(ACCOUNT_TYPE) && incident.findings().stream()
+                .anyMatch(f -> f.family() == io.portcullis.rule.RuleFamily.IAM));
     }
+
+    static final String ACCOUNT_TYPE = "AWS::::Account";
 
     /**
      * User, role or group: {@code attachedPolicies} (ARNs); role: {@code trustPolicy} (the document as JSON text);
@@ -88,19 +117,24 @@ public final class IamActions implements ResourceActions {
                     String current = defaultVersion(versions).map(PolicyVersion::versionId).orElse("");
                     out.put("restoreVersionId", restoreCandidate(r.arn(), versions, current).orElse(null));
                 }
-                case ROOT -> {
-                    // Nothing another principal may read or change: the root user's keys are the root user's own.
+                case ROOT, ACCOUNT, POLICY_ID -> {
+                    // Nothing another principal may read or change (the root user's keys are the root user's own), or
+                    // nothing to read by (a policy named only by its id).
                 }
                 default -> {
                     ArrayNode attached = out.putArray("attachedPolicies");
                     attached(r).forEach(attached::add);
                     if (kind(r) == Kind.ROLE) {
-                        out.put("trustPolicy", trustPolicy(r).toString());
+                        out.put("trustPolicy", trust.live(r).toString());
                     }
                     if (kind(r) == Kind.USER) {
-                        ArrayNode keys = out.putArray("accessKeys");
-                        iam.listAccessKeysPaginator(k -> k.userName(r.id())).accessKeyMetadata().forEach(k ->
-                                keys.addObject().put("id", k.accessKeyId()).put("status", k.statusAsString()));
+                        keys.snapshot(r, out);
+                        if (IamLoginProfiles.concerned(incident)) {
+                            logins.snapshot(r, out);
+                        }
+                    }
+                    if (!IamInlinePolicies.named(incident).isEmpty()) {
+                        inline.snapshot(r, kindName(r), incident, out);
                     }
                 }
             }
@@ -113,12 +147,25 @@ public final class IamActions implements ResourceActions {
 
     @Override
     public ActionResult apply(RemediationAction action, Incident incident, ObjectNode snapshot, boolean dryRun) {
+        List<Finding> unreachable = unreachable(incident);
+        if (!unreachable.isEmpty() && unreachable.size() == incident.findings().size()) {
+            return handOver(incident, unreachable);
+        }
         try {
             return switch (action) {
                 case DETACH_POLICY -> detach(incident, snapshot, dryRun);
                 case RESTORE_DEFAULT_POLICY_VERSION -> restoreDefault(incident, snapshot, dryRun);
-                case RESTORE_TRUST_POLICY -> restoreTrust(incident, snapshot, dryRun);
-                case DEACTIVATE_ACCESS_KEY -> deactivateKey(incident, dryRun);
+                case RESTORE_TRUST_POLICY -> kind(r(incident)) == Kind.ROLE ? trust.restore(incident, snapshot, dryRun)
+                        : ActionResult.nothingToDo("The incident is not about the trust policy of a role, so no trust"
+                        + " policy is changed.");
+                case DEACTIVATE_ACCESS_KEY -> keys.deactivate(incident, kind(r(incident)) == Kind.USER,
+                        describe(r(incident)), dryRun);
+                case REMOVE_INLINE_POLICY -> entity(r(incident)) ? inline.apply(r(incident), kindName(r(incident)),
+                        incident, dryRun) : ActionResult.nothingToDo("The incident is not about a user, role or group,"
+                        + " so no inline policy is changed.");
+                case DELETE_LOGIN_PROFILE -> kind(r(incident)) == Kind.USER
+                        ? logins.apply(r(incident), incident, snapshot, dryRun)
+                        : ActionResult.nothingToDo("The incident is not about an IAM user's console password.");
                 default -> throw new IllegalArgumentException(action.key() + " is not an IAM action; the playbook for "
                         + incident.resource().type() + " should not name it");
             };
@@ -133,42 +180,38 @@ public final class IamActions implements ResourceActions {
         List<String> wrong = new ArrayList<>();
         try {
             for (Finding f : incident.findings()) {
-                switch (f.ruleId()) {
-                    case IamPrivilegeRule.ID_ADMIN_GRANTED -> {
-                        if (kind(r) == Kind.POLICY) {
-                            defaultVersion(versions(r.arn())).ifPresent(v -> adminWhy(r.arn(), v.versionId()).ifPresent(why ->
-                                    wrong.add("the default version " + v.versionId() + " of policy " + r.id() + " " + why)));
-                        } else if (f.facts().containsKey("policyArn")) {
-                            String arn = f.facts().get("policyArn");
-                            if (attached(r).contains(arn)) {
-                                wrong.add(arn + " is still attached to " + describe(r));
-                            }
-                        } else {
-                            wrong.add("the inline policy " + f.facts().getOrDefault("policyName", "?") + " of "
-                                    + describe(r) + " is not removed by any action here; check it by hand");
-                        }
+                if (f.remediates(IamPrivilegeRule.ID_ADMIN_GRANTED) && kind(r) == Kind.POLICY) {
+                    defaultVersion(versions(r.arn())).ifPresent(v -> adminWhy(r.arn(), v.versionId()).ifPresent(why ->
+                            wrong.add("the default version " + v.versionId() + " of policy " + r.id() + " " + why)));
+                } else if (f.remediates(IamPrivilegeRule.ID_ADMIN_GRANTED) && f.facts().containsKey("policyArn")
+                        && entity(r)) {
+                    String arn = f.facts().get("policyArn");
+                    if (attached(r).contains(arn)) {
+                        wrong.add(arn + " is still attached to " + describe(r));
                     }
-                    case IamPrivilegeRule.ID_TRUST_ANYONE, IamPrivilegeRule.ID_TRUST_EXTERNAL -> {
-                        List<String> open = new ArrayList<>();
-                        PolicyRewrite.withoutPrincipals(trustPolicy(r), offending(f)).removed()
-                                .forEach(s -> open.addAll(PolicyRewrite.judge(s).principals().stream()
-                                        .filter(offending(f)).toList()));
-                        if (!open.isEmpty()) {
-                            wrong.add("the trust policy of " + describe(r) + " still lets " + String.join(", ",
-                                    open.stream().distinct().toList()) + " assume it");
-                        }
+                } else if (f.remediates(IamPrivilegeRule.ID_TRUST_ANYONE) || f.remediates(IamPrivilegeRule.ID_TRUST_EXTERNAL)) {
+                    if (kind(r) == Kind.ROLE) {
+                        trust.stillOpen(r, f).ifPresent(wrong::add);
                     }
-                    case IamPrivilegeRule.ID_ROOT_ACCESS_KEY -> wrong.add("an access key of the root user of account "
-                            + r.account() + " cannot be checked or deactivated by any other principal; sign in as root"
-                            + " and delete it");
-                    default -> {
-                        String key = f.facts().get("accessKeyId");
-                        if (key != null && kind(r) == Kind.USER && liveKey(r, key).map(k -> k.status() == StatusType.ACTIVE)
-                                .orElse(false)) {
-                            wrong.add("access key " + key + " of " + describe(r) + " is still active");
-                        }
+                } else if (f.remediates(IamPrivilegeRule.ID_ROOT_ACCESS_KEY)) {
+                    wrong.add("an access key of the root user of account " + r.account() + " cannot be checked or"
+                            + " deactivated by any other principal; sign in as root and delete it");
+                } else if (f.facts().containsKey("accessKeyId")) {
+                    if (kind(r) == Kind.USER) {
+                        keys.stillActive(r, f.facts().get("accessKeyId"), describe(r)).ifPresent(wrong::add);
                     }
+                } else if (f.remediates(IamPrivilegeRule.ID_ACCESS_KEY_FOR_OTHER)) {
+                    wrong.add("the access key created for " + describe(r) + " is not named by the finding; a person"
+                            + " must find and deactivate it");
+                } else if (unreachable(incident).contains(f)) {
+                    wrong.add(f.ruleId() + " is not put right by any IAM action here; a person was asked to act");
                 }
+            }
+            if (entity(r)) {
+                wrong.addAll(inline.stillWrong(r, kindName(r), incident));
+            }
+            if (kind(r) == Kind.USER) {
+                logins.stillWrong(r, incident).ifPresent(wrong::add);
             }
         } catch (NoSuchEntityException e) {
             return Optional.empty();
@@ -176,14 +219,37 @@ public final class IamActions implements ResourceActions {
         return wrong.isEmpty() ? Optional.empty() : Optional.of(capitalise(String.join("; ", wrong)) + ".");
     }
 
+    /** Findings none of the actions here acts on (see {@link #REACHABLE}). */
+    static List<Finding> unreachable(Incident incident) {
+        return incident.findings().stream().filter(f -> REACHABLE.stream().noneMatch(f::remediates)).toList();
+    }
+
+    /**
+     * The first IAM step that meets findings no action here can act on hands the incident to a person; once it is
+     * escalated, the other steps have nothing to add.
+     */
+    private static ActionResult handOver(Incident incident, List<Finding> unreachable) {
+        if (incident.status() == io.portcullis.incident.IncidentStatus.ESCALATED) {
+            return ActionResult.nothingToDo("A person was asked to act on " + incident.resource().id() + " already.");
+        }
+        ResourceRef r = incident.resource();
+        String said = String.join(" ", unreachable.stream().map(Finding::explanation).distinct().toList());
+        String how = kind(r) == Kind.POLICY_ID
+                ? " AWS Config names the policy by its id only, which no IAM call takes: find it with aws iam"
+                        + " list-policies --scope Local --query \"Policies[?PolicyId=='" + r.id() + "']\", then make a"
+                        + " version that is not admin-equivalent its default (or detach it from whoever needs less)."
+                : " No Portcullis action can put this right; fix it by hand, or record an exception if it is intended.";
+        return ActionResult.needsPerson(said + how);
+    }
+
     // --- detach-policy ------------------------------------------------------------------------------------------
 
     private ActionResult detach(Incident incident, ObjectNode snapshot, boolean dryRun) {
         ResourceRef r = incident.resource();
         List<String> named = incident.findings().stream()
-                .filter(f -> f.ruleId().equals(IamPrivilegeRule.ID_ADMIN_GRANTED) && f.facts().containsKey("policyArn"))
+                .filter(f -> f.remediates(IamPrivilegeRule.ID_ADMIN_GRANTED) && f.facts().containsKey("policyArn"))
                 .map(f -> f.facts().get("policyArn")).distinct().toList();
-        if (named.isEmpty() || kind(r) == Kind.POLICY || kind(r) == Kind.ROOT) {
+        if (named.isEmpty() || !entity(r)) {
             return ActionResult.nothingToDo("The incident names no admin-equivalent managed policy attached to "
                     + describe(r) + ", so nothing is detached.");
         }
@@ -222,7 +288,7 @@ public final class IamActions implements ResourceActions {
     private ActionResult restoreDefault(Incident incident, ObjectNode snapshot, boolean dryRun) {
         ResourceRef r = incident.resource();
         Optional<Finding> finding = incident.findings().stream()
-                .filter(f -> f.ruleId().equals(IamPrivilegeRule.ID_ADMIN_GRANTED)).findFirst();
+                .filter(f -> f.remediates(IamPrivilegeRule.ID_ADMIN_GRANTED)).findFirst();
         if (kind(r) != Kind.POLICY || finding.isEmpty()) {
             return ActionResult.nothingToDo("The incident is not about the default version of a managed policy, so no"
                     + " default version is changed.");
@@ -274,109 +340,39 @@ public final class IamActions implements ResourceActions {
                 .map(PolicyVersion::versionId).findFirst();
     }
 
-    // --- restore-trust-policy -----------------------------------------------------------------------------------
-
-    private ActionResult restoreTrust(Incident incident, ObjectNode snapshot, boolean dryRun) {
-        ResourceRef r = incident.resource();
-        List<Finding> findings = incident.findings().stream().filter(f -> f.ruleId().equals(IamPrivilegeRule.ID_TRUST_ANYONE)
-                || f.ruleId().equals(IamPrivilegeRule.ID_TRUST_EXTERNAL)).toList();
-        if (findings.isEmpty() || kind(r) != Kind.ROLE) {
-            return ActionResult.nothingToDo("The incident is not about the trust policy of a role, so no trust policy"
-                    + " is changed.");
-        }
-        Predicate<String> offending = findings.stream().map(IamActions::offending).reduce(p -> false, Predicate::or);
-        ObjectNode live = trustPolicy(r);
-        PolicyRewrite.Result rewrite = PolicyRewrite.withoutPrincipals(live, offending);
-        List<String> principals = rewrite.removed().stream().flatMap(s -> PolicyRewrite.judge(s).principals().stream())
-                .filter(offending).distinct().toList();
-        if (!rewrite.changed()) {
-            return ActionResult.nothingToDo("The trust policy of " + describe(r) + " no longer lets "
-                    + describeFindingPrincipals(findings) + " assume it.");
-        }
-        if (snapshot != null && snapshot.hasNonNull("trustPolicy")) {
-            List<JsonNode> judged = PolicyRewrite.withoutPrincipals(PolicyRewrite.read(snapshot.path("trustPolicy").asText()),
-                    offending).removed();
-            if (!judged.containsAll(rewrite.removed())) {
-                return ActionResult.refused("The trust policy of " + describe(r) + " lets " + String.join(", ", principals)
-                        + " assume it in a statement that was not there when the incident was judged; a newer change"
-                        + " wrote it, so the trust policy is left as it is.");
-            }
-        }
-        if (rewrite.remaining().isEmpty()) {
-            return ActionResult.refused("Taking " + String.join(", ", principals) + " out of the trust policy of "
-                    + describe(r) + " would leave no one able to assume it; decide by hand what it should trust.");
-        }
-        String what = String.join(", ", principals) + " from the trust policy of " + describe(r)
-                + ", keeping every other principal";
-        if (dryRun) {
-            return ActionResult.wouldChange("Would remove " + what + ".");
-        }
-        String doc = rewrite.remaining().get().toString();
-        iam.updateAssumeRolePolicy(u -> u.roleName(r.id()).policyDocument(doc));
-        ObjectNode undo = Json.mapper().createObjectNode().put("before", live.toString()).put("after", doc);
-        return ActionResult.changed("Removed " + what + ".", undo);
-    }
-
-    private static Predicate<String> offending(Finding f) {
-        if (f.ruleId().equals(IamPrivilegeRule.ID_TRUST_ANYONE)) {
-            return "*"::equals;
-        }
-        String account = PolicyDocument.accountOf(f.facts().getOrDefault("principal", ""));
-        String principal = f.facts().getOrDefault("principal", "");
-        return p -> p.equals(principal) || (account != null && account.equals(PolicyDocument.accountOf(p)));
-    }
-
-    private static String describeFindingPrincipals(List<Finding> findings) {
-        return String.join(", ", findings.stream().map(f -> f.facts().getOrDefault("principal", "*")).distinct().toList());
-    }
-
-    // --- deactivate-access-key ----------------------------------------------------------------------------------
-
-    private ActionResult deactivateKey(Incident incident, boolean dryRun) {
-        ResourceRef r = incident.resource();
-        if (kind(r) == Kind.ROOT && incident.findings().stream()
-                .anyMatch(f -> f.ruleId().equals(IamPrivilegeRule.ID_ROOT_ACCESS_KEY))) {
-            return ActionResult.refused("An access key of the root user of account " + r.account() + " can only be"
-                    + " deactivated by the root user itself; sign in as root and delete it.");
-        }
-        List<String> keys = incident.findings().stream().map(f -> f.facts().get("accessKeyId"))
-                .filter(k -> k != null && !k.isBlank()).distinct().toList();
-        if (keys.isEmpty() || kind(r) != Kind.USER) {
-            return ActionResult.nothingToDo("The incident names no access key of a user, so no key is deactivated.");
-        }
-        List<String> active = new ArrayList<>();
-        for (String key : keys) {
-            Optional<AccessKeyMetadata> live = liveKey(r, key);
-            if (live.isPresent() && live.get().status() == StatusType.ACTIVE) {
-                active.add(key);
-            }
-        }
-        if (active.isEmpty()) {
-            return ActionResult.nothingToDo("Access key " + String.join(", ", keys) + " of " + describe(r)
-                    + " is already inactive or deleted.");
-        }
-        if (dryRun) {
-            return ActionResult.wouldChange("Would deactivate access key " + String.join(", ", active) + " of "
-                    + describe(r) + " (not delete it).");
-        }
-        active.forEach(key -> iam.updateAccessKey(u -> u.userName(r.id()).accessKeyId(key).status(StatusType.INACTIVE)));
-        ObjectNode undo = Json.mapper().createObjectNode();
-        active.forEach(undo.putArray("deactivated")::add);
-        return ActionResult.changed("Deactivated access key " + String.join(", ", active) + " of " + describe(r)
-                + "; it is kept, so it can be re-activated.", undo);
-    }
-
     // --- reads --------------------------------------------------------------------------------------------------
 
-    private enum Kind { USER, ROLE, GROUP, POLICY, ROOT }
+    /**
+     * USER, ROLE, GROUP: IAM identities; POLICY: a managed policy by ARN; ROOT: the root user; ACCOUNT: AWS Config's
+     * {@code AWS::::Account}; POLICY_ID: AWS Config's {@code AWS::IAM::Policy}, named by its id only.
+     */
+    private enum Kind { USER, ROLE, GROUP, POLICY, ROOT, ACCOUNT, POLICY_ID }
 
     private static Kind kind(ResourceRef r) {
         return switch (r.type()) {
-            case "AWS::IAM::User" -> r.id().equals("root") && r.arn().endsWith(":root") ? Kind.ROOT : Kind.USER;
+            case "AWS::IAM::User" -> r.id().equals("root") && r.arn() != null && r.arn().endsWith(":root") ? Kind.ROOT
+                    : Kind.USER;
             case "AWS::IAM::Role" -> Kind.ROLE;
             case "AWS::IAM::Group" -> Kind.GROUP;
+            case "AWS::IAM::Policy" -> r.arn() != null && r.arn().startsWith("arn:") ? Kind.POLICY : Kind.POLICY_ID;
+            case ACCOUNT_TYPE -> Kind.ACCOUNT;
             default -> Kind.POLICY;
         };
+    }
+
+    /** A user, role or group: what policies attach to and inline policies belong to. */
+    private static boolean entity(ResourceRef r) {
+        Kind k = kind(r);
+        return k == Kind.USER || k == Kind.ROLE || k == Kind.GROUP;
+    }
+
+    /** {@code user}, {@code role} or {@code group}, as IAM's calls and messages name them. */
+    private static String kindName(ResourceRef r) {
+        return kind(r).name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static ResourceRef r(Incident incident) {
+        return incident.resource();
     }
 
     private List<String> attached(ResourceRef r) {
@@ -389,10 +385,6 @@ public final class IamActions implements ResourceActions {
             }
         }
         return out.stream().map(AttachedPolicy::policyArn).toList();
-    }
-
-    private ObjectNode trustPolicy(ResourceRef r) {
-        return PolicyRewrite.read(iam.getRole(g -> g.roleName(r.id())).role().assumeRolePolicyDocument());
     }
 
     private List<PolicyVersion> versions(String policyArn) {
@@ -415,12 +407,6 @@ public final class IamActions implements ResourceActions {
                 .flatMap(PolicyDocument::adminEquivalence);
     }
 
-    private Optional<AccessKeyMetadata> liveKey(ResourceRef r, String key) {
-        List<AccessKeyMetadata> all = new ArrayList<>();
-        iam.listAccessKeysPaginator(k -> k.userName(r.id())).accessKeyMetadata().forEach(all::add);
-        return all.stream().filter(k -> k.accessKeyId().equals(key)).findFirst();
-    }
-
     private static int number(String versionId) {
         try {
             return Integer.parseInt(versionId.replaceAll("\\D", ""));
@@ -429,13 +415,13 @@ public final class IamActions implements ResourceActions {
         }
     }
 
-    private static String describe(ResourceRef r) {
+    static String describe(ResourceRef r) {
         return switch (kind(r)) {
             case USER -> "user " + r.id();
             case ROLE -> "role " + r.id();
             case GROUP -> "group " + r.id();
-            case POLICY -> "policy " + r.id();
-            case ROOT -> "the root user of " + r.account();
+            case POLICY, POLICY_ID -> "policy " + r.id();
+            case ROOT, ACCOUNT -> "the root user of " + r.account();
         };
     }
 
@@ -461,8 +447,12 @@ public final class IamActions implements ResourceActions {
             return switch (action) {
                 case DETACH_POLICY -> undoDetach(r, undo);
                 case RESTORE_DEFAULT_POLICY_VERSION -> undoDefault(r, undo);
-                case RESTORE_TRUST_POLICY -> undoTrust(r, undo);
-                case DEACTIVATE_ACCESS_KEY -> undoDeactivate(r, undo);
+                case RESTORE_TRUST_POLICY -> trust.undo(r, undo);
+                case DEACTIVATE_ACCESS_KEY -> keys.undo(r, describe(r), undo);
+                case REMOVE_INLINE_POLICY -> inline.undo(r, kindName(r), undo);
+                case DELETE_LOGIN_PROFILE -> ActionResult.nothingToDo("A deleted console password cannot be put back;"
+                        + " an administrator can set a new one with aws iam create-login-profile --user-name " + r.id()
+                        + " --password-reset-required.");
                 default -> ActionResult.refused(action.key() + " is not an IAM action.");
             };
         } catch (NoSuchEntityException e) {
@@ -507,38 +497,5 @@ public final class IamActions implements ResourceActions {
         return ActionResult.changed("Made version " + before + " the default of policy " + r.id() + " again.");
     }
 
-    private ActionResult undoTrust(ResourceRef r, JsonNode undo) {
-        ObjectNode live = trustPolicy(r);
-        ObjectNode before = PolicyRewrite.read(undo.path("before").asText("{}"));
-        if (live.equals(before)) {
-            return ActionResult.nothingToDo("The trust policy of " + describe(r) + " is already as it was before the fix.");
-        }
-        if (!live.equals(PolicyRewrite.read(undo.path("after").asText("{}")))) {
-            return ActionResult.refused("The trust policy of " + describe(r) + " has changed since the fix, so it is"
-                    + " left as it is.");
-        }
-        iam.updateAssumeRolePolicy(u -> u.roleName(r.id()).policyDocument(before.toString()));
-        return ActionResult.changed("Put the trust policy of " + describe(r) + " back as it was before the fix.");
-    }
 
-    private ActionResult undoDeactivate(ResourceRef r, JsonNode undo) {
-        List<String> reactivate = new ArrayList<>();
-        List<String> gone = new ArrayList<>();
-        for (JsonNode n : undo.path("deactivated")) {
-            Optional<AccessKeyMetadata> live = liveKey(r, n.asText());
-            if (live.isEmpty()) {
-                gone.add(n.asText());
-            } else if (live.get().status() == StatusType.INACTIVE) {
-                reactivate.add(n.asText());
-            }
-        }
-        if (reactivate.isEmpty()) {
-            return gone.isEmpty() ? ActionResult.nothingToDo("The access keys of " + describe(r) + " are active again"
-                    + " already.") : ActionResult.refused("Access key " + String.join(", ", gone) + " of "
-                    + describe(r) + " has been deleted since; it cannot be re-activated.");
-        }
-        reactivate.forEach(key -> iam.updateAccessKey(u -> u.userName(r.id()).accessKeyId(key).status(StatusType.ACTIVE)));
-        return ActionResult.changed("Re-activated access key " + String.join(", ", reactivate) + " of " + describe(r)
-                + (gone.isEmpty() ? "." : "; " + String.join(", ", gone) + " has been deleted since."));
-    }
 }

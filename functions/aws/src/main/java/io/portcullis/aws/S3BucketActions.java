@@ -47,7 +47,13 @@ import software.amazon.awssdk.services.s3control.model.S3ControlException;
  *       statement; deletes the policy only when nothing is left.</li>
  *   <li>{@code remove-public-acl-grants} ({@code s3-public-acl}): removes only the AllUsers and AuthenticatedUsers
  *       grants, keeping the owner's and every other grant.</li>
+ *   <li>{@code restore-default-encryption} ({@code s3-encryption-removed}, {@link BucketDefaultEncryption}): puts the
+ *       default encryption back as the inventory saw it before the change.</li>
  * </ul>
+ *
+ * <p>A finding acts as its kind when it is one or is to be remediated as one ({@link Finding#remediates}): an AWS
+ * Config verdict (public read or write, no public access block, no encryption) names no statement or grant, so the
+ * snapshot is the reference of what was judged.
  *
  * <p>Public-ness is decided from the documents (policy, ACL, block settings), not {@code GetBucketPolicyStatus}: the
  * product must judge documents anyway, and the local emulator does not compute the status.
@@ -73,16 +79,25 @@ public final class S3BucketActions implements ResourceActions {
 
     private final Function<Region, S3Client> s3Factory;
     private final S3ControlClient s3Control;
+    private final BucketDefaultEncryption encryption;
     private final Map<String, S3Client> clients = new ConcurrentHashMap<>();
 
     /**
      * @param s3        an S3 client for a region (buckets are read and written in their own region); called once per
      *                  region
      * @param s3Control for the account-level public access block
+     * @param inventory what buckets' default encryption was before a change (restore-default-encryption puts it back)
      */
-    public S3BucketActions(Function<Region, S3Client> s3, S3ControlClient s3Control) {
+    public S3BucketActions(Function<Region, S3Client> s3, S3ControlClient s3Control,
+                           io.portcullis.inventory.LastKnownConfigurations inventory) {
         this.s3Factory = s3;
         this.s3Control = s3Control;
+        this.encryption = new BucketDefaultEncryption(inventory);
+    }
+
+    /** Without an inventory: restore-default-encryption puts back SSE-S3 and says the earlier key is not known. */
+    public S3BucketActions(Function<Region, S3Client> s3, S3ControlClient s3Control) {
+        this(s3, s3Control, io.portcullis.inventory.LastKnownConfigurations.NONE);
     }
 
     @Override
@@ -93,8 +108,9 @@ public final class S3BucketActions implements ResourceActions {
 
     /**
      * {@code {"publicAccessBlock": {flag: bool…} | null, "policy": text | null, "acl": {"owner": id, "grants": [{"type",
-     * "id", "uri", "email", "permission"}…]}}}; for the account only {@code publicAccessBlock}; {@code {"bucketExists":
-     * false}} when the bucket is gone.
+     * "id", "uri", "email", "permission"}…]}, "encryption": {"rules": [{"sseAlgorithm", "kmsMasterKeyId",
+     * "bucketKeyEnabled"}]}}}; for the account only {@code publicAccessBlock}; {@code {"bucketExists": false}} when the
+     * bucket is gone.
      */
     @Override
     public ObjectNode snapshot(Incident incident) {
@@ -109,6 +125,7 @@ public final class S3BucketActions implements ResourceActions {
             Optional<String> policy = policyText(r);
             out.put("policy", policy.orElse(null));
             out.set("acl", aclNode(s3(r).getBucketAcl(a -> a.bucket(r.id()))));
+            out.set("encryption", BucketDefaultEncryption.Rule.node(encryption.live(s3(r), r)));
         } catch (S3Exception e) {
             if (!isCode(e, "NoSuchBucket")) {
                 throw e;
@@ -127,6 +144,8 @@ public final class S3BucketActions implements ResourceActions {
                 case RESTORE_PUBLIC_ACCESS_BLOCK -> restoreBlock(incident, snapshot, dryRun);
                 case REMOVE_PUBLIC_STATEMENTS -> removePublicStatements(incident, snapshot, dryRun);
                 case REMOVE_PUBLIC_ACL_GRANTS -> removePublicGrants(incident, snapshot, dryRun);
+                case RESTORE_DEFAULT_ENCRYPTION -> isAccount(r) ? ActionResult.nothingToDo("The account-level public"
+                        + " access block has no default encryption.") : encryption.apply(s3(r), incident, snapshot, dryRun);
                 default -> throw new IllegalArgumentException(action.key() + " is not an S3 action; the playbook for "
                         + r.type() + " should not name it");
             };
@@ -162,16 +181,20 @@ public final class S3BucketActions implements ResourceActions {
                     wrong.add("the ACL of bucket " + r.id() + " still grants " + describeGrants(open));
                 }
             }
+            if (!isAccount(r)) {
+                encryption.stillWrong(s3(r), incident).ifPresent(wrong::add);
+            }
         } catch (S3Exception e) {
             if (isCode(e, "NoSuchBucket")) {
                 return Optional.empty();
             }
             throw e;
         }
-        incident.findings().stream().map(Finding::ruleId)
-                .filter(id -> !Set.of(S3ExposureRule.ID_BLOCK_REMOVED, S3ExposureRule.ID_PUBLIC_POLICY,
-                        S3ExposureRule.ID_PUBLIC_ACL).contains(id))
-                .distinct()
+        incident.findings().stream()
+                .filter(f -> Set.of(S3ExposureRule.ID_BLOCK_REMOVED, S3ExposureRule.ID_PUBLIC_POLICY,
+                        S3ExposureRule.ID_PUBLIC_ACL, S3ExposureRule.ID_ENCRYPTION_REMOVED).stream()
+                        .noneMatch(f::remediates))
+                .map(Finding::ruleId).distinct()
                 .forEach(id -> wrong.add(id + " is not undone by any S3 action here; check " + r.id() + " by hand"));
         return wrong.isEmpty() ? Optional.empty() : Optional.of(capitalise(String.join("; ", wrong)) + ".");
     }
@@ -268,7 +291,7 @@ public final class S3BucketActions implements ResourceActions {
             return open.stream().filter(s -> !judged.contains(s)).toList();
         }
         Set<String> named = new LinkedHashSet<>();
-        incident.findings().stream().filter(f -> f.ruleId().equals(S3ExposureRule.ID_PUBLIC_POLICY))
+        incident.findings().stream().filter(f -> f.remediates(S3ExposureRule.ID_PUBLIC_POLICY))
                 .forEach(f -> Arrays.stream(f.facts().getOrDefault("actions", "").split(",\\s*")).forEach(named::add));
         return open.stream().filter(s -> {
             PolicyDocument.Statement judged = PolicyRewrite.judge(s);
@@ -374,8 +397,9 @@ public final class S3BucketActions implements ResourceActions {
         return r.type().equals(ResourceRef.ACCOUNT_PUBLIC_ACCESS_BLOCK);
     }
 
+    /** Whether a finding is, or is to be remediated as, {@code ruleId} (an AWS Config verdict routed to it). */
     private static boolean has(Incident incident, String ruleId) {
-        return incident.findings().stream().anyMatch(f -> f.ruleId().equals(ruleId));
+        return incident.findings().stream().anyMatch(f -> f.remediates(ruleId));
     }
 
     private static boolean isCode(S3Exception e, String code) {
@@ -473,6 +497,7 @@ public final class S3BucketActions implements ResourceActions {
                 case RESTORE_PUBLIC_ACCESS_BLOCK -> undoBlock(r, undo);
                 case REMOVE_PUBLIC_STATEMENTS -> undoPolicy(r, undo);
                 case REMOVE_PUBLIC_ACL_GRANTS -> undoAcl(r, undo);
+                case RESTORE_DEFAULT_ENCRYPTION -> encryption.undo(s3(r), r, undo);
                 default -> ActionResult.refused(action.key() + " is not an S3 action.");
             };
         } catch (S3Exception e) {

@@ -21,24 +21,38 @@ import java.util.List;
  * @param errorCode    CloudTrail's {@code errorCode} when the call failed, else null: a failed call changed nothing
  * @param request      the call's {@code requestParameters}, as recorded (empty object when absent); rules that need
  *                     more than the normalised fields read it
+ * @param response     the call's {@code responseElements}, as recorded (empty object when absent or null): what the
+ *                     call created, e.g. {@code accessKey.accessKeyId} of a CreateAccessKey
  */
 public record Change(String eventId, String eventName, String eventSource, Instant eventTime, Actor actor,
                      Origin origin, ResourceRef resource, ChangeKind kind, List<IngressRule> rules, String errorCode,
-                     JsonNode request) {
+                     JsonNode request, JsonNode response) {
 
     public Change {
         rules = List.copyOf(rules);
         request = request == null || !request.isObject() ? JsonNodeFactory.instance.objectNode() : request;
+        response = response == null || !response.isObject() ? JsonNodeFactory.instance.objectNode() : response;
+    }
+
+    /** A change whose response nothing needs (most calls: what they changed is in the request). */
+    public Change(String eventId, String eventName, String eventSource, Instant eventTime, Actor actor, Origin origin,
+                  ResourceRef resource, ChangeKind kind, List<IngressRule> rules, String errorCode, JsonNode request) {
+        this(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, rules, errorCode, request, null);
     }
 
     /** The same change with only these rules (e.g. the modified rules that are ingress, per the live group). */
     public Change withRules(List<IngressRule> kept) {
-        return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, kept, errorCode, request);
+        return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, kept, errorCode,
+                request, response);
     }
 
-    /** The same change with request parameters completed from the live account (e.g. a policy version's document). */
+    /**
+     * The same change with request parameters completed from the live account (e.g. a policy version's document, or
+     * whether a user has an MFA device).
+     */
     public Change withRequest(JsonNode completed) {
-        return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, rules, errorCode, completed);
+        return new Change(eventId, eventName, eventSource, eventTime, actor, origin, resource, kind, rules, errorCode,
+                completed, response);
     }
 
     public boolean failed() {

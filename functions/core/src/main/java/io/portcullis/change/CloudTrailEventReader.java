@@ -43,7 +43,7 @@ public final class CloudTrailEventReader {
             "iam.amazonaws.com", java.util.Set.of("AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy",
                     "PutUserPolicy", "PutRolePolicy", "PutGroupPolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion",
                     "UpdateAssumeRolePolicy",
-                    "CreateRole", "CreateAccessKey", "CreateLoginProfile"));
+                    "CreateRole", "CreateAccessKey", "CreateLoginProfile", "UpdateLoginProfile"));
 
     /** Events larger than this are refused before parsing; EventBridge's own limit is 256 KiB. */
     public static final int MAX_EVENT_BYTES = 256 * 1024;
@@ -206,7 +206,8 @@ public final class CloudTrailEventReader {
                 throw new EventFormatException("detail.requestParameters is missing or not an object");
             }
             return new Change(eventId, eventName, eventSource, eventTime, actor, origin,
-                    locate(eventSource, eventName, request, account, region), kind, List.of(), null, request);
+                    locate(eventSource, eventName, request, account, region), kind, List.of(), null, request,
+                    detail.path("responseElements"));
         }
         if (!request.isObject()) {
             throw new EventFormatException("detail.requestParameters is missing or not an object");

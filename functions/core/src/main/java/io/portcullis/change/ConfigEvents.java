@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * AWS Config's EventBridge events, read into {@link Change}s: "Config Configuration Item Change" (state drift,
- * whatever caused it; the oversized form, which points to S3, is refused with the S3 location until it is fetched)
+ * whatever caused it: a security group's ingress, a bucket's or an IAM identity's state as {@link ConfigItemStates}
+ * reads it; the oversized form, which points to S3, is refused with the S3 location until it is fetched)
  * and "Config Rules Compliance Change" (a managed rule's NON_COMPLIANT verdict). Config events carry no CloudTrail
  * event id: the key is the resource and Config's own state id or evaluation time.
  */
@@ -22,6 +23,12 @@ final class ConfigEvents {
     static final String COMPLIANCE_CHANGE = "Config Rules Compliance Change";
 
     private static final Actor CONFIG = new Actor(null, "AWSService", null, false, "config.amazonaws.com", null);
+
+    static final String ACCOUNT = "AWS::::Account";
+
+    /** The IAM identities whose items are judged, by Config resource type: user, role or group. */
+    private static final java.util.Map<String, String> IAM_KINDS = java.util.Map.of("AWS::IAM::User", "user",
+            "AWS::IAM::Role", "role", "AWS::IAM::Group", "group");
 
     private ConfigEvents() {
     }
@@ -47,7 +54,30 @@ final class ConfigEvents {
         Instant time = instant(item.path("configurationItemCaptureTime"), "detail.configurationItem.configurationItemCaptureTime");
         String status = item.path("configurationItemStatus").asText("");
         String eventId = "config-" + id + "-" + (state.isEmpty() ? time.toEpochMilli() : state);
-        if (!type.equals(ResourceRef.SECURITY_GROUP) || status.startsWith("ResourceDeleted")) {
+        if (status.startsWith("ResourceDeleted")) {
+            return new Change(eventId, "ConfigurationItemChange", "config.amazonaws.com", time, CONFIG, Origin.UNKNOWN,
+                    new ResourceRef(type, id, item.path("ARN").asText(null), account, region), ChangeKind.OTHER,
+                    List.of(), null, item);
+        }
+        // Buckets and IAM identities are judged on their state as a whole, by the rules that judge their calls.
+        if (type.equals(ResourceRef.BUCKET)) {
+            return new Change(eventId, "ConfigurationItemChange", "config.amazonaws.com", time, CONFIG, Origin.UNKNOWN,
+                    ResourceRef.bucket(id, account, region), ChangeKind.STATE, List.of(), null,
+                    ConfigItemStates.bucket(item));
+        }
+        String iamKind = IAM_KINDS.get(type);
+        if (iamKind != null) {
+            // IAM items are keyed by the entity's unique id (AROA…); the name is what every IAM call takes.
+            String name = item.path("resourceName").asText(item.path("configuration").path(iamKind + "Name").asText(""));
+            if (name.isBlank()) {
+                throw new CloudTrailEventReader.EventFormatException("detail.configurationItem.resourceName (the "
+                        + iamKind + "'s name) is missing");
+            }
+            return new Change(eventId, "ConfigurationItemChange", "config.amazonaws.com", time, CONFIG, Origin.UNKNOWN,
+                    ResourceRef.iam(iamKind, name, account), ChangeKind.STATE, List.of(), null,
+                    ConfigItemStates.iam(item, iamKind));
+        }
+        if (!type.equals(ResourceRef.SECURITY_GROUP)) {
             return new Change(eventId, "ConfigurationItemChange", "config.amazonaws.com", time, CONFIG, Origin.UNKNOWN,
                     new ResourceRef(type, id, item.path("ARN").asText(null), account, region), ChangeKind.OTHER,
                     List.of(), null, item);
@@ -73,6 +103,10 @@ final class ConfigEvents {
         ResourceRef resource = switch (type) {
             case ResourceRef.SECURITY_GROUP -> ResourceRef.securityGroup(id, account, region);
             case ResourceRef.BUCKET -> ResourceRef.bucket(id, account, region);
+            // The account as IAM policies name it; a verdict about the account (its root user's key, its trails) is
+            // about what that principal owns.
+            case ACCOUNT -> new ResourceRef(type, id, "arn:aws:iam::" + id + ":root", account, region);
+            // Other types (e.g. AWS::IAM::Policy, named by its id only) have no ARN the event can tell.
             default -> new ResourceRef(type, id, null, account, region);
         };
         return new Change(eventId, rule, "config.amazonaws.com", time, CONFIG, Origin.UNKNOWN, resource,

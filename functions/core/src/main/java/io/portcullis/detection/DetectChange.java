@@ -48,6 +48,7 @@ public final class DetectChange {
     private final ResourceTags resourceTags;
     private OversizedItems oversized = OversizedItems.NONE;
     private PolicyVersions policyVersions = PolicyVersions.NONE;
+    private io.portcullis.remediation.MfaDevices mfaDevices = io.portcullis.remediation.MfaDevices.NONE;
     private String homeAccount;
     private String homeRegion;
     private final IncidentStore incidents;
@@ -109,6 +110,9 @@ public final class DetectChange {
         }
         if ("SetDefaultPolicyVersion".equals(change.eventName())) {
             change = withPolicyDocument(change);
+        }
+        if ("iam.amazonaws.com".equals(change.eventSource()) && change.eventName().endsWith("LoginProfile")) {
+            change = withMfaDevices(change);
         }
         List<Finding> findings = engine.findings(change);
         if (findings.isEmpty()) {
@@ -444,6 +448,24 @@ public final class DetectChange {
             completed.put("policyDocument", doc);
             return change.withRequest(completed);
         }).orElse(change);
+    }
+
+    /** Read users' MFA devices with this, to judge a console password (the detector function does). */
+    public DetectChange withMfaDevices(io.portcullis.remediation.MfaDevices devices) {
+        this.mfaDevices = devices;
+        return this;
+    }
+
+    /** The user's MFA devices, read now, in the request; whatever the event itself said under that name is dropped. */
+    private Change withMfaDevices(Change change) {
+        com.fasterxml.jackson.databind.node.ObjectNode completed = change.request().deepCopy();
+        completed.remove(io.portcullis.rule.IamPrivilegeRule.LIVE_MFA_DEVICES);
+        String user = change.request().path("userName").asText("");
+        if (!user.isBlank()) {
+            mfaDevices.count(change.resource().account(), user)
+                    .ifPresent(n -> completed.put(io.portcullis.rule.IamPrivilegeRule.LIVE_MFA_DEVICES, n));
+        }
+        return change.withRequest(completed);
     }
 
     /** Fetch oversized AWS Config items from S3 with this (the detector function does; offline tools do not). */

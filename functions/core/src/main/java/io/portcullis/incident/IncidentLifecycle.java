@@ -26,7 +26,7 @@ import java.util.Set;
  *                 │            │   └─▶ REJECTED (accepted risk, with an exception)   ├▶ ESCALATED (timed out: escalate)
  *                 │            │                                                     └▶ ABORTED (timed out: abort)
  *                 ├─▶ SCHEDULED (waits for the low-tide window) ─▶ REMEDIATING ─▶ RESOLVED
- *                 ├─▶ REMEDIATING ─▶ RESOLVED | FAILED
+ *                 ├─▶ REMEDIATING ─▶ RESOLVED | FAILED | ESCALATED (a step only a person can put right)
  *                 └─▶ DRY_RUN (everything decided, nothing changed)
  * </pre>
  *
@@ -46,8 +46,10 @@ public final class IncidentLifecycle {
         NEXT.put(OPEN, union(working, EnumSet.of(AWAITING_APPROVAL, SCHEDULED, ESCALATED, ABORTED, REJECTED,
                 SUPPRESSED)));
         NEXT.put(AWAITING_APPROVAL, union(working, EnumSet.of(OPEN, SCHEDULED, REJECTED, ESCALATED, ABORTED)));
-        NEXT.put(SCHEDULED, union(working, EnumSet.of(OPEN)));
-        NEXT.put(REMEDIATING, working);
+        // A remediate step may find only a person can put it right after the window opened, or after another step
+        // already changed something (or said it was about to): it goes in front of that person from there too.
+        NEXT.put(SCHEDULED, union(working, EnumSet.of(OPEN, ESCALATED)));
+        NEXT.put(REMEDIATING, union(working, EnumSet.of(ESCALATED)));
         NEXT.put(ESCALATED, union(working, EnumSet.of(OPEN)));
         for (IncidentStatus last : EnumSet.of(RESOLVED, DRY_RUN, FAILED, REJECTED, ABORTED, SUPPRESSED)) {
             NEXT.put(last, EnumSet.noneOf(IncidentStatus.class));

@@ -373,8 +373,9 @@ public final class PlaybookWorker {
         boolean resumed = startedBefore(incident, request.step());
         if (!dry && !resumed) {
             Instant started = clock.instant();
-            update(incident.incidentId(), i -> i.next(
-                    IncidentLifecycle.allowed(i.status(), IncidentStatus.REMEDIATING) ? IncidentStatus.REMEDIATING
+            // An incident already in front of a person stays there: a later step's work does not take it back.
+            update(incident.incidentId(), i -> i.next(i.status() != IncidentStatus.ESCALATED
+                    && IncidentLifecycle.allowed(i.status(), IncidentStatus.REMEDIATING) ? IncidentStatus.REMEDIATING
                             : i.status(),
                     new TimelineEntry(started, request.step(), ACTOR, STARTED + action.get().key() + " on "
                             + i.resource().id() + ".")));
@@ -510,9 +511,10 @@ public final class PlaybookWorker {
                     + (escalated ? "" : " Verified by re-reading " + resolved.resource().id() + ".");
             SlackThread message = notifier.offerUndo(thread.get(), resolved, undo.approvalId(), done);
             approvals.posted(undo.postedAs(message.channel(), message.ts()));
-            record(resolved.incidentId(), null, "undo-offered", ACTOR, "Offered Undo in Slack until "
-                    + now.plus(UNDO_FOR).truncatedTo(ChronoUnit.SECONDS) + " (" + undoable.size()
-                    + (undoable.size() == 1 ? " change" : " changes") + ").");
+            // Offering Undo is not an outcome: the incident's outcome stays what was done.
+            String offered = "Offered Undo in Slack until " + now.plus(UNDO_FOR).truncatedTo(ChronoUnit.SECONDS) + " ("
+                    + undoable.size() + (undoable.size() == 1 ? " change" : " changes") + ").";
+            update(resolved.incidentId(), i -> i.noted(new TimelineEntry(now, "undo-offered", ACTOR, offered)));
         } else if (!escalated) {
             thread.ifPresent(t -> notifier.reply(t, resolved.outcome()));
         }

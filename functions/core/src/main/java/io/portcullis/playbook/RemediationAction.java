@@ -30,6 +30,12 @@ public enum RemediationAction {
             "Remove only the AllUsers and AuthenticatedUsers grants from the bucket ACL.",
             List.of("s3:GetBucketAcl", "s3:PutBucketAcl"),
             List.of()),
+    RESTORE_DEFAULT_ENCRYPTION("restore-default-encryption", RuleFamily.S3, true,
+            "Put the bucket's default encryption back as the inventory last saw it before the change (same algorithm,"
+                    + " KMS key and bucket-key setting), or SSE-S3 when it saw none; only while the live encryption is"
+                    + " what the snapshot recorded.",
+            List.of("s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration"),
+            List.of()),
     DETACH_POLICY("detach-policy", RuleFamily.IAM, true,
             "Detach the admin-equivalent managed policy from the user, role or group.",
             List.of("iam:ListAttachedUserPolicies", "iam:ListAttachedRolePolicies", "iam:ListAttachedGroupPolicies",
@@ -45,8 +51,21 @@ public enum RemediationAction {
             List.of("iam:GetRole", "iam:UpdateAssumeRolePolicy"),
             List.of()),
     DEACTIVATE_ACCESS_KEY("deactivate-access-key", RuleFamily.IAM, true,
-            "Deactivate (not delete) the access key the finding names; refuse for the root user's keys.",
+            "Deactivate (not delete) the access key the finding names, also another user's; the root user's keys"
+                    + " go to a person (only root can change them).",
             List.of("iam:ListAccessKeys", "iam:UpdateAccessKey"),
+            List.of()),
+    REMOVE_INLINE_POLICY("remove-inline-policy", RuleFamily.IAM, true,
+            "Put back the previous document of the admin-equivalent inline policy (as the inventory saw it, when that"
+                    + " was not admin-equivalent), else delete the inline policy; only while it is the document judged.",
+            List.of("iam:GetUserPolicy", "iam:GetRolePolicy", "iam:GetGroupPolicy", "iam:PutUserPolicy",
+                    "iam:PutRolePolicy", "iam:PutGroupPolicy", "iam:DeleteUserPolicy", "iam:DeleteRolePolicy",
+                    "iam:DeleteGroupPolicy"),
+            List.of()),
+    DELETE_LOGIN_PROFILE("delete-login-profile", RuleFamily.IAM, true,
+            "Delete the console password of a user without an MFA device (nothing to do once the user has one);"
+                    + " a deleted password cannot be put back, so there is no Undo.",
+            List.of("iam:ListMFADevices", "iam:GetLoginProfile", "iam:DeleteLoginProfile"),
             List.of()),
     START_LOGGING("start-logging", RuleFamily.AUDIT_LOGGING, true,
             "Start the trail logging again.",

@@ -3,6 +3,7 @@ package io.portcullis.rule;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portcullis.change.Change;
 import io.portcullis.change.ChangeKind;
+import io.portcullis.change.ResourceRef;
 import io.portcullis.iam.PolicyDocument;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,8 @@ import java.util.Set;
 /**
  * S3 exposure: public ACL grants (AllUsers, AuthenticatedUsers; grant lists and canned ACLs) and bucket policies that
  * allow anyone without a restricting condition are critical; a public access block removed or weakened, at bucket
- * or account level, is high; default encryption removed is medium.
+ * or account level, is high; default encryption removed is medium. The same judgement applies to a bucket's state
+ * in an AWS Config configuration item (a missing public access block counts as removed).
  */
 public final class S3ExposureRule implements Rule {
 
@@ -41,6 +43,9 @@ public final class S3ExposureRule implements Rule {
 
     @Override
     public List<Finding> evaluate(Change change) {
+        if (change.kind() == ChangeKind.STATE && ResourceRef.BUCKET.equals(change.resource().type())) {
+            return state(change);
+        }
         if (change.kind() != ChangeKind.CONFIGURATION || !"s3.amazonaws.com".equals(change.eventSource())) {
             return List.of();
         }
@@ -82,6 +87,54 @@ public final class S3ExposureRule implements Rule {
                             + " unencrypted; configure default encryption again."));
             default -> {
             }
+        }
+        return out;
+    }
+
+    /**
+     * A bucket's state as AWS Config recorded it (shape: {@code ConfigItemStates}), judged as its calls are: a public
+     * grant, a public policy statement, a public access block missing or with a setting off, no default encryption.
+     * Whatever made the bucket so (a call CloudTrail never delivered, a change before Portcullis watched), it is.
+     */
+    private static List<Finding> state(Change change) {
+        JsonNode state = change.request();
+        String bucket = change.resource().id();
+        List<Finding> out = new ArrayList<>();
+        Map<String, String> grants = new LinkedHashMap<>();
+        for (JsonNode g : state.path("grants")) {
+            String who = g.path("grantee").asText("");
+            if (who.equals("AllUsers") || who.equals("AuthenticatedUsers") || who.equals(ALL_USERS)
+                    || who.equals(AUTHENTICATED_USERS)) {
+                grants.merge(who.substring(who.lastIndexOf('/') + 1), g.path("permission").asText("?"),
+                        (a, b) -> a + ", " + b);
+            }
+        }
+        if (!grants.isEmpty()) {
+            out.add(Finding.of(ID_PUBLIC_ACL, RuleFamily.S3, Severity.CRITICAL, Exposure.INTERNET, change.resource(),
+                    grants, "AWS Config shows bucket " + bucket + " granting " + describe(grants) + " by ACL, so anyone"
+                            + " on the internet can use it; set the ACL back to private."));
+        }
+        List<String> actions = publicActions(state.path("policy"));
+        if (!actions.isEmpty()) {
+            out.add(Finding.of(ID_PUBLIC_POLICY, RuleFamily.S3, Severity.CRITICAL, Exposure.INTERNET,
+                    change.resource(), Map.of("actions", String.join(", ", actions)), "AWS Config shows bucket "
+                            + bucket + " with a policy that allows anyone " + String.join(", ", actions)
+                            + " with no condition limiting it to your organisation or network; remove that statement"
+                            + " or add such a condition."));
+        }
+        JsonNode block = state.path("publicAccessBlock");
+        List<String> off = BLOCK_FLAGS.stream().filter(f -> !block.path(f).asBoolean(false)).toList();
+        if (!off.isEmpty()) {
+            String what = block.isObject() ? "has " + String.join(", ", off) + " off" : "has none";
+            out.add(Finding.of(ID_BLOCK_REMOVED, RuleFamily.S3, Severity.HIGH, Exposure.INTERNAL, change.resource(),
+                    Map.of("flagsOff", String.join(", ", off)), "AWS Config shows that the public access block of"
+                            + " bucket " + bucket + " " + what + ", so a public ACL or policy would take effect; turn"
+                            + " all four settings on."));
+        }
+        if (state.path("encryption").path("rules").isEmpty()) {
+            out.add(Finding.of(ID_ENCRYPTION_REMOVED, RuleFamily.S3, Severity.MEDIUM, Exposure.INTERNAL,
+                    change.resource(), Map.of(), "AWS Config shows bucket " + bucket + " without default encryption,"
+                            + " so new objects may be stored unencrypted; configure default encryption again."));
         }
         return out;
     }

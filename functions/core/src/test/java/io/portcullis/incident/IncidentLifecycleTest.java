@@ -21,6 +21,15 @@ class IncidentLifecycleTest {
     }
 
     @Test
+    void aRemediateStepThatNeedsAPersonEscalatesFromWhereverItRuns() {
+        // The worker notes "remediation started" (REMEDIATING) before an action runs; the action may then hand the
+        // incident to a person (a root user's key), also in the low-tide window (SCHEDULED).
+        assertThat(IncidentLifecycle.allowed(IncidentStatus.REMEDIATING, IncidentStatus.ESCALATED)).isTrue();
+        assertThat(IncidentLifecycle.allowed(IncidentStatus.SCHEDULED, IncidentStatus.ESCALATED)).isTrue();
+        assertThat(IncidentLifecycle.allowed(IncidentStatus.OPEN, IncidentStatus.ESCALATED)).isTrue();
+    }
+
+    @Test
     void finalStatusesGoNowhereButAMoveToTheSameStatusOnlyAddsToTheTimeline() {
         for (IncidentStatus last : EnumSet.of(IncidentStatus.RESOLVED, IncidentStatus.FAILED, IncidentStatus.REJECTED,
                 IncidentStatus.ABORTED, IncidentStatus.SUPPRESSED, IncidentStatus.DRY_RUN)) {

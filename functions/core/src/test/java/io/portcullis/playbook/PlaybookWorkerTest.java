@@ -545,6 +545,72 @@ class PlaybookWorkerTest {
                         + " Slack."));
     }
 
+    /**
+     * Only a person can put this right: the first remediate step escalates and pages; the later steps' work (their
+     * "remediation started" notes included) leaves the incident in front of that person, verify waits for them, and
+     * resolve leaves it escalated. On-call is alerted once.
+     */
+    @Test
+    void anIncidentHandedToAPersonStaysWithThemThroughTheLaterSteps() {
+        ResourceRef thing = new ResourceRef("AWS::Example::Thing", "thing-1", null, "123456789012", "us-east-1");
+        io.portcullis.rule.Finding finding = io.portcullis.rule.Finding.of("config-example", io.portcullis.rule.RuleFamily.S3,
+                io.portcullis.rule.Severity.HIGH, io.portcullis.rule.Exposure.INTERNAL, thing, Map.of(), "Thing is wrong.");
+        Incident person = new Incident("inc-person", 1, IncidentStatus.OPEN, RemediationMode.ENFORCE, "person", "Test",
+                clock.instant(), null, null, thing, "production", List.of(finding), io.portcullis.protocol.Priority.P2,
+                io.portcullis.protocol.Response.APPROVAL, null, clock.instant(), null, null, null, null, null, null,
+                List.of(), null, List.of(), List.of(), List.of(), 1, null);
+        incidents.create(person);
+        incidentId = person.incidentId();
+        ResourceActions onlyAPerson = new ResourceActions() {
+            @Override
+            public boolean handles(Incident incident) {
+                return true;
+            }
+
+            @Override
+            public ObjectNode snapshot(Incident incident) {
+                return Json.mapper().createObjectNode();
+            }
+
+            @Override
+            public ActionResult apply(RemediationAction action, Incident incident, ObjectNode snapshot, boolean dryRun) {
+                return incident.status() == IncidentStatus.ESCALATED ? ActionResult.nothingToDo("A person has it.")
+                        : ActionResult.needsPerson("Fix the thing by hand.");
+            }
+
+            @Override
+            public java.util.Optional<String> stillWrong(Incident incident) {
+                return java.util.Optional.of("the thing is still wrong");
+            }
+
+            @Override
+            public ActionResult undo(RemediationAction action, Incident incident, com.fasterxml.jackson.databind.JsonNode undo) {
+                return ActionResult.nothingToDo("Nothing was changed.");
+            }
+        };
+        PlaybookWorker escalating = new PlaybookWorker(incidents, approvals, slack, directory,
+                new SecurityGroupActions(groups, groups), List.of(onlyAPerson), clock, RemediationMode.ENFORCE,
+                Set.of("U0LEAD"), () -> "apv-2");
+        java.util.function.BiFunction<String, String, StepOutcome> step = (type, action) -> {
+            ObjectNode body = Json.mapper().createObjectNode().put("taskToken", "t-" + action).put("incidentId", incidentId)
+                    .put("playbook", "s3-exposure").put("step", action).put("type", type).put("dryRun", false);
+            if (type.equals("remediate")) {
+                body.put("action", action);
+            }
+            return escalating.run(StepRequest.parse(body.toString(), new StringBuilder()).orElseThrow());
+        };
+
+        step.apply("remediate", "restore-public-access-block");
+        step.apply("remediate", "remove-public-statements");
+        StepOutcome verified = step.apply("verify", "Verify");
+        step.apply("resolve", "Resolve");
+
+        assertThat(verified).isInstanceOf(StepOutcome.Done.class);
+        assertThat(incident().status()).isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(slack.sent).filteredOn(m -> m.startsWith("alert: ")).singleElement()
+                .satisfies(m -> assertThat(m).contains("Fix the thing by hand."));
+    }
+
     @Test
     void anUnknownStepOrIncidentFailsTheStepWithAReason() {
         assertThat(run("teleport", "Teleport", b -> { })).isInstanceOfSatisfying(StepOutcome.Failed.class,

@@ -48,8 +48,13 @@ class IamPrivilegeRuleTest {
         UpdateAssumeRolePolicy | AssumedRole | {"roleName":"r","policyDocument":"{\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Principal\\":{\\"AWS\\":\\"arn:aws:iam::123456789012:root\\"},\\"Action\\":\\"sts:AssumeRole\\"}]}"} | NONE
         CreateRole             | AssumedRole | {"roleName":"r","assumeRolePolicyDocument":"{\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Principal\\":{\\"Federated\\":\\"cognito-identity.amazonaws.com\\"},\\"Action\\":\\"sts:AssumeRoleWithWebIdentity\\"}]}"} | NONE
         CreateAccessKey        | Root        | {}                                                                              | iam-root-access-key
-        CreateAccessKey        | AssumedRole | {"userName":"u"}                                                                | NONE
+        CreateAccessKey        | AssumedRole | {"userName":"u"}                                                                | iam-access-key-for-another-user
         CreateLoginProfile     | AssumedRole | {"userName":"u","passwordResetRequired":true}                                   | iam-console-password-created
+        CreateLoginProfile     | AssumedRole | {"userName":"u","passwordResetRequired":true,"portcullis:mfaDevices":0}         | iam-console-password-without-mfa
+        CreateLoginProfile     | AssumedRole | {"userName":"u","passwordResetRequired":true,"portcullis:mfaDevices":1}         | iam-console-password-created
+        UpdateLoginProfile     | AssumedRole | {"userName":"u","portcullis:mfaDevices":0}                                      | iam-console-password-without-mfa
+        UpdateLoginProfile     | AssumedRole | {"userName":"u","portcullis:mfaDevices":2}                                      | iam-console-password-created
+        UpdateLoginProfile     | AssumedRole | {"userName":"u"}                                                                | iam-console-password-created
         """)
     void judges(String eventName, String actorType, String request, String expected) throws Exception {
         List<Finding> findings = judge(eventName, actorType, request);
@@ -61,6 +66,64 @@ class IamPrivilegeRuleTest {
                 assertThat(f.family()).isEqualTo(RuleFamily.IAM);
             });
         }
+    }
+
+    /** Who may create a key for user {@code build-bot} without a finding: only build-bot itself, as an IAM user. */
+    @ParameterizedTest(name = "{0} {1} creating a key for build-bot → {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+        IAMUser       | arn:aws:iam::123456789012:user/build-bot                        | NONE
+        IAMUser       | arn:aws:iam::123456789012:user/ci/build-bot                     | NONE
+        IAMUser       | arn:aws:iam::123456789012:user/alice                            | iam-access-key-for-another-user
+        IAMUser       | arn:aws:iam::111122223333:user/build-bot                        | iam-access-key-for-another-user
+        AssumedRole   | arn:aws:sts::123456789012:assumed-role/build-bot/build-bot      | iam-access-key-for-another-user
+        FederatedUser | arn:aws:sts::123456789012:federated-user/build-bot              | iam-access-key-for-another-user
+        Root          | arn:aws:iam::123456789012:root                                  | iam-access-key-for-another-user
+        """)
+    void aKeyForAnotherUserIsAFindingWithTheNewKeysId(String type, String arn, String expected) throws Exception {
+        Change change = new Change("e-1", "CreateAccessKey", "iam.amazonaws.com", Instant.EPOCH,
+                new Actor(arn, type, null, false, "203.0.113.4", null), Origin.CLI_SDK,
+                ResourceRef.iam("user", "build-bot", "123456789012"), ChangeKind.CONFIGURATION, List.of(), null,
+                Json.mapper().readTree("{\"userName\":\"build-bot\"}"),
+                Json.mapper().readTree("{\"accessKey\":{\"userName\":\"build-bot\",\"accessKeyId\":\"AKIAEXAMPLEFAKE00001\"}}"));
+
+        List<Finding> findings = RuleSet.defaults().evaluate(change);
+
+        if (expected.equals("NONE")) {
+            assertThat(findings).isEmpty();
+        } else {
+            assertThat(findings).singleElement().satisfies(f -> {
+                assertThat(f.ruleId()).isEqualTo(expected);
+                assertThat(f.severity()).isEqualTo(Severity.HIGH);
+                assertThat(f.facts()).containsEntry("accessKeyId", "AKIAEXAMPLEFAKE00001")
+                        .containsEntry("userName", "build-bot");
+                assertThat(f.explanation()).contains("AKIAEXAMPLEFAKE00001").contains("build-bot");
+            });
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPasswordWithoutMfaIsHighAndOneThatWasNotCheckedSaysSo() throws Exception {
+        assertThat(judge("CreateLoginProfile", "AssumedRole", "{\"userName\":\"u\",\"portcullis:mfaDevices\":0}"))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.HIGH);
+                    assertThat(f.explanation()).contains("no MFA device");
+                });
+        assertThat(judge("CreateLoginProfile", "AssumedRole", "{\"userName\":\"u\"}")).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.severity()).isEqualTo(Severity.LOW);
+                    assertThat(f.explanation()).contains("not checked");
+                });
+    }
+
+    @org.junit.jupiter.api.Test
+    void anAdminInlinePolicyCarriesTheDocumentItJudged() throws Exception {
+        var request = Json.mapper().createObjectNode().put("roleName", "r").put("policyName", "p")
+                .put("policyDocument", "{\n  \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}\n}");
+
+        List<Finding> findings = judge("PutRolePolicy", "AssumedRole", request.toString());
+
+        assertThat(findings).singleElement().satisfies(f -> assertThat(f.facts()).containsEntry("policyName", "p")
+                .containsEntry("policyDocument", "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"));
     }
 
     @org.junit.jupiter.api.Test

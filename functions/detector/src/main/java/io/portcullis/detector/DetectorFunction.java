@@ -5,6 +5,7 @@ import io.portcullis.aws.AwsResourceTags;
 import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
+import io.portcullis.aws.IamMfaDevices;
 import io.portcullis.aws.IamPolicyVersions;
 import io.portcullis.aws.S3OversizedItems;
 import io.portcullis.aws.SfnPlaybookStarter;
@@ -60,6 +61,7 @@ public final class DetectorFunction {
                 settings.ownRoleArns())
                 .withOversizedItems(new S3OversizedItems(() -> aws.s3(aws.region())))
                 .withPolicyVersions(new IamPolicyVersions(aws::iam))
+                .withMfaDevices(new IamMfaDevices(aws::iam))
                 .withJurisdiction(settings.accountId(), aws.region().id());
         return withSafeguards(detect, safeguards, aws, clock);
     }

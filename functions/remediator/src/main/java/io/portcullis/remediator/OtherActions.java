@@ -20,7 +20,7 @@ final class OtherActions {
      *                  {@link LastKnownConfigurations#NONE} when the function has no inventory table
      */
     static List<ResourceActions> all(AwsConnection aws, LastKnownConfigurations inventory) {
-        return List.of(new S3BucketActions(aws::s3, aws.s3Control()), new IamActions(aws.iam()),
+        return List.of(new S3BucketActions(aws::s3, aws.s3Control(), inventory), new IamActions(aws.iam(), inventory),
                 new CloudTrailActions(aws::cloudTrail));
     }
 }

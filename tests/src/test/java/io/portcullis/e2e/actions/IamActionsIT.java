@@ -15,6 +15,7 @@ import io.portcullis.iam.PolicyRewrite;
 import io.portcullis.incident.Incident;
 import io.portcullis.playbook.ActionResult.Kind;
 import io.portcullis.playbook.RemediationAction;
+import io.portcullis.rule.Finding;
 import io.portcullis.rule.IamPrivilegeRule;
 import io.portcullis.rule.RuleFamily;
 import java.util.List;
@@ -183,7 +184,8 @@ class IamActionsIT {
         String older = iam.createAccessKey(k -> k.userName(user)).accessKey().accessKeyId();
         String key = iam.createAccessKey(k -> k.userName(user)).accessKey().accessKeyId();
         ResourceRef ref = ResourceRef.iam("user", user, ACCOUNT);
-        Incident incident = incident(ref, finding("iam-access-key-without-mfa", RuleFamily.IAM, ref, Map.of("accessKeyId", key)));
+        Incident incident = incident(ref, finding(IamPrivilegeRule.ID_ACCESS_KEY_FOR_OTHER, RuleFamily.IAM, ref,
+                Map.of("accessKeyId", key)));
         ObjectNode snapshot = actions.snapshot(incident);
         assertThat(actions.stillWrong(incident)).isPresent();
 
@@ -200,15 +202,97 @@ class IamActionsIT {
     }
 
     @Test
-    void refusesTheRootUsersKeyAndSaysWhatToDo() {
+    void handsTheRootUsersKeyToAPersonWithWhatToDo() {
         ResourceRef root = ResourceRef.iam("root", "root", ACCOUNT);
         Incident incident = incident(root, finding(IamPrivilegeRule.ID_ROOT_ACCESS_KEY, RuleFamily.IAM, root, Map.of()));
 
         var result = actions.apply(RemediationAction.DEACTIVATE_ACCESS_KEY, incident, actions.snapshot(incident), false);
 
-        assertThat(result.kind()).isEqualTo(Kind.REFUSED);
-        assertThat(result.detail()).contains("sign in as root");
+        assertThat(result.kind()).isEqualTo(Kind.NEEDS_PERSON);
+        assertThat(result.detail()).contains("only the root user can").contains("Sign in to the console as the root user");
         assertThat(actions.stillWrong(incident)).isPresent();
+    }
+
+    @Test
+    void deactivatesAKeyMadeForAnotherUserAndUndoReactivatesIt() throws Exception {
+        String user = unique("build-bot");
+        iam.createUser(u -> u.userName(user));
+        String own = iam.createAccessKey(k -> k.userName(user)).accessKey().accessKeyId();
+        String planted = iam.createAccessKey(k -> k.userName(user)).accessKey().accessKeyId();
+        ResourceRef ref = ResourceRef.iam("user", user, ACCOUNT);
+        Incident incident = incident(ref, finding(IamPrivilegeRule.ID_ACCESS_KEY_FOR_OTHER, RuleFamily.IAM, ref,
+                Map.of("accessKeyId", planted, "userName", user)));
+        ObjectNode snapshot = actions.snapshot(incident);
+        assertThat(actions.stillWrong(incident)).hasValueSatisfying(w -> assertThat(w).contains(planted + " of user " + user
+                + " is still active"));
+
+        var result = actions.apply(RemediationAction.DEACTIVATE_ACCESS_KEY, incident, snapshot, false);
+
+        assertThat(result.kind()).isEqualTo(Kind.CHANGED);
+        assertThat(status(user, planted)).isEqualTo(StatusType.INACTIVE);
+        assertThat(status(user, own)).isEqualTo(StatusType.ACTIVE);
+        assertThat(actions.stillWrong(incident)).isEmpty();
+
+        var record = S3UndoIT.stored(result);
+        assertThat(actions.undo(RemediationAction.DEACTIVATE_ACCESS_KEY, incident, record).kind()).isEqualTo(Kind.CHANGED);
+        assertThat(status(user, planted)).isEqualTo(StatusType.ACTIVE);
+        assertThat(actions.undo(RemediationAction.DEACTIVATE_ACCESS_KEY, incident, record).kind()).isEqualTo(Kind.NOTHING_TO_DO);
+
+        var again = S3UndoIT.stored(actions.apply(RemediationAction.DEACTIVATE_ACCESS_KEY, incident, snapshot, false));
+        iam.deleteAccessKey(d -> d.userName(user).accessKeyId(planted));
+        var gone = actions.undo(RemediationAction.DEACTIVATE_ACCESS_KEY, incident, again);
+        assertThat(gone.kind()).isEqualTo(Kind.REFUSED);
+        assertThat(gone.detail()).contains("deleted since");
+    }
+
+    @Test
+    void aKeyForAnotherUserThatCloudTrailDidNotNameGoesToAPerson() {
+        String user = unique("build-bot");
+        iam.createUser(u -> u.userName(user));
+        ResourceRef ref = ResourceRef.iam("user", user, ACCOUNT);
+        Incident incident = incident(ref, finding(IamPrivilegeRule.ID_ACCESS_KEY_FOR_OTHER, RuleFamily.IAM, ref,
+                Map.of("userName", user)));
+
+        var result = actions.apply(RemediationAction.DEACTIVATE_ACCESS_KEY, incident, actions.snapshot(incident), false);
+
+        assertThat(result.kind()).isEqualTo(Kind.NEEDS_PERSON);
+        assertThat(result.detail()).contains("aws iam list-access-keys --user-name " + user);
+    }
+
+    @Test
+    void awsConfigsRootKeyVerdictAboutTheAccountGoesToAPersonAsTheRootKey() {
+        ResourceRef account = new ResourceRef("AWS::::Account", ACCOUNT, "arn:aws:iam::" + ACCOUNT + ":root", ACCOUNT, "us-east-1");
+        Incident incident = incident(account, finding("config-iam-root-access-key-check", RuleFamily.IAM, account,
+                Map.of(Finding.REMEDIATE_AS, IamPrivilegeRule.ID_ROOT_ACCESS_KEY)));
+        assertThat(actions.handles(incident)).isTrue();
+        ObjectNode snapshot = actions.snapshot(incident);
+
+        assertThat(actions.apply(RemediationAction.DETACH_POLICY, incident, snapshot, false).kind()).isEqualTo(Kind.NOTHING_TO_DO);
+        var result = actions.apply(RemediationAction.DEACTIVATE_ACCESS_KEY, incident, snapshot, false);
+
+        assertThat(result.kind()).isEqualTo(Kind.NEEDS_PERSON);
+        assertThat(result.detail()).contains("only the root user can");
+    }
+
+    @Test
+    void aVerdictNamingAPolicyByItsIdOnlyGoesToAPersonOnceWithHowToFindIt() {
+        ResourceRef policy = new ResourceRef("AWS::IAM::Policy", "ANPAEXAMPLEPOLICY0001", null, ACCOUNT, "us-east-1");
+        Incident incident = incident(policy, finding("config-iam-policy-no-statements-with-admin-access", RuleFamily.IAM,
+                policy, Map.of("configRule", "iam-policy-no-statements-with-admin-access")));
+        ObjectNode snapshot = actions.snapshot(incident);
+
+        var first = actions.apply(RemediationAction.DETACH_POLICY, incident, snapshot, false);
+
+        assertThat(first.kind()).isEqualTo(Kind.NEEDS_PERSON);
+        assertThat(first.detail()).contains("test finding config-iam-policy-no-statements-with-admin-access")
+                .contains("PolicyId=='ANPAEXAMPLEPOLICY0001'");
+        Incident escalated = incident.next(io.portcullis.incident.IncidentStatus.ESCALATED,
+                new io.portcullis.incident.TimelineEntry(java.time.Instant.now(), "DetachAdminPolicy", "test", first.detail()));
+        for (RemediationAction later : List.of(RemediationAction.REMOVE_INLINE_POLICY,
+                RemediationAction.RESTORE_DEFAULT_POLICY_VERSION, RemediationAction.DEACTIVATE_ACCESS_KEY)) {
+            assertThat(actions.apply(later, escalated, snapshot, false).kind()).as(later.key()).isEqualTo(Kind.NOTHING_TO_DO);
+        }
+        assertThat(actions.stillWrong(escalated)).hasValueSatisfying(w -> assertThat(w).contains("a person was asked"));
     }
 
     StatusType status(String user, String key) {
