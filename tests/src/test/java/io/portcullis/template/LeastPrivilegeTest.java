@@ -33,17 +33,21 @@ class LeastPrivilegeTest {
      * The actions AWS grants only on {@code Resource: "*"}: in the Service Authorization Reference their row names no
      * resource type (or, for task tokens, none a token can be matched to). Keep this list short and sourced.
      */
-    static final Map<String, String> NO_RESOURCE_LEVEL = Map.of(
+    static final Map<String, String> NO_RESOURCE_LEVEL = Map.ofEntries(
             // Amazon EC2: Describe* actions support no resource-level permissions.
-            "ec2:DescribeSecurityGroups", "EC2 Describe* actions have no resource type",
-            "ec2:DescribeSecurityGroupRules", "EC2 Describe* actions have no resource type",
+            Map.entry("ec2:DescribeSecurityGroups", "EC2 Describe* actions have no resource type"),
+            Map.entry("ec2:DescribeSecurityGroupRules", "EC2 Describe* actions have no resource type"),
+            Map.entry("ec2:DescribeFlowLogs", "EC2 Describe* actions have no resource type"),
+            // CloudWatch Logs: the log-delivery actions behind flow logs to S3 or Firehose have no resource type.
+            Map.entry("logs:CreateLogDelivery", "CloudWatch Logs' log-delivery actions have no resource type"),
+            Map.entry("logs:DeleteLogDelivery", "CloudWatch Logs' log-delivery actions have no resource type"),
             // Amazon S3: the account-level public access block has no resource type.
-            "s3:GetAccountPublicAccessBlock", "the account-level public access block has no resource type",
-            "s3:PutAccountPublicAccessBlock", "the account-level public access block has no resource type",
+            Map.entry("s3:GetAccountPublicAccessBlock", "the account-level public access block has no resource type"),
+            Map.entry("s3:PutAccountPublicAccessBlock", "the account-level public access block has no resource type"),
             // AWS Step Functions: their only resource type is an activity; a service integration's task token
             // (.waitForTaskToken) belongs to no activity, so only "*" matches it.
-            "states:SendTaskSuccess", "a service integration's task token matches no resource but \"*\"",
-            "states:SendTaskFailure", "a service integration's task token matches no resource but \"*\"");
+            Map.entry("states:SendTaskSuccess", "a service integration's task token matches no resource but \"*\""),
+            Map.entry("states:SendTaskFailure", "a service integration's task token matches no resource but \"*\""));
 
     /**
      * Calls the call graph reaches in a function's code that the function never makes, each with why. The graph does

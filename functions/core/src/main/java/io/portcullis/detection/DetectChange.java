@@ -110,7 +110,7 @@ public final class DetectChange {
         if ("SetDefaultPolicyVersion".equals(change.eventName())) {
             change = withPolicyDocument(change);
         }
-        List<Finding> findings = engine.findings(change);
+        List<Finding> findings = ConfigVerdictEvidence.complete(change, engine.findings(change), inspector, engine);
         if (findings.isEmpty()) {
             return new DetectionResult.Compliant(change.eventId());
         }

@@ -26,7 +26,7 @@ import java.util.Set;
  *                 │            │   └─▶ REJECTED (accepted risk, with an exception)   ├▶ ESCALATED (timed out: escalate)
  *                 │            │                                                     └▶ ABORTED (timed out: abort)
  *                 ├─▶ SCHEDULED (waits for the low-tide window) ─▶ REMEDIATING ─▶ RESOLVED
- *                 ├─▶ REMEDIATING ─▶ RESOLVED | FAILED
+ *                 ├─▶ REMEDIATING ─▶ RESOLVED | FAILED | ESCALATED (only a person can put the rest right)
  *                 └─▶ DRY_RUN (everything decided, nothing changed)
  * </pre>
  *
@@ -47,7 +47,8 @@ public final class IncidentLifecycle {
                 SUPPRESSED)));
         NEXT.put(AWAITING_APPROVAL, union(working, EnumSet.of(OPEN, SCHEDULED, REJECTED, ESCALATED, ABORTED)));
         NEXT.put(SCHEDULED, union(working, EnumSet.of(OPEN)));
-        NEXT.put(REMEDIATING, working);
+        // A remediate step that finds only a person can put it right escalates the incident it began changing.
+        NEXT.put(REMEDIATING, union(working, EnumSet.of(ESCALATED)));
         NEXT.put(ESCALATED, union(working, EnumSet.of(OPEN)));
         for (IncidentStatus last : EnumSet.of(RESOLVED, DRY_RUN, FAILED, REJECTED, ABORTED, SUPPRESSED)) {
             NEXT.put(last, EnumSet.noneOf(IncidentStatus.class));

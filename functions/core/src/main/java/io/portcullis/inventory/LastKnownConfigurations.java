@@ -28,6 +28,15 @@ public interface LastKnownConfigurations {
     List<KnownConfiguration> versions(ResourceRef resource);
 
     /**
+     * The newest kept version of every resource of {@code type} (a {@link ResourceRef} type, e.g.
+     * {@link ResourceRef#FLOW_LOG}) in the account and region (IAM: region {@code global}), newest first — resources
+     * deleted since included, their versions are kept. For a finding that names no single resource: AWS Config's "VPC
+     * vpc-… has no flow logs" (which flow logs did it have?), "the account has no trail logging" (which trails were
+     * there?).
+     */
+    List<KnownConfiguration> latestOfType(String type, String account, String region);
+
+    /**
      * Records what a sweep read at {@code seenAt}: a new version when it differs from the newest kept one (the oldest
      * beyond {@link #VERSIONS_KEPT} is dropped), nothing when it is the same.
      *
@@ -44,6 +53,11 @@ public interface LastKnownConfigurations {
 
         @Override
         public List<KnownConfiguration> versions(ResourceRef resource) {
+            return List.of();
+        }
+
+        @Override
+        public List<KnownConfiguration> latestOfType(String type, String account, String region) {
             return List.of();
         }
 

@@ -10,6 +10,7 @@ import io.portcullis.aws.SsmKillSwitch;
 import io.portcullis.aws.SecretsManagerSlackCredentials;
 import io.portcullis.aws.SlackCredentials;
 import io.portcullis.aws.SqsAlertQueue;
+import io.portcullis.inventory.LastKnownConfigurations;
 import io.portcullis.json.Json;
 import io.portcullis.playbook.ApprovalIds;
 import io.portcullis.playbook.Jurisdiction;
@@ -43,11 +44,13 @@ public final class RemediatorFunction {
         SlackNotifier notifier = SlackNotifier.create(slack.botToken(), settings.requireSlackChannel(),
                 settings.slackApiUrl());
         Ec2SecurityGroups groups = new Ec2SecurityGroups(aws::ec2);
-        List<ResourceActions> others = OtherActions.all(aws);
+        // Until the inventory's store is deployed, nothing is known: fixes that need a record ask a person instead.
+        LastKnownConfigurations inventory = LastKnownConfigurations.NONE;
+        List<ResourceActions> others = OtherActions.all(aws, inventory);
         PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
-                notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups), others,
+                notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups, inventory), others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next)
                 .withJurisdiction(new Jurisdiction(settings.accountId(), aws.region().id()));
         if (safeguards.alertQueueUrl() != null) {
