@@ -314,8 +314,9 @@ public final class PlaybookWorker {
         boolean resumed = startedBefore(incident, request.step());
         if (!dry && !resumed) {
             Instant started = clock.instant();
-            update(incident.incidentId(), i -> i.next(
-                    IncidentLifecycle.allowed(i.status(), IncidentStatus.REMEDIATING) ? IncidentStatus.REMEDIATING
+            // An incident an earlier step put in front of a person stays there while later steps do what they can.
+            update(incident.incidentId(), i -> i.next(i.status() != IncidentStatus.ESCALATED
+                            && IncidentLifecycle.allowed(i.status(), IncidentStatus.REMEDIATING) ? IncidentStatus.REMEDIATING
                             : i.status(),
                     new TimelineEntry(started, request.step(), ACTOR, STARTED + action.get().key() + " on "
                             + i.resource().id() + ".")));
