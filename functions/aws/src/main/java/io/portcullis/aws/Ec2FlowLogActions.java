@@ -43,8 +43,6 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  */
 public final class Ec2FlowLogActions implements ResourceActions {
 
-    static final String VPC = "AWS::EC2::VPC";
-
     private final Function<Region, Ec2Client> factory;
     private final Map<String, Ec2Client> clients = new ConcurrentHashMap<>();
     private final LastKnownConfigurations inventory;
@@ -61,7 +59,7 @@ public final class Ec2FlowLogActions implements ResourceActions {
     @Override
     public boolean handles(Incident incident) {
         String type = incident.resource().type();
-        return ResourceRef.FLOW_LOG.equals(type) || (VPC.equals(type)
+        return ResourceRef.FLOW_LOG.equals(type) || (ResourceRef.VPC.equals(type)
                 && incident.findings().stream().anyMatch(f -> f.family() == RuleFamily.AUDIT_LOGGING));
     }
 
@@ -264,7 +262,7 @@ public final class Ec2FlowLogActions implements ResourceActions {
     }
 
     private static boolean isVpc(ResourceRef r) {
-        return VPC.equals(r.type());
+        return ResourceRef.VPC.equals(r.type());
     }
 
     private static boolean notFound(Ec2Exception e) {

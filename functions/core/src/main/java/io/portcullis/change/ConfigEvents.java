@@ -73,6 +73,8 @@ final class ConfigEvents {
         ResourceRef resource = switch (type) {
             case ResourceRef.SECURITY_GROUP -> ResourceRef.securityGroup(id, account, region);
             case ResourceRef.BUCKET -> ResourceRef.bucket(id, account, region);
+            case ResourceRef.VPC -> ResourceRef.vpc(id, account, region);
+            case ResourceRef.ACCOUNT -> ResourceRef.account(account, region);
             default -> new ResourceRef(type, id, null, account, region);
         };
         return new Change(eventId, rule, "config.amazonaws.com", time, CONFIG, Origin.UNKNOWN, resource,

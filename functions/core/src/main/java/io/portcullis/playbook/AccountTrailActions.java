@@ -24,9 +24,6 @@ import java.util.Optional;
  */
 public final class AccountTrailActions implements ResourceActions {
 
-    /** The type AWS Config gives the account it judges as a whole. */
-    public static final String ACCOUNT = "AWS::::Account";
-
     private final LastKnownConfigurations inventory;
 
     public AccountTrailActions(LastKnownConfigurations inventory) {
@@ -35,7 +32,7 @@ public final class AccountTrailActions implements ResourceActions {
 
     @Override
     public boolean handles(Incident incident) {
-        return ACCOUNT.equals(incident.resource().type())
+        return ResourceRef.ACCOUNT.equals(incident.resource().type())
                 && incident.findings().stream().anyMatch(f -> f.family() == RuleFamily.AUDIT_LOGGING);
     }
 
