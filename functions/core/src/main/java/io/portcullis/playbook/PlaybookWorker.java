@@ -455,9 +455,10 @@ public final class PlaybookWorker {
                     + (escalated ? "" : " Verified by re-reading " + resolved.resource().id() + ".");
             SlackThread message = notifier.offerUndo(thread.get(), resolved, undo.approvalId(), done);
             approvals.posted(undo.postedAs(message.channel(), message.ts()));
-            record(resolved.incidentId(), null, "undo-offered", ACTOR, "Offered Undo in Slack until "
-                    + now.plus(UNDO_FOR).truncatedTo(ChronoUnit.SECONDS) + " (" + undoable.size()
-                    + (undoable.size() == 1 ? " change" : " changes") + ").");
+            // Said, not done: the incident's outcome stays what was done.
+            update(resolved.incidentId(), i -> i.noted(new TimelineEntry(now, "undo-offered", ACTOR, "Offered Undo in"
+                    + " Slack until " + now.plus(UNDO_FOR).truncatedTo(ChronoUnit.SECONDS) + " (" + undoable.size()
+                    + (undoable.size() == 1 ? " change" : " changes") + ").")));
         } else if (!escalated) {
             thread.ifPresent(t -> notifier.reply(t, resolved.outcome()));
         }
