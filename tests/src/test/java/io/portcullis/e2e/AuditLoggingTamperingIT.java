@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.json.Json;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.RemediationMode;
@@ -11,16 +12,20 @@ import io.portcullis.local.EventReplay;
 import io.portcullis.local.LocalRuntime;
 import io.portcullis.protocol.Priority;
 import io.portcullis.protocol.Response;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudtrail.model.DataResource;
+import software.amazon.awssdk.services.cloudtrail.model.EventSelector;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
- * Tampering with audit logging, end to end: the events/ samples of StopLogging and DeleteTrail, aimed at a real trail
- * in the emulator, judged by the real detector against the shipped protocol (P1, automatic) and handled by the
- * audit-logging playbook's state machine.
+ * Tampering with audit logging, end to end: the events/ samples of StopLogging, DeleteTrail and PutEventSelectors,
+ * aimed at a real trail in the emulator, judged by the real detector against the shipped protocol (P1, automatic) and
+ * handled by the audit-logging playbook's state machine: started again, handed to a person, recorded again.
  */
 class AuditLoggingTamperingIT {
 
@@ -74,7 +79,7 @@ class AuditLoggingTamperingIT {
     }
 
     @Test
-    void deleteTrailIsP1AndOnCallIsAlertedThatOnlyAPersonCanRecreateIt() {
+    void deleteTrailIsP1AndGoesToAPersonInSlackAndPagedNotFailed() throws Exception {
         cloudTrail.deleteTrail(d -> d.name(trail));
 
         JsonNode answer = p.detect(sample("cloudtrail/cloudtrail-delete-trail-cli.json"));
@@ -85,14 +90,55 @@ class AuditLoggingTamperingIT {
         assertThat(answer.path("response").asText()).isEqualTo("auto");
         assertThat(answer.path("playbookStarted").asBoolean()).isTrue();
         assertThat(execution.arn()).contains(":portcullis-audit-logging-");
-        assertThat(execution.states()).containsSubsequence("Snapshot", "StartLogging", "Verify", "MarkFailed");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(execution.states()).containsSubsequence("Snapshot", "StartLogging", "RestoreTrailSettings",
+                "RestoreEventSelectors", "RecreateFlowLog", "Verify", "Resolve").doesNotContain("MarkFailed");
         Incident incident = p.runtime.incident(incidentId).orElseThrow();
         assertThat(incident.findings()).singleElement().satisfies(f -> assertThat(f.ruleId()).isEqualTo("audit-trail-deleted"));
-        assertThat(incident.status()).isEqualTo(IncidentStatus.FAILED);
-        assertThat(incident.timeline()).anySatisfy(t -> assertThat(t.detail()).startsWith("Verification failed")
-                .contains("check trail " + trail + " by hand"));
+        assertThat(incident.status()).as("in front of a person").isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(incident.timeline()).anySatisfy(t -> assertThat(t.detail()).startsWith("Escalated to a person")
+                .contains("Trail " + trail).contains("no longer exists").contains("Portcullis does not recreate trails"));
+        // No inventory is deployed yet: the person is told where the configuration can be found instead.
         assertThat(p.runtime.slack().messages()).anySatisfy(m -> assertThat(m.text()).contains("Portcullis alert")
-                .contains(incidentId));
+                .contains("A person must act on " + trail).contains("no record of its configuration"));
+        List<Message> pages = p.runtime.sqs().receiveMessage(r -> r.queueUrl(p.runtime.deployment().alertQueueUrl())
+                .maxNumberOfMessages(10)).messages();
+        assertThat(pages).singleElement().satisfies(m -> {
+            JsonNode page = Json.mapper().readTree(m.body());
+            assertThat(page.path("alert").asText()).isEqualTo("needs-person");
+            assertThat(page.path("incidentId").asText()).isEqualTo(incidentId);
+        });
         assertThat(p.calls.count("StartLogging")).isZero();
+    }
+
+    @Test
+    void managementEventsDroppedAreP1AndRecordedAgainWithUndoInSlack() {
+        cloudTrail.putEventSelectors(s -> s.trailName(trail).eventSelectors(EventSelector.builder().readWriteType("All")
+                .includeManagementEvents(false).dataResources(DataResource.builder().type("AWS::S3::Object")
+                        .values("arn:aws:s3").build()).build()));
+        ObjectNode event = sample("cloudtrail/cloudtrail-put-event-selectors-no-management-cli.json");
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("trailName", trailArn);
+
+        JsonNode answer = p.detect(event);
+        String incidentId = answer.path("incidentId").asText();
+        LocalRuntime.Execution execution = p.runtime.runPlaybook(incidentId);
+
+        assertThat(answer.path("priority").asText()).isEqualTo("P1");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(execution.states()).containsSubsequence("RestoreEventSelectors", "Verify", "NotifyContained",
+                "Resolve").doesNotContain("MarkFailed");
+        List<EventSelector> now = cloudTrail.getEventSelectors(g -> g.trailName(trail)).eventSelectors();
+        assertThat(now).hasSize(2);
+        assertThat(now.get(0).includeManagementEvents()).as("the data selector kept").isFalse();
+        assertThat(now.get(1).includeManagementEvents()).isTrue();
+        assertThat(now.get(1).readWriteTypeAsString()).isEqualTo("All");
+        Incident incident = p.runtime.incident(incidentId).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(incident.verifiedAt()).isNotNull();
+        assertThat(incident.fixes()).singleElement().satisfies(f -> assertThat(f.action())
+                .isEqualTo("restore-event-selectors"));
+        assertThat(p.runtime.slack().messages()).anySatisfy(m -> assertThat(m.block("actions", "undo:").isMissingNode())
+                .isFalse());
+        assertThat(p.calls.count("PutEventSelectors")).isEqualTo(1);
     }
 }

@@ -141,6 +141,48 @@ class SecurityGroupContainmentIT {
         assertThat(p.runtime.slack().messages()).noneSatisfy(m -> assertThat(m.block("actions", "undo:").isMissingNode()).isFalse());
     }
 
+    /**
+     * A console change widening an existing rule to the world: P1, automatic, but never revoked (that would take away
+     * what it allowed before). With no inventory deployed the previous definition is unknown, so a person is asked,
+     * paged, and the rule is left as it is.
+     */
+    @Test
+    void aModifiedRuleIsNotRevokedAndWithoutARecordGoesToAPerson() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        String ruleId = p.setup.ec2().authorizeSecurityGroupIngress(a -> a.groupId(p.sandbox.groupId())
+                .ipPermissions(perm -> perm.ipProtocol("tcp").fromPort(3306).toPort(3306)
+                        .ipRanges(r -> r.cidrIp("10.20.0.0/16")))).securityGroupRules().get(0).securityGroupRuleId();
+        p.setup.ec2().modifySecurityGroupRules(m -> m.groupId(p.sandbox.groupId()).securityGroupRules(u -> u
+                .securityGroupRuleId(ruleId).securityGroupRule(r -> r.ipProtocol("tcp").fromPort(3306).toPort(3306)
+                        .cidrIpv4("0.0.0.0/0").description("widened for the migration"))));
+        ObjectNode event = p.event("cloudtrail/ec2-modify-security-group-rules-mysql-world-console.json");
+        ObjectNode modify = (ObjectNode) event.path("detail").path("requestParameters")
+                .path("ModifySecurityGroupRulesRequest");
+        modify.put("GroupId", p.sandbox.groupId());
+        ((ObjectNode) modify.path("SecurityGroupRule")).put("SecurityGroupRuleId", ruleId);
+        List<IngressRule> before = p.liveRules();
+
+        JsonNode answer = p.detect(event);
+        LocalRuntime.Execution execution = p.runtime.runPlaybook(answer.path("incidentId").asText());
+
+        assertThat(answer.path("priority").asText()).isEqualTo("P1");
+        assertThat(answer.path("response").asText()).isEqualTo("auto");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(execution.states()).containsSubsequence("RevokeOffendingIngress", "RevertModifiedRule", "Verify",
+                "Resolve").doesNotContain("MarkFailed");
+        assertThat(p.calls.count("RevokeSecurityGroupIngress")).isZero();
+        assertThat(p.calls.count("ModifySecurityGroupRules")).isZero();
+        assertThat(p.liveRules()).isEqualTo(before);
+        Incident incident = p.runtime.incident(answer.path("incidentId").asText()).orElseThrow();
+        assertThat(incident.status()).isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(p.runtime.slack().messages()).anySatisfy(m -> assertThat(m.text())
+                .contains("A person must act on " + p.sandbox.groupId())
+                .contains("was modified to tcp port 3306 from 0.0.0.0/0 (" + ruleId + ")"));
+        assertThat(p.runtime.sqs().receiveMessage(r -> r.queueUrl(p.runtime.deployment().alertQueueUrl())
+                .maxNumberOfMessages(10)).messages()).singleElement()
+                .satisfies(m -> assertThat(m.body()).contains("needs-person"));
+    }
+
     @Test
     void aCliChangeWaitsForApprovalAndChangesNothing() {
         LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);

@@ -74,6 +74,14 @@ final class AwsCallGraph {
             Map.entry("s3control:DeletePublicAccessBlock", "s3:PutAccountPublicAccessBlock"),
             Map.entry("sqs:SendMessageBatch", "sqs:SendMessage"),
             Map.entry("sqs:DeleteMessageBatch", "sqs:DeleteMessage"));
+    /**
+     * IAM actions an operation needs besides its own (the "dependent actions" AWS documents for it): a flow log's
+     * delivery role is passed to the flow-logs service (CloudWatch Logs destinations), its S3 or Firehose delivery is
+     * created and deleted through CloudWatch Logs' log delivery, and tags given at creation need ec2:CreateTags.
+     */
+    private static final Map<String, List<String>> ALSO_NEEDS = Map.of(
+            "ec2:CreateFlowLogs", List.of("iam:PassRole", "logs:CreateLogDelivery", "ec2:CreateTags"),
+            "ec2:DeleteFlowLogs", List.of("logs:DeleteLogDelivery"));
     /** Operations IAM has no action for: they need the actions of what they contain (see TRANSACT_ITEM). */
     private static final Set<String> NO_ACTION_OF_ITS_OWN = Set.of("dynamodb:TransactWriteItems");
     /** The IAM action prefix of an SDK service package. */
@@ -280,6 +288,9 @@ final class AwsCallGraph {
         }
         String action = ACTION_OF.getOrDefault(named, PREFIX.getOrDefault(service, service) + named.substring(service.length()));
         actions.computeIfAbsent(action, k -> new TreeSet<>()).add(where);
+        for (String also : ALSO_NEEDS.getOrDefault(action, List.of())) {
+            actions.computeIfAbsent(also, k -> new TreeSet<>()).add(where + " (for " + action + ")");
+        }
     }
 
     /** The method a call on {@code owner} resolves to: declared there or inherited from one of our supertypes. */

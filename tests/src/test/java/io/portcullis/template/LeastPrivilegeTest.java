@@ -38,6 +38,9 @@ class LeastPrivilegeTest {
             Map.entry("ec2:DescribeSecurityGroups", "EC2 Describe* actions have no resource type"),
             Map.entry("ec2:DescribeSecurityGroupRules", "EC2 Describe* actions have no resource type"),
             Map.entry("ec2:DescribeFlowLogs", "EC2 Describe* actions have no resource type"),
+            // CloudWatch Logs: the log-delivery actions behind flow logs to S3 or Firehose have no resource type.
+            Map.entry("logs:CreateLogDelivery", "CloudWatch Logs' log-delivery actions have no resource type"),
+            Map.entry("logs:DeleteLogDelivery", "CloudWatch Logs' log-delivery actions have no resource type"),
             // Amazon S3: the account-level public access block has no resource type.
             Map.entry("s3:GetAccountPublicAccessBlock", "the account-level public access block has no resource type"),
             Map.entry("s3:PutAccountPublicAccessBlock", "the account-level public access block has no resource type"),

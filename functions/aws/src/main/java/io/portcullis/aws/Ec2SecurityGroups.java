@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /**
  * Security groups over EC2: {@code DescribeSecurityGroups} and {@code DescribeSecurityGroupRules} to read,
- * {@code RevokeSecurityGroupIngress} by rule id to remove exactly the offending rules. One client per region, built
+ * {@code RevokeSecurityGroupIngress} by rule id to remove exactly the offending rules, {@code ModifySecurityGroupRules}
+ * to put a modified rule back. One client per region, built
  * on first use.
  */
 public final class Ec2SecurityGroups implements SecurityGroupInspector, SecurityGroupRemediator {
@@ -117,6 +118,39 @@ public final class Ec2SecurityGroups implements SecurityGroupInspector, Security
     private static boolean isRuleNotFound(Ec2Exception e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         return "InvalidSecurityGroupRuleId.NotFound".equals(code) || "InvalidPermission.NotFound".equals(code);
+    }
+
+    /**
+     * One {@code ModifySecurityGroupRules} call: each rule, by its id, gets exactly this protocol, ports (-1 to -1 for
+     * every protocol), source and description.
+     */
+    @Override
+    public void modifyIngress(ResourceRef group, List<IngressRule> rules) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        List<software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate> updates = new ArrayList<>();
+        for (IngressRule rule : rules) {
+            var definition = software.amazon.awssdk.services.ec2.model.SecurityGroupRuleRequest.builder()
+                    .ipProtocol(rule.protocol().apiName()).description(rule.description());
+            if (rule.protocol().hasPorts()) {
+                definition.fromPort(rule.ports().from()).toPort(rule.ports().to());
+            } else {
+                definition.fromPort(-1).toPort(-1);
+            }
+            if (rule.cidr() != null && rule.cidr().isIpv6()) {
+                definition.cidrIpv6(rule.cidr().toString());
+            } else if (rule.cidr() != null) {
+                definition.cidrIpv4(rule.cidr().toString());
+            } else if (rule.otherSource().startsWith("pl-")) {
+                definition.prefixListId(rule.otherSource());
+            } else {
+                definition.referencedGroupId(rule.otherSource());
+            }
+            updates.add(software.amazon.awssdk.services.ec2.model.SecurityGroupRuleUpdate.builder()
+                    .securityGroupRuleId(rule.ruleId()).securityGroupRule(definition.build()).build());
+        }
+        client(group).modifySecurityGroupRules(m -> m.groupId(group.id()).securityGroupRules(updates));
     }
 
     @Override

@@ -146,6 +146,7 @@ public final class PolicyValidator {
         if (schemaName.equals("rules.schema.json")) {
             problems.addAll(severityReferences(file, document, locations));
             problems.addAll(adviceReferences(file, document, locations));
+            problems.addAll(remediateAsReferences(file, document, locations));
         }
         if (schemaName.equals(PLAYBOOK_SCHEMA)) {
             problems.addAll(PlaybookChecks.check(file, document, locations::lineOf));
@@ -199,6 +200,31 @@ public final class PolicyValidator {
             out.add(new Problem(file, locations.lineOf(at), field(at, document), "no rule '" + rule
                     + "' exists; use one of " + String.join(", ", rules.findingIds())));
         }
+        return out;
+    }
+
+    /**
+     * A Config verdict's {@code remediateAs} must name findings whose actions exist (the CloudTrail-driven rules'): a
+     * typo would leave the verdict with no action that recognises it, and its incident would end in front of a person
+     * for nothing.
+     */
+    private static List<Problem> remediateAsReferences(Path file, JsonNode document, YamlLocations locations) {
+        java.util.Set<String> known = new java.util.TreeSet<>(io.portcullis.rule.RuleSet.defaults().findingIds());
+        known.removeIf(id -> id.startsWith(io.portcullis.rule.ConfigComplianceRule.PREFIX));
+        List<Problem> out = new ArrayList<>();
+        document.path("configRules").properties().forEach(rule -> {
+            JsonNode as = rule.getValue().path("remediateAs");
+            for (int i = 0; i < as.size(); i++) {
+                String id = as.get(i).asText();
+                if (as.get(i).isTextual() && !known.contains(id)) {
+                    String pointer = "/configRules/" + rule.getKey().replace("~", "~0").replace("/", "~1")
+                            + "/remediateAs/" + i;
+                    out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document), "no finding '" + id
+                            + "' has actions to remediate it as; use one of " + String.join(", ", known)
+                            + ", or remove it to have a person asked"));
+                }
+            }
+        });
         return out;
     }
 

@@ -183,6 +183,32 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void aConfigVerdictMayBeRemediatedOnlyAsAFindingWhoseActionsExist(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rules.yaml");
+        Files.writeString(file, """
+                version: 1
+                configRules:
+                  restricted-ssh: {family: security-group, severity: critical, exposure: internet, says: allows SSH, remediateAs: [sg-ingress-sensitive-port-public]}
+                  vpc-flow-logs-enabled:
+                    family: audit-logging
+                    severity: high
+                    exposure: internal
+                    says: has no VPC flow logs
+                    remediateAs: [audit-flow-log-deleted, config-restricted-ssh]
+                """);
+
+        List<Problem> problems = validator.validateDirectory(dir);
+
+        String known = String.join(", ", io.portcullis.rule.RuleSet.defaults().findingIds().stream()
+                .filter(id -> !id.startsWith("config-")).toList());
+        assertThat(problems).filteredOn(p -> p.field().startsWith("configRules")).extracting(Problem::toString).containsExactly(
+                file + ":9: configRules.vpc-flow-logs-enabled.remediateAs[0]: no finding 'audit-flow-log-deleted' has"
+                        + " actions to remediate it as; use one of " + known + ", or remove it to have a person asked",
+                file + ":9: configRules.vpc-flow-logs-enabled.remediateAs[1]: no finding 'config-restricted-ssh' has"
+                        + " actions to remediate it as; use one of " + known + ", or remove it to have a person asked");
+    }
+
+    @Test
     void theShippedPlaybooksAreValid() {
         assertThat(validator.validateDirectory(LocalRuntime.repositoryRoot().resolve("playbooks"))).isEmpty();
     }

@@ -24,7 +24,6 @@ final class ConfigEvents {
 
     private static final Actor CONFIG = new Actor(null, "AWSService", null, false, "config.amazonaws.com", null);
 
-    static final String ACCOUNT = "AWS::::Account";
 
     /** The IAM identities whose items are judged, by Config resource type: user, role or group. */
     private static final java.util.Map<String, String> IAM_KINDS = java.util.Map.of("AWS::IAM::User", "user",
@@ -103,9 +102,8 @@ final class ConfigEvents {
         ResourceRef resource = switch (type) {
             case ResourceRef.SECURITY_GROUP -> ResourceRef.securityGroup(id, account, region);
             case ResourceRef.BUCKET -> ResourceRef.bucket(id, account, region);
-            // The account as IAM policies name it; a verdict about the account (its root user's key, its trails) is
-            // about what that principal owns.
-            case ACCOUNT -> new ResourceRef(type, id, "arn:aws:iam::" + id + ":root", account, region);
+            case ResourceRef.VPC -> ResourceRef.vpc(id, account, region);
+            case ResourceRef.ACCOUNT -> ResourceRef.account(account, region);
             // Other types (e.g. AWS::IAM::Policy, named by its id only) have no ARN the event can tell.
             default -> new ResourceRef(type, id, null, account, region);
         };

@@ -53,6 +53,19 @@ public record ResourceRef(String type, String id, String arn, String account, St
         return new ResourceRef(type, id, arn, account, "global");
     }
 
+    public static final String VPC = "AWS::EC2::VPC";
+    /** The type AWS Config gives an account it judges as a whole (e.g. "no trail logging"). */
+    public static final String ACCOUNT = "AWS::::Account";
+
+    public static ResourceRef vpc(String id, String account, String region) {
+        return new ResourceRef(VPC, id, "arn:aws:ec2:" + region + ":" + account + ":vpc/" + id, account, region);
+    }
+
+    /** An account as a whole, named by its root principal's ARN (an account has no ARN of its own). */
+    public static ResourceRef account(String account, String region) {
+        return new ResourceRef(ACCOUNT, account, "arn:aws:iam::" + account + ":root", account, region);
+    }
+
     public static ResourceRef flowLog(String id, String account, String region) {
         return new ResourceRef(FLOW_LOG, id, "arn:aws:ec2:" + region + ":" + account + ":vpc-flow-log/" + id, account, region);
     }

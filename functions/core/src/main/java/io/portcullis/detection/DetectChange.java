@@ -114,7 +114,7 @@ public final class DetectChange {
         if ("iam.amazonaws.com".equals(change.eventSource()) && change.eventName().endsWith("LoginProfile")) {
             change = withMfaDevices(change);
         }
-        List<Finding> findings = engine.findings(change);
+        List<Finding> findings = ConfigVerdictEvidence.complete(change, engine.findings(change), inspector, engine);
         if (findings.isEmpty()) {
             return new DetectionResult.Compliant(change.eventId());
         }

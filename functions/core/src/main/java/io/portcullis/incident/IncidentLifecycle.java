@@ -49,6 +49,7 @@ public final class IncidentLifecycle {
         // A remediate step may find only a person can put it right after the window opened, or after another step
         // already changed something (or said it was about to): it goes in front of that person from there too.
         NEXT.put(SCHEDULED, union(working, EnumSet.of(OPEN, ESCALATED)));
+        // A remediate step that finds only a person can put it right escalates the incident it began changing.
         NEXT.put(REMEDIATING, union(working, EnumSet.of(ESCALATED)));
         NEXT.put(ESCALATED, union(working, EnumSet.of(OPEN)));
         for (IncidentStatus last : EnumSet.of(RESOLVED, DRY_RUN, FAILED, REJECTED, ABORTED, SUPPRESSED)) {

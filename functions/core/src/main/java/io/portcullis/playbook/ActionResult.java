@@ -8,11 +8,28 @@ package io.portcullis.playbook;
  *               person (no safe automatic change exists: the detail says exactly what a person must do)
  * @param detail one sentence for the incident timeline and Slack, naming what was (or would be) changed
  * @param undo   for a change that can be undone, what Undo needs to put it back (e.g. the revoked rules); else null
+ * @param forPerson for a change that put right only part of the finding, what a person must do about the rest (the
+ *               worker records the change, then hands the incident to a person with these words); else null
  */
-public record ActionResult(Kind kind, String detail, com.fasterxml.jackson.databind.node.ObjectNode undo) {
+public record ActionResult(Kind kind, String detail, com.fasterxml.jackson.databind.node.ObjectNode undo,
+                           String forPerson) {
+
+    public ActionResult(Kind kind, String detail, com.fasterxml.jackson.databind.node.ObjectNode undo) {
+        this(kind, detail, undo, null);
+    }
 
     public ActionResult(Kind kind, String detail) {
-        this(kind, detail, null);
+        this(kind, detail, null, null);
+    }
+
+    /**
+     * Part of the finding put right ({@code detail}, undone by {@code undo}); the rest only a person can, e.g. a trail's
+     * flags turned back on while the bucket its logs went to before is nowhere recorded. {@code whatToDo} says exactly
+     * what the person must do.
+     */
+    public static ActionResult changedAndNeedsPerson(String detail, com.fasterxml.jackson.databind.node.ObjectNode undo,
+                                                     String whatToDo) {
+        return new ActionResult(Kind.CHANGED, detail, undo, whatToDo);
     }
 
     public static ActionResult changed(String detail, com.fasterxml.jackson.databind.node.ObjectNode undo) {

@@ -391,11 +391,18 @@ public final class PlaybookWorker {
             case NEEDS_PERSON -> {
                 return needsPerson(request, incident, result.detail());
             }
-            case CHANGED -> update(incident.incidentId(), i -> i.next(
-                            i.status() == IncidentStatus.ESCALATED ? IncidentStatus.ESCALATED : IncidentStatus.REMEDIATING,
-                            new TimelineEntry(now, request.step(), ACTOR, result.detail()))
-                    .withRemediation(withRevoked(i.revokedRules(), result), now, i.verifiedAt(), i.resolvedAt())
-                    .withFix(new AppliedFix(request.step(), action.get().key(), now, result.detail(), result.undo())));
+            case CHANGED -> {
+                update(incident.incidentId(), i -> i.next(
+                                i.status() == IncidentStatus.ESCALATED ? IncidentStatus.ESCALATED : IncidentStatus.REMEDIATING,
+                                new TimelineEntry(now, request.step(), ACTOR, result.detail()))
+                        .withRemediation(withRevoked(i.revokedRules(), result), now, i.verifiedAt(), i.resolvedAt())
+                        .withFix(new AppliedFix(request.step(), action.get().key(), now, result.detail(), result.undo())));
+                if (result.forPerson() != null) {
+                    // What was put right is recorded (and undoable); the rest goes in front of a person.
+                    request.slack().ifPresent(t -> notifier.reply(t, result.detail()));
+                    return needsPerson(request, incident, result.forPerson());
+                }
+            }
             case WOULD_CHANGE -> update(incident.incidentId(), i -> i.next(IncidentStatus.DRY_RUN,
                     new TimelineEntry(now, request.step(), ACTOR, result.detail())));
             case NOTHING_TO_DO -> update(incident.incidentId(), i -> {

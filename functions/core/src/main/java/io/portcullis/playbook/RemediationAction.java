@@ -67,10 +67,37 @@ public enum RemediationAction {
                     + " a deleted password cannot be put back, so there is no Undo.",
             List.of("iam:ListMFADevices", "iam:GetLoginProfile", "iam:DeleteLoginProfile"),
             List.of()),
+    REVERT_MODIFIED_RULE("revert-modified-rule", RuleFamily.SECURITY_GROUP, true,
+            "Modify a rule changed by ModifySecurityGroupRules back to its previous definition, as the inventory saw the"
+                    + " group before the change; without a record a person is asked.",
+            List.of("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:ModifySecurityGroupRules"),
+            List.of()),
     START_LOGGING("start-logging", RuleFamily.AUDIT_LOGGING, true,
-            "Start the trail logging again.",
+            "Start the trail logging again; a deleted trail goes to a person with what to recreate.",
             List.of("cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"),
-            List.of("cloudtrail:StopLogging"));
+            List.of("cloudtrail:StopLogging")),
+    RESTORE_TRAIL_SETTINGS("restore-trail-settings", RuleFamily.AUDIT_LOGGING, true,
+            "Put back the trail settings the findings judged (multi-region, global-service events, log file"
+                    + " validation, log bucket) as the inventory saw them before the change; without a record turn the"
+                    + " flags back on and ask a person for the bucket.",
+            List.of("cloudtrail:GetTrail", "cloudtrail:UpdateTrail"),
+            List.of()),
+    RESTORE_EVENT_SELECTORS("restore-event-selectors", RuleFamily.AUDIT_LOGGING, true,
+            "Put the trail's event selectors back as the inventory saw them (basic or advanced); without a record keep"
+                    + " the data-event selectors and add one that records every management event.",
+            List.of("cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors"),
+            List.of()),
+    /*
+     * CreateFlowLogs also needs, per AWS's VPC guide: iam:PassRole for a CloudWatch Logs destination's delivery role,
+     * logs:CreateLogDelivery for an S3 or Firehose destination (and logs:DeleteLogDelivery to delete one), and
+     * ec2:CreateTags to tag the flow log as it is created.
+     */
+    RECREATE_FLOW_LOG("recreate-flow-log", RuleFamily.AUDIT_LOGGING, true,
+            "Recreate a deleted flow log with the configuration the inventory last saw (same resource, traffic,"
+                    + " destination, format, interval, role, tags); without a record a person is told where to find it.",
+            List.of("ec2:DescribeFlowLogs", "ec2:CreateFlowLogs", "ec2:CreateTags", "iam:PassRole",
+                    "logs:CreateLogDelivery"),
+            List.of("ec2:DeleteFlowLogs", "logs:DeleteLogDelivery"));
 
     private final String key;
     private final RuleFamily family;

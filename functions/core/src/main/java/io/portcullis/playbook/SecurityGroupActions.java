@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
+import io.portcullis.inventory.LastKnownConfigurations;
 import io.portcullis.json.Json;
 import io.portcullis.network.IngressRule;
 import io.portcullis.protocol.Response;
@@ -16,20 +17,30 @@ import java.util.stream.Collectors;
 
 /**
  * Security-group ingress: revoke exactly the offending rules (by rule id) that are still there, never anything
- * else, and put them back on Undo.
+ * else, and put them back on Undo; a rule modified in place goes back to its previous definition instead
+ * ({@link ModifiedRules}).
  *
  * <p>Which rules are offending: for an incident the protocol sent to automatic remediation, only the rules of the
  * findings whose own decision is automatic ({@link Incident#offendingRules()}); after an approval, the rules of all
- * its findings.
+ * its findings. Rules recorded without an id (an AWS Config configuration item) are found on the live group by
+ * permission.
  */
 public final class SecurityGroupActions implements ResourceActions {
 
     private final SecurityGroupInspector inspector;
     private final SecurityGroupRemediator remediator;
+    private final ModifiedRules modified;
 
     public SecurityGroupActions(SecurityGroupInspector inspector, SecurityGroupRemediator remediator) {
+        this(inspector, remediator, LastKnownConfigurations.NONE);
+    }
+
+    /** @param inventory the groups as the inventory's sweeps saw them: a modified rule's previous definition */
+    public SecurityGroupActions(SecurityGroupInspector inspector, SecurityGroupRemediator remediator,
+                                LastKnownConfigurations inventory) {
         this.inspector = inspector;
         this.remediator = remediator;
+        this.modified = new ModifiedRules(inspector, remediator, inventory);
     }
 
     @Override
@@ -56,18 +67,21 @@ public final class SecurityGroupActions implements ResourceActions {
 
     @Override
     public ActionResult apply(RemediationAction action, Incident incident, ObjectNode snapshot, boolean dryRun) {
+        if (action == RemediationAction.REVERT_MODIFIED_RULE) {
+            return modified.revert(incident, dryRun);
+        }
         if (action != RemediationAction.REVOKE_INGRESS) {
             return ActionResult.refused(action.key() + " does not apply to security group " + incident.resource().id());
+        }
+        if (ModifiedRules.isModification(incident)) {
+            // Revoking a modified rule would also take away what it allowed before the change.
+            return ActionResult.nothingToDo("The offending rule of " + incident.resource().id() + " was modified, not"
+                    + " added: it is not revoked (that would also take away what it allowed before); "
+                    + RemediationAction.REVERT_MODIFIED_RULE.key() + " puts back its previous definition.");
         }
         Optional<SecurityGroupState> live = inspector.describe(incident.resource());
         if (live.isEmpty()) {
             return ActionResult.nothingToDo("Security group " + incident.resource().id() + " no longer exists.");
-        }
-        if ("ModifySecurityGroupRules".equals(incident.eventName())) {
-            // Revoking a modified rule would also take away what it allowed before the change.
-            return ActionResult.needsPerson("A rule of " + incident.resource().id() + " was modified to "
-                    + describe(incident.findings().stream().flatMap(f -> f.evidence().stream()).toList())
-                    + "; put it back to what it allowed before, or revoke it if nothing needs it.");
         }
         List<IngressRule> offending = offending(incident);
         if (offending.isEmpty()) {
@@ -109,18 +123,22 @@ public final class SecurityGroupActions implements ResourceActions {
 
     @Override
     public Optional<String> stillWrong(Incident incident) {
-        List<IngressRule> left = inspector.describe(incident.resource())
-                .map(s -> s.stillPresent(offending(incident))).orElse(List.of());
+        List<IngressRule> left = ModifiedRules.isModification(incident) ? modified.stillModified(incident)
+                : inspector.describe(incident.resource()).map(s -> s.stillPresent(offending(incident))).orElse(List.of());
         return left.isEmpty() ? Optional.empty()
                 : Optional.of(describe(left) + " is still present on " + incident.resource().id());
     }
 
     /**
-     * Undo of {@code revoke-ingress}: authorise exactly the revoked rules again (same permission and description).
+     * Undo of {@code revoke-ingress}: authorise exactly the revoked rules again (same permission and description); of
+     * {@code revert-modified-rule}: modify the rules back to what the fix replaced ({@link ModifiedRules#undo}).
      * A rule somebody has put back since is left as it is; nothing else on the group is touched.
      */
     @Override
     public ActionResult undo(RemediationAction action, Incident incident, com.fasterxml.jackson.databind.JsonNode undo) {
+        if (action == RemediationAction.REVERT_MODIFIED_RULE && undo != null && undo.path("modified").isArray()) {
+            return modified.undo(incident, undo);
+        }
         if (action != RemediationAction.REVOKE_INGRESS || undo == null || !undo.path("revoked").isArray()) {
             return ActionResult.refused(action.key() + " made no change to security group " + incident.resource().id()
                     + " that Undo knows how to put back.");

@@ -4,7 +4,7 @@ import io.portcullis.change.ResourceRef;
 import java.util.List;
 
 /**
- * Removes security-group rules. Removing a rule that is already gone is not an error: callers re-read the state
+ * Removes security-group rules (and puts back, or modifies back, what a fix changed). Removing a rule that is already gone is not an error: callers re-read the state
  * first and verify after.
  */
 public interface SecurityGroupRemediator {
@@ -14,4 +14,10 @@ public interface SecurityGroupRemediator {
 
     /** Undo: authorises these ingress rules again, with their descriptions, in one call. */
     void restoreIngress(ResourceRef group, List<io.portcullis.network.IngressRule> rules);
+
+    /**
+     * Changes existing ingress rules in place ({@code ModifySecurityGroupRules}, one call): each rule, named by its
+     * {@code sgr-…} id, gets exactly the protocol, ports, source and description given. The rule keeps its id.
+     */
+    void modifyIngress(ResourceRef group, List<io.portcullis.network.IngressRule> rules);
 }

@@ -9,8 +9,12 @@ import java.util.Map;
 
 /**
  * Audit logging tampered with: a trail stopped, deleted or emptied of management events is critical (Portcullis
- * and every investigation go blind); a trail narrowed to one region or without global-service (IAM) events, and
- * deleted VPC flow logs, are high; log-file validation switched off is medium.
+ * and every investigation go blind); a trail narrowed to one region or without global-service (IAM) events, a trail
+ * whose logs now go to another bucket, and deleted VPC flow logs, are high; log-file validation switched off is medium.
+ *
+ * <p>Each UpdateTrail finding names, in its facts, the trail fields it judged and the value the call set
+ * ({@code isMultiRegionTrail: false}, {@code s3BucketName: other-bucket}), so that a fix puts back those fields and only
+ * those.
  */
 public final class AuditLoggingRule implements Rule {
 
@@ -20,6 +24,7 @@ public final class AuditLoggingRule implements Rule {
     public static final String ID_NARROWED = "audit-trail-narrowed";
     public static final String ID_VALIDATION_OFF = "audit-trail-validation-off";
     public static final String ID_FLOW_LOGS_DELETED = "audit-flow-logs-deleted";
+    public static final String ID_DESTINATION_CHANGED = "audit-trail-destination-changed";
 
     @Override
     public String id() {
@@ -28,7 +33,8 @@ public final class AuditLoggingRule implements Rule {
 
     @Override
     public java.util.Set<String> findingIds() {
-        return java.util.Set.of(ID_STOPPED, ID_DELETED, ID_EMPTIED, ID_NARROWED, ID_VALIDATION_OFF, ID_FLOW_LOGS_DELETED);
+        return java.util.Set.of(ID_STOPPED, ID_DELETED, ID_EMPTIED, ID_NARROWED, ID_VALIDATION_OFF, ID_FLOW_LOGS_DELETED,
+                ID_DESTINATION_CHANGED);
     }
 
     @Override
@@ -69,6 +75,19 @@ public final class AuditLoggingRule implements Rule {
                             "CloudTrail trail " + trail + " no longer signs its log files, so tampering with them"
                                     + " cannot be detected; turn log file validation back on."));
                 }
+                // Naming a bucket at all: the call does not say which bucket the trail wrote to before (the inventory
+                // does), and logs sent somewhere new are logs someone else may read or delete.
+                if (r.path("s3BucketName").isTextual() && !r.path("s3BucketName").asText().isBlank()) {
+                    Map<String, String> facts = new java.util.LinkedHashMap<>();
+                    facts.put("s3BucketName", r.path("s3BucketName").asText());
+                    if (r.path("s3KeyPrefix").isTextual()) {
+                        facts.put("s3KeyPrefix", r.path("s3KeyPrefix").asText());
+                    }
+                    out.add(finding(change, ID_DESTINATION_CHANGED, Severity.HIGH, facts,
+                            "CloudTrail trail " + trail + " now delivers its log files to bucket "
+                                    + r.path("s3BucketName").asText() + ", where whoever owns it can read or delete"
+                                    + " them; send them back to the bucket it used before."));
+                }
             }
             case "DeleteFlowLogs" -> out.add(finding(change, ID_FLOW_LOGS_DELETED, Severity.HIGH, Map.of(),
                     "VPC flow log " + change.resource().id() + " was deleted, so network traffic is no longer"
@@ -83,7 +102,7 @@ public final class AuditLoggingRule implements Rule {
      * True when no basic or advanced selector still records management write events (a basic selector with
      * {@code readWriteType: ReadOnly} records reads only, so changes go unrecorded).
      */
-    static boolean managementEventsOff(JsonNode request) {
+    public static boolean managementEventsOff(JsonNode request) {
         JsonNode basic = request.path("eventSelectors");
         JsonNode advanced = request.path("advancedEventSelectors");
         if (basic.isArray() && !basic.isEmpty()) {

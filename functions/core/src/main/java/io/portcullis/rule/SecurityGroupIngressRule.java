@@ -49,10 +49,12 @@ public final class SecurityGroupIngressRule implements Rule {
                 && change.kind() != ChangeKind.STATE) {
             return List.of();
         }
-        // Several blocks on the same port can add up to the internet (0.0.0.0/2 four times): judge their sum.
+        // Several blocks on the same port can add up to the internet (0.0.0.0/2 four times): judge their sum. Blocks
+        // that are the internet on their own are not counted: beside 0.0.0.0/0 (a group's whole state, as AWS Config
+        // reports it), a single host is still a single host.
         java.util.Map<String, java.math.BigInteger> publicAddresses = new java.util.HashMap<>();
         for (IngressRule rule : change.rules()) {
-            if (rule.cidr() != null && !rule.cidr().isPrivate()) {
+            if (rule.cidr() != null && !rule.cidr().isPrivate() && exposure(rule.cidr()) != Exposure.INTERNET) {
                 publicAddresses.merge(sameTarget(rule), java.math.BigInteger.ONE.shiftLeft(rule.cidr().hostBits()),
                         java.math.BigInteger::add);
             }

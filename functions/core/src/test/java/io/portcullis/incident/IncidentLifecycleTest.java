@@ -18,6 +18,8 @@ class IncidentLifecycleTest {
         assertThat(IncidentLifecycle.allowed(IncidentStatus.SCHEDULED, IncidentStatus.REMEDIATING)).isTrue();
         assertThat(IncidentLifecycle.allowed(IncidentStatus.REMEDIATING, IncidentStatus.RESOLVED)).isTrue();
         assertThat(IncidentLifecycle.allowed(IncidentStatus.ESCALATED, IncidentStatus.REMEDIATING)).isTrue();
+        assertThat(IncidentLifecycle.allowed(IncidentStatus.REMEDIATING, IncidentStatus.ESCALATED))
+                .as("a remediate step that finds only a person can put it right").isTrue();
     }
 
     @Test

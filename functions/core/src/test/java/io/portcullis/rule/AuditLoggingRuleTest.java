@@ -37,7 +37,10 @@ class AuditLoggingRuleTest {
         UpdateTrail       | {"name":"main","isMultiRegionTrail":false}                                          | audit-trail-narrowed:HIGH
         UpdateTrail       | {"name":"main","includeGlobalServiceEvents":false}                                  | audit-trail-narrowed:HIGH
         UpdateTrail       | {"name":"main","enableLogFileValidation":false}                                     | audit-trail-validation-off:MEDIUM
-        UpdateTrail       | {"name":"main","s3BucketName":"new-logs","isMultiRegionTrail":true}                 | NONE
+        UpdateTrail       | {"name":"main","s3BucketName":"new-logs","isMultiRegionTrail":true}                 | audit-trail-destination-changed:HIGH
+        UpdateTrail       | {"name":"main","s3BucketName":"","isMultiRegionTrail":true}                         | NONE
+        UpdateTrail       | {"name":"main","isMultiRegionTrail":true,"includeGlobalServiceEvents":true,"snsTopicName":"trail-news"} | NONE
+        UpdateTrail       | {"name":"main","enableLogFileValidation":true,"s3KeyPrefix":"org"}                 | NONE
         StartLogging      | {"name":"main"}                                                                     | NONE
         """)
     void judgesTrailChanges(String name, String request, String expected) throws Exception {
@@ -51,6 +54,21 @@ class AuditLoggingRuleTest {
             assertThat(f.family()).isEqualTo(RuleFamily.AUDIT_LOGGING);
             assertThat(f.explanation()).contains("main");
         });
+    }
+
+    @org.junit.jupiter.api.Test
+    void eachUpdateTrailFindingNamesTheFieldsItJudgedWithTheValueTheCallSet() throws Exception {
+        List<Finding> findings = RuleSet.defaults().evaluate(call("UpdateTrail", """
+                {"name":"main","isMultiRegionTrail":false,"includeGlobalServiceEvents":false,
+                 "enableLogFileValidation":false,"s3BucketName":"elsewhere-logs","s3KeyPrefix":"x"}""", null));
+
+        assertThat(findings).extracting(Finding::ruleId, Finding::facts).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("audit-trail-narrowed", java.util.Map.of("isMultiRegionTrail", "false")),
+                org.assertj.core.groups.Tuple.tuple("audit-trail-narrowed", java.util.Map.of("includeGlobalServiceEvents", "false")),
+                org.assertj.core.groups.Tuple.tuple("audit-trail-validation-off", java.util.Map.of("enableLogFileValidation", "false")),
+                org.assertj.core.groups.Tuple.tuple("audit-trail-destination-changed",
+                        java.util.Map.of("s3BucketName", "elsewhere-logs", "s3KeyPrefix", "x")));
+        assertThat(findings.get(3).explanation()).contains("bucket elsewhere-logs").contains("main");
     }
 
     @org.junit.jupiter.api.Test

@@ -108,6 +108,14 @@ class SecurityGroupIngressRuleTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aSingleHostBesideTheWholeInternetInAGroupsStateIsStillASingleHost() {
+        List<Finding> findings = rules.evaluate(change(ChangeKind.STATE, null, rule("tcp", 22, 22, "0.0.0.0/0"),
+                rule("tcp", 22, 22, "198.51.100.7/32")));
+        assertThat(findings).singleElement().satisfies(f ->
+                assertThat(f.evidence()).extracting(IngressRule::source).containsExactly("0.0.0.0/0"));
+    }
+
+    @org.junit.jupiter.api.Test
     void explainsWhichServiceIsExposed() {
         Finding f = rules.evaluate(change(ChangeKind.INGRESS_ADDED, null, rule("tcp", 3389, 3389, "0.0.0.0/0"))).get(0);
         assertThat(f.explanation()).isEqualTo("Security group sg-1 allows tcp port 3389 from 0.0.0.0/0, so anyone on the "

@@ -34,6 +34,17 @@ public final class InMemorySecurityGroups implements SecurityGroupInspector, Sec
         groups.put(group.id(), new SecurityGroupState(s.group(), s.name(), s.tags(), left));
     }
 
+    public final List<List<IngressRule>> modifyCalls = new ArrayList<>();
+
+    @Override
+    public synchronized void modifyIngress(ResourceRef group, List<IngressRule> rules) {
+        modifyCalls.add(List.copyOf(rules));
+        SecurityGroupState s = groups.get(group.id());
+        List<IngressRule> now = s.ingress().stream().map(live -> rules.stream()
+                .filter(r -> r.ruleId().equals(live.ruleId())).findFirst().orElse(live)).toList();
+        groups.put(group.id(), new SecurityGroupState(s.group(), s.name(), s.tags(), now));
+    }
+
     public final List<List<IngressRule>> restoreCalls = new ArrayList<>();
 
     @Override

@@ -66,7 +66,7 @@ public final class RemediatorFunction {
         PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
-                notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups), others,
+                notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups, inventory), others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next)
                 .withApproverGroup(settings.approverGroup())
                 .withJurisdiction(new Jurisdiction(settings.accountId(), aws.region().id()));
