@@ -20,8 +20,9 @@ import software.amazon.awssdk.services.iam.IamClient;
  * {@code restore-trust-policy}, for {@link IamActions}: takes out of a role's trust policy only the principals the
  * findings name ({@code *}, or every principal of the outside account), keeping every other principal and statement.
  * It does not write the snapshot back: the snapshot is taken after the change it is about, so it holds the opened
- * trust policy (it is kept for Undo). Refuses when the offending principal was not in the snapshot (a newer change),
- * or when nothing would be left (a role must have a trust policy; what it should trust is a human decision).
+ * trust policy (it is kept for Undo). Refuses when the offending principal was not in the snapshot (a newer change).
+ * When nothing else would be left, the role trusts only its own account (a role must trust someone; what it should
+ * trust beyond that is its owner's decision, and the detail says so).
  *
  * <p>Undo record: {@code {"before": "<trust policy the fix replaced>", "after": "<the one it wrote>"}}.
  */
@@ -65,19 +66,32 @@ final class RoleTrustPolicies {
                         + " wrote it, so the trust policy is left as it is.");
             }
         }
-        if (rewrite.remaining().isEmpty()) {
-            return ActionResult.refused("Taking " + String.join(", ", principals) + " out of the trust policy of role "
-                    + r.id() + " would leave no one able to assume it; decide by hand what it should trust.");
-        }
-        String what = String.join(", ", principals) + " from the trust policy of role " + r.id()
-                + ", keeping every other principal";
+        // A role must trust someone: with nothing else left, it trusts its own account only (principals there still
+        // need their own sts:AssumeRole allow), which closes it to the outside without deleting it.
+        String what = rewrite.remaining().isPresent()
+                ? String.join(", ", principals) + " from the trust policy of role " + r.id()
+                        + ", keeping every other principal"
+                : String.join(", ", principals) + " from the trust policy of role " + r.id() + "; nothing else was"
+                        + " trusted and a role must trust someone, so it now trusts only its own account " + r.account()
+                        + " (decide with its owner what it should trust)";
         if (dryRun) {
             return ActionResult.wouldChange("Would remove " + what + ".");
         }
-        String doc = rewrite.remaining().get().toString();
+        String doc = rewrite.remaining().map(ObjectNode::toString).orElseGet(() -> ownAccountOnly(r).toString());
         iam.updateAssumeRolePolicy(u -> u.roleName(r.id()).policyDocument(doc));
         ObjectNode undo = Json.mapper().createObjectNode().put("before", live.toString()).put("after", doc);
         return ActionResult.changed("Removed " + what + ".", undo);
+    }
+
+    /** A trust policy that lets only the role's own account assume it (its root principal, in the role's partition). */
+    static ObjectNode ownAccountOnly(ResourceRef role) {
+        String partition = role.arn() != null && role.arn().startsWith("arn:") ? role.arn().split(":")[1] : "aws";
+        ObjectNode doc = Json.mapper().createObjectNode().put("Version", "2012-10-17");
+        ObjectNode statement = doc.putArray("Statement").addObject();
+        statement.put("Sid", "PortcullisOwnAccountOnly").put("Effect", "Allow");
+        statement.putObject("Principal").put("AWS", "arn:" + partition + ":iam::" + role.account() + ":root");
+        statement.put("Action", "sts:AssumeRole");
+        return doc;
     }
 
     /** What of the finding's principals the live trust policy still lets assume the role. */

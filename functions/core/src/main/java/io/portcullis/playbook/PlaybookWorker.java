@@ -413,11 +413,15 @@ public final class PlaybookWorker {
                 // An earlier attempt of this step revoked these and stopped before recording it: record it now, so
                 // the incident, the report and Undo know what was changed.
                 List<IngressRule> theirs = claimed.subList(i.revokedRules().size(), claimed.size());
-                return i.next(IncidentStatus.REMEDIATING, new TimelineEntry(now, request.step(), ACTOR, "Revoked "
-                                + SecurityGroupActions.describe(theirs) + " from " + i.resource().id()
-                                + ": an earlier attempt of this step made the change and stopped before recording it."))
+                String detail = "Revoked " + SecurityGroupActions.describe(theirs) + " from " + i.resource().id()
+                        + ": an earlier attempt of this step made the change and stopped before recording it.";
+                ObjectNode undo = Json.mapper().createObjectNode();
+                undo.set("revoked", Json.mapper().valueToTree(theirs));
+                return i.next(i.status() == IncidentStatus.ESCALATED ? IncidentStatus.ESCALATED
+                                : IncidentStatus.REMEDIATING, new TimelineEntry(now, request.step(), ACTOR, detail))
                         .withRemediation(claimed, i.remediatedAt() != null ? i.remediatedAt() : now, i.verifiedAt(),
-                                i.resolvedAt());
+                                i.resolvedAt())
+                        .withFix(new AppliedFix(request.step(), action.get().key(), now, detail, undo));
             });
         }
         request.slack().ifPresent(t -> notifier.reply(t, result.detail()));
