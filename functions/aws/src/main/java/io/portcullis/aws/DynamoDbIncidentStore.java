@@ -154,8 +154,12 @@ public final class DynamoDbIncidentStore implements IncidentStore {
         return find(written.incidentId()).map(stored -> sameContent(stored, written)).orElse(false);
     }
 
+    /**
+     * Compared as DynamoDB items, not JSON trees: a fix's free-form undo record comes back from DynamoDB with its
+     * numbers as big integers where the written one had ints, which a tree comparison would call different.
+     */
     private boolean sameContent(Incident stored, Incident written) {
-        return documents.tree(stored).equals(documents.tree(written));
+        return item(stored).equals(item(written));
     }
 
     @Override

@@ -233,7 +233,7 @@ public final class PlaybookWorker {
         Incident told = update(incident.incidentId(), i -> i.noted(new TimelineEntry(now, request.step(), ACTOR,
                 "Told on-call in Slack (" + thread.channel() + ").")).acknowledged(now));
         // The person who made the change hears it after on-call, from the same step (once per incident).
-        tellTheActor.tell(told, actor, thread, dryRun(request, incident), !defaultApprovers.isEmpty(),
+        tellTheActor.tell(told, actor, thread, dryRun(request, incident), approvers().configured(),
                 change -> update(incident.incidentId(), change));
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("channel", thread.channel());

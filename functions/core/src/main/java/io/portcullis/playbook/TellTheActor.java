@@ -178,7 +178,7 @@ final class TellTheActor {
         if (incident.remediatedAt() != null) {
             String what = incident.revokedRules().isEmpty() ? "reversed the risky part on " + resource
                     : "revoked " + SecurityGroupActions.describe(incident.revokedRules()) + " from " + resource;
-            boolean undo = undoOffered && incident.response() == Response.AUTO && !incident.revokedRules().isEmpty();
+            boolean undo = undoOffered && incident.response() == Response.AUTO && !incident.undoableFixes().isEmpty();
             return "Portcullis " + what + " at once and checked that it is gone"
                     + (undo ? "; if you need it back, ask on-call, who can undo it in Slack." : ".");
         }

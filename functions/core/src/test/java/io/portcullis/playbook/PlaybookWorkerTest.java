@@ -534,7 +534,7 @@ class PlaybookWorkerTest {
                 now.environment(), now.findings(), now.priority(), io.portcullis.protocol.Response.AUTO,
                 now.decision(), now.detectedAt(), now.remediatedAt(), now.verifiedAt(), now.resolvedAt(),
                 now.acknowledgedAt(), now.decidedAt(), now.resolution(), now.revokedRules(), now.outcome(),
-                now.timeline(), now.suppressed(), now.autoRules(), now.occurrences(), now.acceptedRisk()),
+                now.timeline(), now.suppressed(), now.autoRules(), now.occurrences(), now.acceptedRisk(), now.fixes()),
                 now.version());
 
         run("notify", "NotifyContained", b -> { });
