@@ -38,8 +38,11 @@ final class IamUserScenario extends IamIdentityScenario {
     void create(SampleEvent sample) {
         aws.iam().createUser(r -> r.userName(name).tags(Tag.builder().key("environment").value("production").build()));
         if (sample.eventName().equals("UpdateLoginProfile")) {
-            // An administrator's temporary password, which the user must change at first sign-in.
-            aws.iam().createLoginProfile(r -> r.userName(name).password(password()).passwordResetRequired(true));
+            // An administrator's temporary password, which the user must change at first sign-in. The emulator
+            // ignores PasswordResetRequired on create, so it is set again by an update (with the same password).
+            String temporary = password();
+            aws.iam().createLoginProfile(r -> r.userName(name).password(temporary).passwordResetRequired(true));
+            aws.iam().updateLoginProfile(r -> r.userName(name).password(temporary).passwordResetRequired(true));
         }
     }
 
