@@ -192,8 +192,10 @@ class ClosureIT {
             case "s3.amazonaws.com" -> "s3";
             case "iam.amazonaws.com" -> "iam";
             case "cloudtrail.amazonaws.com" -> "audit-logging";
-            default -> type.startsWith("AWS::EC2::") ? "security-group" : type.startsWith("AWS::S3::") ? "s3"
-                    : type.isEmpty() ? "?" : type;
+            default -> type.equals("AWS::EC2::SecurityGroup") ? "security-group"
+                    : type.equals("AWS::EC2::VPC") || event.eventName().contains("cloudtrail") ? "audit-logging"
+                    : type.startsWith("AWS::S3::") ? "s3" : type.startsWith("AWS::IAM::") || type.equals("AWS::::Account")
+                    ? "iam" : type.isEmpty() ? "?" : type;
         };
     }
 }

@@ -3,7 +3,9 @@ package io.portcullis.local.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.iam.PolicyRewrite;
 import io.portcullis.json.Json;
+import io.portcullis.rule.S3ExposureRule;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.Type;
  * A production bucket as a careful team leaves it: private ACL (the owner only), no policy, the public access block
  * on, SSE-KMS default encryption with a bucket key; tagged {@code environment=production}. Changed by
  * {@code PutBucketAcl} (grant list or canned), {@code PutBucketPolicy}, {@code Put/DeleteBucketPublicAccessBlock},
- * {@code DeleteBucketEncryption}, or made NON_COMPLIANT with an S3 Config rule.
+ * {@code DeleteBucketEncryption}, made NON_COMPLIANT with an S3 Config rule, or made what an AWS Config item of a bucket
+ * records (its ACL, policy, public access block and default encryption).
  */
 final class BucketScenario implements Scenario {
 
@@ -34,6 +37,9 @@ final class BucketScenario implements Scenario {
 
     static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
     static final String AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+    /** Config's names for the grantee groups of an ACL. */
+    private static final Map<String, String> GROUPS = Map.of("AllUsers", ALL_USERS,
+            "AuthenticatedUsers", AUTHENTICATED_USERS, "LogDelivery", "http://acs.amazonaws.com/groups/s3/LogDelivery");
 
     /** The S3 Config rules, and what makes a bucket NON_COMPLIANT with each. */
     static final Map<String, Consumer<BucketScenario>> BREAKS = Map.of(
@@ -78,12 +84,18 @@ final class BucketScenario implements Scenario {
     public ObjectNode aim(SampleEvent sample) {
         ObjectNode event = sample.fresh(aws.region());
         ObjectNode detail = (ObjectNode) event.path("detail");
+        if (sample.detailType().equals(SampleEvent.CONFIG_ITEM)) {
+            ObjectNode item = (ObjectNode) detail.path("configurationItem");
+            String sampleBucket = item.path("resourceName").asText(item.path("resourceId").asText(""));
+            SampleEvent.replaceText(item, sampleBucket, bucket);
+            SampleEvent.replaceText(item, item.path("configuration").path("owner").path("id").asText(""), owner);
+            item.put("resourceId", bucket).put("resourceName", bucket).put("ARN", "arn:aws:s3:::" + bucket)
+                    .put("awsAccountId", aws.account());
+            event.putArray("resources").add("arn:aws:s3:::" + bucket);
+            return event;
+        }
         if (sample.isConfig()) {
-            detail.put("resourceId", bucket);
-            if (detail.path("newEvaluationResult").path("evaluationResultIdentifier")
-                    .path("evaluationResultQualifier") instanceof ObjectNode q) {
-                q.put("resourceId", bucket);
-            }
+            SampleEvent.aimVerdict(event, bucket);
             return event;
         }
         JsonNode request = detail.path("requestParameters");
@@ -98,6 +110,10 @@ final class BucketScenario implements Scenario {
     @Override
     public ObjectNode apply(ObjectNode event) {
         SampleEvent aimed = new SampleEvent(null, event);
+        if (aimed.detailType().equals(SampleEvent.CONFIG_ITEM)) {
+            become(aimed.detail().path("configurationItem").path("supplementaryConfiguration"));
+            return event;
+        }
         if (aimed.isConfig()) {
             if (aimed.nonCompliant()) {
                 BREAKS.get(aimed.eventName()).accept(this);
@@ -127,6 +143,110 @@ final class BucketScenario implements Scenario {
             default -> throw new UnsupportedSample(aimed.describe() + " is not a bucket change this scenario makes");
         }
         return event;
+    }
+
+    /**
+     * Makes the bucket what a Config item's supplementary configuration records: the public access block (none when
+     * absent), the ACL's grants, the policy (none when absent) and the default encryption (none when absent).
+     */
+    private void become(JsonNode supplementary) {
+        JsonNode block = part(supplementary, "PublicAccessBlockConfiguration");
+        if (block.isObject() && !block.isEmpty()) {
+            s3().putPublicAccessBlock(r -> r.bucket(bucket).publicAccessBlockConfiguration(b -> b
+                    .blockPublicAcls(block.path("blockPublicAcls").asBoolean(false))
+                    .ignorePublicAcls(block.path("ignorePublicAcls").asBoolean(false))
+                    .blockPublicPolicy(block.path("blockPublicPolicy").asBoolean(false))
+                    .restrictPublicBuckets(block.path("restrictPublicBuckets").asBoolean(false))));
+        } else {
+            s3().deletePublicAccessBlock(r -> r.bucket(bucket));
+        }
+        List<Grant> grants = new ArrayList<>();
+        for (JsonNode g : part(supplementary, "AccessControlList").path("grantList")) {
+            JsonNode who = g.path("grantee");
+            Grantee grantee = who.isTextual()
+                    ? Grantee.builder().type(Type.GROUP).uri(GROUPS.getOrDefault(who.asText(), who.asText())).build()
+                    : Grantee.builder().type(Type.CANONICAL_USER).id(who.path("id").asText()).build();
+            // Config's FullControl, ReadAcp are S3's FULL_CONTROL, READ_ACP.
+            String permission = g.path("permission").asText().replaceAll("([a-z])([A-Z])", "$1_$2")
+                    .toUpperCase(java.util.Locale.ROOT);
+            grants.add(Grant.builder().grantee(grantee).permission(permission).build());
+        }
+        putGrants(grants.isEmpty() ? List.of(ownerGrant()) : grants);
+        JsonNode policy = part(supplementary, "BucketPolicy").path("policyText");
+        if (policy.isTextual() && !policy.asText().isBlank()) {
+            s3().putBucketPolicy(r -> r.bucket(bucket).policy(policy.asText()));
+        } else {
+            s3().deleteBucketPolicy(r -> r.bucket(bucket));
+        }
+        JsonNode rule = part(supplementary, "ServerSideEncryptionConfiguration").path("rules").path(0);
+        if (rule.path("applyServerSideEncryptionByDefault").hasNonNull("sseAlgorithm")) {
+            JsonNode byDefault = rule.path("applyServerSideEncryptionByDefault");
+            s3().putBucketEncryption(r -> r.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(x -> x
+                    .applyServerSideEncryptionByDefault(e -> e.sseAlgorithm(byDefault.path("sseAlgorithm").asText())
+                            .kmsMasterKeyID(byDefault.path("kmsMasterKeyID").asText(null)))
+                    .bucketKeyEnabled(rule.path("bucketKeyEnabled").asBoolean(false)))));
+        } else {
+            s3().deleteBucketEncryption(r -> r.bucket(bucket));
+        }
+    }
+
+    /** A supplementary part of a Config item: an object, or the same as JSON text (an ACL always is). */
+    private static JsonNode part(JsonNode supplementary, String name) {
+        JsonNode v = supplementary.path(name);
+        if (v.isTextual()) {
+            try {
+                return Json.mapper().readTree(v.asText());
+            } catch (IOException e) {
+                throw new UnsupportedSample("supplementaryConfiguration." + name + " is text but not JSON");
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Each part a finding names with only its offending part gone — the ACL without its AllUsers and
+     * AuthenticatedUsers grants, the policy without the statements that allow anyone (none left: no policy), the
+     * public access block all on, the default encryption as before the change — and every other part as the change
+     * left it (a Config item may record harmless changes beside the offending one).
+     */
+    @Override
+    public ObjectNode fixed(ObjectNode before, ObjectNode after, io.portcullis.incident.Incident incident) {
+        if (incident == null) {
+            return before;
+        }
+        ObjectNode fixed = after.deepCopy();
+        if (names(incident, S3ExposureRule.ID_PUBLIC_ACL)) {
+            ArrayNode acl = fixed.putArray("acl");
+            after.path("acl").forEach(g -> {
+                if (!g.asText().startsWith("AllUsers ") && !g.asText().startsWith("AuthenticatedUsers ")) {
+                    acl.add(g);
+                }
+            });
+        }
+        if (names(incident, S3ExposureRule.ID_PUBLIC_POLICY) && after.path("policy").isArray()) {
+            ObjectNode document = Json.mapper().createObjectNode();
+            document.set("Statement", after.path("policy").deepCopy());
+            List<JsonNode> open = PolicyRewrite.publicStatements(document);
+            ArrayNode kept = Json.mapper().createArrayNode();
+            after.path("policy").forEach(st -> {
+                if (!open.contains(st)) {
+                    kept.add(st);
+                }
+            });
+            fixed.set("policy", kept.isEmpty() ? Json.mapper().nullNode() : kept);
+        }
+        if (names(incident, S3ExposureRule.ID_BLOCK_REMOVED)) {
+            fixed.putObject("publicAccessBlock").put("BlockPublicAcls", true).put("IgnorePublicAcls", true)
+                    .put("BlockPublicPolicy", true).put("RestrictPublicBuckets", true);
+        }
+        if (names(incident, S3ExposureRule.ID_ENCRYPTION_REMOVED)) {
+            fixed.set("encryption", before.path("encryption").deepCopy());
+        }
+        return fixed;
+    }
+
+    private static boolean names(io.portcullis.incident.Incident incident, String findingId) {
+        return incident.findings().stream().anyMatch(f -> f.remediates(findingId));
     }
 
     /**

@@ -15,11 +15,13 @@ import software.amazon.awssdk.services.ec2.model.TrafficType;
 
 /**
  * A production VPC whose traffic (all of it) is recorded by a flow log to an S3 bucket; changed by
- * {@code DeleteFlowLogs} of that flow log.
+ * {@code DeleteFlowLogs} of that flow log, or made NON_COMPLIANT with AWS Config's {@code vpc-flow-logs-enabled} (the
+ * VPC's only flow log deleted).
  */
 final class FlowLogScenario implements Scenario {
 
     static final Set<String> CALLS = Set.of("DeleteFlowLogs");
+    static final Set<String> RULES = Set.of("vpc-flow-logs-enabled");
 
     private final ScenarioAws aws;
     private String vpcId;
@@ -50,6 +52,10 @@ final class FlowLogScenario implements Scenario {
     @Override
     public ObjectNode aim(SampleEvent sample) {
         ObjectNode event = sample.fresh(aws.region());
+        if (sample.isConfig()) {
+            SampleEvent.aimVerdict(event, vpcId);
+            return event;
+        }
         JsonNode request = event.path("detail").path("requestParameters");
         // Recorded as DeleteFlowLogsRequest.FlowLogId {content, tag} (one or a list) since 2024, flowLogId[] before.
         for (JsonNode ids : java.util.List.of(request.path("DeleteFlowLogsRequest").path("FlowLogId"),
@@ -63,6 +69,10 @@ final class FlowLogScenario implements Scenario {
 
     @Override
     public ObjectNode apply(ObjectNode event) {
+        SampleEvent aimed = new SampleEvent(null, event);
+        if (aimed.isConfig() && !aimed.nonCompliant()) {
+            return event;
+        }
         aws.ec2().deleteFlowLogs(r -> r.flowLogIds(flowLogId));
         return event;
     }

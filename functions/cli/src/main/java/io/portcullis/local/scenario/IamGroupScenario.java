@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 
-/** An IAM group with no policies; changed by {@code AttachGroupPolicy} or {@code PutGroupPolicy}. */
+/**
+ * An IAM group with no policies; changed by {@code AttachGroupPolicy}, {@code PutGroupPolicy} or what a Config item of
+ * it records.
+ */
 final class IamGroupScenario extends IamIdentityScenario {
 
     static final Set<String> CALLS = Set.of("AttachGroupPolicy", "PutGroupPolicy");
@@ -41,8 +44,23 @@ final class IamGroupScenario extends IamIdentityScenario {
     }
 
     @Override
+    void detach(String policyArn) {
+        aws.iam().detachGroupPolicy(r -> r.groupName(name).policyArn(policyArn));
+    }
+
+    @Override
     void putInline(String policyName, String document) {
         aws.iam().putGroupPolicy(r -> r.groupName(name).policyName(policyName).policyDocument(document));
+    }
+
+    @Override
+    void deleteInline(String policyName) {
+        aws.iam().deleteGroupPolicy(r -> r.groupName(name).policyName(policyName));
+    }
+
+    @Override
+    String uniqueId() {
+        return aws.iam().getGroup(r -> r.groupName(name)).group().groupId();
     }
 
     @Override

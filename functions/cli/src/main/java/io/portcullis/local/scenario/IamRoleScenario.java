@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
  * An IAM role tagged {@code environment=production} that only Lambda may assume, with no policies; changed by
- * {@code AttachRolePolicy}, {@code PutRolePolicy} or {@code UpdateAssumeRolePolicy}. For {@code CreateRole} nothing
- * exists before: the call creates the role with the event's trust policy.
+ * {@code AttachRolePolicy}, {@code PutRolePolicy}, {@code UpdateAssumeRolePolicy} or what a Config item of it records.
+ * For {@code CreateRole} nothing exists before: the call creates the role with the event's trust policy.
  */
 final class IamRoleScenario extends IamIdentityScenario {
 
@@ -25,8 +25,6 @@ final class IamRoleScenario extends IamIdentityScenario {
 
     static final String LAMBDA_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
-
-    private boolean createdByTheChange;
 
     IamRoleScenario(ScenarioAws aws) {
         super(aws);
@@ -39,8 +37,7 @@ final class IamRoleScenario extends IamIdentityScenario {
 
     @Override
     void create(SampleEvent sample) {
-        createdByTheChange = sample.eventName().equals("CreateRole");
-        if (!createdByTheChange) {
+        if (!sample.eventName().equals("CreateRole")) {
             aws.iam().createRole(r -> r.roleName(name).assumeRolePolicyDocument(LAMBDA_TRUST)
                     .tags(Tag.builder().key("environment").value("production").build()));
         }
@@ -63,8 +60,28 @@ final class IamRoleScenario extends IamIdentityScenario {
     }
 
     @Override
+    void detach(String policyArn) {
+        aws.iam().detachRolePolicy(r -> r.roleName(name).policyArn(policyArn));
+    }
+
+    @Override
     void putInline(String policyName, String document) {
         aws.iam().putRolePolicy(r -> r.roleName(name).policyName(policyName).policyDocument(document));
+    }
+
+    @Override
+    void deleteInline(String policyName) {
+        aws.iam().deleteRolePolicy(r -> r.roleName(name).policyName(policyName));
+    }
+
+    @Override
+    String uniqueId() {
+        return aws.iam().getRole(r -> r.roleName(name)).role().roleId();
+    }
+
+    @Override
+    void trust(String document) {
+        aws.iam().updateAssumeRolePolicy(r -> r.roleName(name).policyDocument(document));
     }
 
     @Override
@@ -107,24 +124,31 @@ final class IamRoleScenario extends IamIdentityScenario {
     }
 
     /**
-     * A role the change created stays (deleting it is a person's decision), trusting nothing outside the organisation;
-     * any other role reads as before the change.
+     * A role the change created stays (deleting it is a person's decision); any other role reads as before the change,
+     * except a trust policy the change rewrote: IAM keeps no earlier trust policy to put back, so the fix takes out
+     * only the principals outside the account (anyone, another account) and keeps the rest; with nothing left, the
+     * role trusts only its own account (a role must trust someone).
      */
     @Override
     public ObjectNode fixed(ObjectNode before, ObjectNode after, io.portcullis.incident.Incident incident) {
-        if (!createdByTheChange || !after.path("exists").asBoolean()) {
+        if (!after.path("exists").asBoolean()) {
             return before;
         }
-        ObjectNode fixed = after.deepCopy();
+        ObjectNode fixed = (before.path("exists").asBoolean() ? before : after).deepCopy();
+        if (after.path("trustPrincipals").equals(before.path("trustPrincipals"))) {
+            return fixed;
+        }
         ArrayNode kept = fixed.putArray("trustPrincipals");
         after.path("trustPrincipals").forEach(p -> {
             String principal = p.asText();
             String value = principal.substring(principal.indexOf(':') + 1);
-            String account = PolicyDocument.accountOf(value);
-            if (principal.startsWith("Service:") || aws.account().equals(account)) {
+            if (principal.startsWith("Service:") || aws.account().equals(PolicyDocument.accountOf(value))) {
                 kept.add(principal);
             }
         });
+        if (kept.isEmpty()) {
+            kept.add("AWS:arn:aws:iam::" + aws.account() + ":root");
+        }
         return fixed;
     }
 

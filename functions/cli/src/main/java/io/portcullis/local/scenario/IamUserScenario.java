@@ -3,6 +3,8 @@ package io.portcullis.local.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.incident.Incident;
+import io.portcullis.rule.IamPrivilegeRule;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -12,9 +14,9 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
- * An IAM user tagged {@code environment=production}, with no policies, keys or console password (with a password
- * for {@code UpdateLoginProfile}); changed by {@code AttachUserPolicy}, {@code PutUserPolicy}, {@code CreateAccessKey}
- * for this user, {@code CreateLoginProfile} or {@code UpdateLoginProfile}.
+ * An IAM user tagged {@code environment=production}, with no policies, keys or console password (for
+ * {@code UpdateLoginProfile}, a temporary password to be changed at first sign-in); changed by {@code AttachUserPolicy}, {@code PutUserPolicy}, {@code CreateAccessKey}
+ * for this user, {@code CreateLoginProfile}, {@code UpdateLoginProfile} or what a Config item of it records.
  */
 final class IamUserScenario extends IamIdentityScenario {
 
@@ -36,7 +38,11 @@ final class IamUserScenario extends IamIdentityScenario {
     void create(SampleEvent sample) {
         aws.iam().createUser(r -> r.userName(name).tags(Tag.builder().key("environment").value("production").build()));
         if (sample.eventName().equals("UpdateLoginProfile")) {
-            aws.iam().createLoginProfile(r -> r.userName(name).password(password()).passwordResetRequired(false));
+            // An administrator's temporary password, which the user must change at first sign-in. The emulator
+            // ignores PasswordResetRequired on create, so it is set again by an update (with the same password).
+            String temporary = password();
+            aws.iam().createLoginProfile(r -> r.userName(name).password(temporary).passwordResetRequired(true));
+            aws.iam().updateLoginProfile(r -> r.userName(name).password(temporary).passwordResetRequired(true));
         }
     }
 
@@ -57,8 +63,23 @@ final class IamUserScenario extends IamIdentityScenario {
     }
 
     @Override
+    void detach(String policyArn) {
+        aws.iam().detachUserPolicy(r -> r.userName(name).policyArn(policyArn));
+    }
+
+    @Override
     void putInline(String policyName, String document) {
         aws.iam().putUserPolicy(r -> r.userName(name).policyName(policyName).policyDocument(document));
+    }
+
+    @Override
+    void deleteInline(String policyName) {
+        aws.iam().deleteUserPolicy(r -> r.userName(name).policyName(policyName));
+    }
+
+    @Override
+    String uniqueId() {
+        return aws.iam().getUser(r -> r.userName(name)).user().userId();
     }
 
     @Override
@@ -80,35 +101,43 @@ final class IamUserScenario extends IamIdentityScenario {
         }
     }
 
-    /** Adds {@code "accessKeys": [{"id", "status"}…], "loginProfile": bool}. */
+    /**
+     * Adds {@code "accessKeys": [{"id", "status"}…], "loginProfile": bool} and, with a console password,
+     * {@code "passwordResetRequired"} (the password itself cannot be read).
+     */
     @Override
     void readOwn(ObjectNode state) {
         ArrayNode keys = state.putArray("accessKeys");
         aws.iam().listAccessKeysPaginator(r -> r.userName(name)).accessKeyMetadata().stream()
                 .sorted(java.util.Comparator.comparing(k -> k.accessKeyId()))
                 .forEach(k -> keys.addObject().put("id", k.accessKeyId()).put("status", k.statusAsString()));
-        boolean login;
         try {
-            aws.iam().getLoginProfile(r -> r.userName(name));
-            login = true;
+            var profile = aws.iam().getLoginProfile(r -> r.userName(name)).loginProfile();
+            state.put("loginProfile", true).put("passwordResetRequired", Boolean.TRUE.equals(profile.passwordResetRequired()));
         } catch (NoSuchEntityException e) {
-            login = false;
+            state.put("loginProfile", false);
         }
-        state.put("loginProfile", login);
     }
 
-    /** A new access key is deactivated, never deleted (someone may need to see what it was used for). */
+    /**
+     * A new access key is deactivated, never deleted (someone may need to see what it was used for); a console
+     * password of a user without MFA is deleted, whether the change created or changed it (it cannot be put back).
+     */
     @Override
-    public ObjectNode fixed(ObjectNode before, ObjectNode after, io.portcullis.incident.Incident incident) {
-        if (createdKey == null) {
-            return before;
+    public ObjectNode fixed(ObjectNode before, ObjectNode after, Incident incident) {
+        ObjectNode fixed = before.deepCopy();
+        if (createdKey != null) {
+            fixed = after.deepCopy();
+            fixed.path("accessKeys").forEach(k -> {
+                if (createdKey.equals(k.path("id").asText())) {
+                    ((ObjectNode) k).put("status", "Inactive");
+                }
+            });
         }
-        ObjectNode fixed = after.deepCopy();
-        fixed.path("accessKeys").forEach(k -> {
-            if (createdKey.equals(k.path("id").asText())) {
-                ((ObjectNode) k).put("status", "Inactive");
-            }
-        });
+        if (incident != null && incident.findings().stream()
+                .anyMatch(f -> f.remediates(IamPrivilegeRule.ID_PASSWORD_WITHOUT_MFA))) {
+            fixed.put("loginProfile", false).remove("passwordResetRequired");
+        }
         return fixed;
     }
 

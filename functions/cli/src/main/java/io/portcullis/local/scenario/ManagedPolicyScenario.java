@@ -11,11 +11,13 @@ import software.amazon.awssdk.services.iam.model.PolicyVersion;
  * A customer managed policy whose default version (v1) allows reading one bucket; changed by
  * {@code CreatePolicyVersion} (with the event's document, as the default when the event says so) or
  * {@code SetDefaultPolicyVersion} (to an admin-equivalent version someone prepared earlier, as the event names a
- * version and not its document).
+ * version and not its document); or made NON_COMPLIANT with AWS Config's {@code iam-policy-no-statements-with-admin-access}
+ * (a new default version allowing everything), which names the policy by its id only.
  */
 final class ManagedPolicyScenario implements Scenario {
 
     static final Set<String> CALLS = Set.of("CreatePolicyVersion", "SetDefaultPolicyVersion");
+    static final Set<String> RULES = Set.of("iam-policy-no-statements-with-admin-access");
 
     static final String READ_ONE_BUCKET = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::example-reports/*\"}]}";
@@ -25,6 +27,7 @@ final class ManagedPolicyScenario implements Scenario {
     private final ScenarioAws aws;
     private String name;
     private String arn;
+    private String id;
     private String prepared;
 
     ManagedPolicyScenario(ScenarioAws aws) {
@@ -33,14 +36,16 @@ final class ManagedPolicyScenario implements Scenario {
 
     @Override
     public String describe() {
-        return "customer managed policy " + arn;
+        return "customer managed policy " + arn + " (id " + id + ")";
     }
 
     @Override
     public void createBefore(SampleEvent sample) {
         String sampleArn = sample.request().path("policyArn").asText("developer-boundary");
         name = ScenarioAws.unique(sampleArn.substring(sampleArn.lastIndexOf('/') + 1));
-        arn = aws.iam().createPolicy(r -> r.policyName(name).policyDocument(READ_ONE_BUCKET)).policy().arn();
+        var policy = aws.iam().createPolicy(r -> r.policyName(name).policyDocument(READ_ONE_BUCKET)).policy();
+        arn = policy.arn();
+        id = policy.policyId();
         if (sample.eventName().equals("SetDefaultPolicyVersion")) {
             prepared = aws.iam().createPolicyVersion(r -> r.policyArn(arn).policyDocument(EVERYTHING).setAsDefault(false))
                     .policyVersion().versionId();
@@ -50,6 +55,10 @@ final class ManagedPolicyScenario implements Scenario {
     @Override
     public ObjectNode aim(SampleEvent sample) {
         ObjectNode event = sample.fresh(aws.region());
+        if (sample.isConfig()) {
+            SampleEvent.aimVerdict(event, id);
+            return event;
+        }
         ObjectNode request = (ObjectNode) event.path("detail").path("requestParameters");
         request.put("policyArn", arn);
         if (prepared != null) {
@@ -61,6 +70,12 @@ final class ManagedPolicyScenario implements Scenario {
     @Override
     public ObjectNode apply(ObjectNode event) {
         SampleEvent aimed = new SampleEvent(null, event);
+        if (aimed.isConfig()) {
+            if (aimed.nonCompliant()) {
+                aws.iam().createPolicyVersion(r -> r.policyArn(arn).policyDocument(EVERYTHING).setAsDefault(true));
+            }
+            return event;
+        }
         JsonNode request = aimed.request();
         if (aimed.eventName().equals("SetDefaultPolicyVersion")) {
             aws.iam().setDefaultPolicyVersion(r -> r.policyArn(arn).versionId(request.path("versionId").asText()));

@@ -146,6 +146,19 @@ public record SampleEvent(Path file, ObjectNode json) {
     }
 
     /**
+     * Points a (fresh copy of a) Config compliance change at another resource: the resource it judges and its
+     * evaluation result's qualifier.
+     */
+    public static void aimVerdict(ObjectNode event, String resourceId) {
+        ObjectNode detail = (ObjectNode) event.path("detail");
+        detail.put("resourceId", resourceId);
+        if (detail.path("newEvaluationResult").path("evaluationResultIdentifier")
+                .path("evaluationResultQualifier") instanceof ObjectNode q) {
+            q.put("resourceId", resourceId);
+        }
+    }
+
+    /**
      * Replaces {@code from} by {@code to} in every text value below {@code node} (a bucket's name is in its
      * {@code bucketName}, its {@code Host} and its policy's resource ARNs).
      */

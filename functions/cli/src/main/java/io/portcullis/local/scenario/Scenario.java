@@ -55,6 +55,14 @@ public interface Scenario extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether the emulator can make the change at all: only the root user can create or list its own access keys,
+     * and the emulator has no root user to act as, so such a change is replayed without being made.
+     */
+    default boolean makesTheChange() {
+        return true;
+    }
+
     /** Puts back what the scenario changed for the whole account; per-run resources are left for inspection. */
     @Override
     default void close() {

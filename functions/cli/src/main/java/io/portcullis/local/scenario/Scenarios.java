@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Which scenario sets up a sample: by CloudTrail event source and call, or by the resource type and rule of an AWS
- * Config event. A sample no scenario knows is refused with the file, the event and what is supported.
+ * Which scenario sets up a sample: by CloudTrail event source and call, or by the resource type (and, for a compliance
+ * change, the rule) of an AWS Config event. A sample no scenario knows is refused with the file, the event and what is
+ * supported.
  */
 public final class Scenarios {
 
@@ -27,11 +29,22 @@ public final class Scenarios {
             new Kind("iam.amazonaws.com", ManagedPolicyScenario.CALLS, ManagedPolicyScenario::new),
             new Kind("cloudtrail.amazonaws.com", TrailScenario.CALLS, TrailScenario::new));
 
-    /** Config events, by resource type: the scenario, and (for compliance changes) the rules it can break. */
-    private static final Map<String, Kind> CONFIG = Map.of(
-            "AWS::EC2::SecurityGroup", new Kind("config.amazonaws.com", SecurityGroupScenario.BREAKS.keySet(),
-                    SecurityGroupScenario::new),
-            "AWS::S3::Bucket", new Kind("config.amazonaws.com", BucketScenario.BREAKS.keySet(), BucketScenario::new));
+    /** Config configuration items, by resource type: the item is the resource's whole state after the change. */
+    private static final Map<String, Function<ScenarioAws, Scenario>> CONFIG_ITEMS = Map.of(
+            "AWS::EC2::SecurityGroup", SecurityGroupScenario::new,
+            "AWS::S3::Bucket", BucketScenario::new,
+            "AWS::IAM::User", IamUserScenario::new,
+            "AWS::IAM::Role", IamRoleScenario::new,
+            "AWS::IAM::Group", IamGroupScenario::new);
+
+    /** Config compliance changes, by resource type: the rules each scenario can make a resource break. */
+    private static final Map<String, List<Kind>> CONFIG_RULES = Map.of(
+            "AWS::EC2::SecurityGroup", List.of(config(SecurityGroupScenario.BREAKS.keySet(), SecurityGroupScenario::new)),
+            "AWS::S3::Bucket", List.of(config(BucketScenario.BREAKS.keySet(), BucketScenario::new)),
+            "AWS::EC2::VPC", List.of(config(FlowLogScenario.RULES, FlowLogScenario::new)),
+            "AWS::IAM::Policy", List.of(config(ManagedPolicyScenario.RULES, ManagedPolicyScenario::new)),
+            "AWS::::Account", List.of(config(AccountTrailsScenario.RULES, AccountTrailsScenario::new),
+                    config(RootUserScenario.RULES, RootUserScenario::new)));
 
     private Scenarios() {
     }
@@ -44,17 +57,16 @@ public final class Scenarios {
      */
     public static Scenario forSample(SampleEvent sample, ScenarioAws aws) {
         if (sample.isConfig()) {
-            // A configuration item is the resource's whole state after the change: only a security group's is read.
-            if (sample.detailType().equals(SampleEvent.CONFIG_ITEM)
-                    && sample.configResourceType().equals("AWS::EC2::SecurityGroup")) {
-                return new SecurityGroupScenario(aws);
+            if (sample.detailType().equals(SampleEvent.CONFIG_ITEM)) {
+                var make = CONFIG_ITEMS.get(sample.configResourceType());
+                if (make == null) {
+                    throw unsupported(sample);
+                }
+                return make.apply(aws);
             }
-            Kind kind = CONFIG.get(sample.configResourceType());
-            if (sample.detailType().equals(SampleEvent.CONFIG_COMPLIANCE) && kind != null
-                    && kind.calls().contains(sample.eventName())) {
-                return kind.make().apply(aws);
-            }
-            throw unsupported(sample);
+            return CONFIG_RULES.getOrDefault(sample.configResourceType(), List.of()).stream()
+                    .filter(k -> k.calls().contains(sample.eventName())).findFirst()
+                    .map(k -> k.make().apply(aws)).orElseThrow(() -> unsupported(sample));
         }
         if (sample.source().equals("iam.amazonaws.com") && RootUserScenario.isRootsOwnKey(sample)) {
             return new RootUserScenario(aws);
@@ -69,15 +81,19 @@ public final class Scenarios {
                 .findFirst().map(k -> k.make().apply(aws)).orElseThrow(() -> unsupported(sample));
     }
 
-    /** Every CloudTrail call and Config rule a scenario can set up, for messages and the README. */
+    /** Every CloudTrail call and Config event a scenario can set up, for messages and the README. */
     public static List<String> supported() {
         Set<String> calls = new TreeSet<>();
         CLOUDTRAIL.forEach(k -> calls.addAll(k.calls()));
         List<String> out = new ArrayList<>(calls);
-        out.add("the Config item of a security group");
-        new java.util.TreeMap<>(CONFIG).forEach((type, k) -> k.calls().stream().sorted()
+        new TreeSet<>(CONFIG_ITEMS.keySet()).forEach(type -> out.add("the Config item of " + type));
+        new TreeMap<>(CONFIG_RULES).forEach((type, kinds) -> kinds.stream().flatMap(k -> k.calls().stream()).sorted()
                 .forEach(rule -> out.add("Config rule " + rule + " NON_COMPLIANT on " + type)));
         return out;
+    }
+
+    private static Kind config(Set<String> rules, Function<ScenarioAws, Scenario> make) {
+        return new Kind("config.amazonaws.com", rules, make);
     }
 
     private static UnsupportedSample unsupported(SampleEvent sample) {

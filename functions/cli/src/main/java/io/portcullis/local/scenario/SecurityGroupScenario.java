@@ -93,13 +93,7 @@ final class SecurityGroupScenario implements Scenario {
                 });
                 event.putArray("resources").add(arn);
             }
-            case SampleEvent.CONFIG_COMPLIANCE -> {
-                detail.put("resourceId", groupId);
-                if (detail.path("newEvaluationResult").path("evaluationResultIdentifier")
-                        .path("evaluationResultQualifier") instanceof ObjectNode q) {
-                    q.put("resourceId", groupId);
-                }
-            }
+            case SampleEvent.CONFIG_COMPLIANCE -> SampleEvent.aimVerdict(event, groupId);
             default -> {
                 if (detail.path("requestParameters") instanceof ObjectNode request && request.has("groupId")) {
                     request.put("groupId", groupId);

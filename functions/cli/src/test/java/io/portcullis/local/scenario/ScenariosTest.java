@@ -52,6 +52,25 @@ class ScenariosTest {
     }
 
     @Test
+    void eachConfigEventGoesToTheScenarioOfWhatItJudges() {
+        assertThat(scenarioOf("config/config-item-s3-bucket-public.json")).isInstanceOf(BucketScenario.class);
+        assertThat(scenarioOf("config/config-item-iam-role-trust-anyone.json")).isInstanceOf(IamRoleScenario.class);
+        assertThat(scenarioOf("config/config-item-iam-user-admin-inline.json")).isInstanceOf(IamUserScenario.class);
+        assertThat(scenarioOf("config/config-item-iam-group-administrator.json")).isInstanceOf(IamGroupScenario.class);
+        assertThat(scenarioOf("config/config-compliance-vpc-flow-logs-enabled-noncompliant.json"))
+                .isInstanceOf(FlowLogScenario.class);
+        assertThat(scenarioOf("config/config-compliance-iam-policy-admin-noncompliant.json"))
+                .isInstanceOf(ManagedPolicyScenario.class);
+        assertThat(scenarioOf("config/config-compliance-cloudtrail-enabled-noncompliant.json"))
+                .isInstanceOf(AccountTrailsScenario.class).matches(Scenario::accountWide);
+        assertThat(scenarioOf("config/config-compliance-multi-region-cloudtrail-enabled-noncompliant.json"))
+                .isInstanceOf(AccountTrailsScenario.class);
+        assertThat(scenarioOf("config/config-compliance-iam-root-access-key-noncompliant.json"))
+                .isInstanceOf(RootUserScenario.class).matches(Scenario::accountWide).matches(s -> !s.makesTheChange());
+        assertThat(scenarioOf("cloudtrail/iam-create-access-key-user-console.json")).matches(Scenario::makesTheChange);
+    }
+
+    @Test
     void anUnsupportedCallIsRefusedNamingTheFileTheEventAndWhatIsSupported() {
         SampleEvent sample = SampleEvent.load(events.resolve("cloudtrail/ec2-describe-security-groups-read-only-console.json"));
 
