@@ -155,7 +155,7 @@ final class IamRoleScenario extends IamIdentityScenario {
     /** "Service:lambda.amazonaws.com", "AWS:arn:aws:iam::…:root", "*": the principals of the Allow statements. */
     static List<String> trustPrincipals(String document) {
         List<String> out = new ArrayList<>();
-        for (JsonNode s : statements(PolicyRewrite.read(document))) {
+        for (JsonNode s : PolicyRewrite.statements(PolicyRewrite.read(document))) {
             if (!"Allow".equalsIgnoreCase(s.path("Effect").asText())) {
                 continue;
             }
@@ -170,17 +170,6 @@ final class IamRoleScenario extends IamIdentityScenario {
                     out.add(e.getKey() + ":" + e.getValue().asText());
                 }
             });
-        }
-        return out;
-    }
-
-    private static List<JsonNode> statements(ObjectNode document) {
-        JsonNode raw = document.path("Statement");
-        List<JsonNode> out = new ArrayList<>();
-        if (raw.isArray()) {
-            raw.forEach(out::add);
-        } else if (raw.isObject()) {
-            out.add(raw);
         }
         return out;
     }
