@@ -114,6 +114,44 @@ class PlaybookWorkerTest {
         assertThat(incident().status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
     }
 
+    /**
+     * An incident in an account this worker's role does not reach (forwarded from a member account) is not left
+     * recorded and untold: nothing there is read or changed, the incident goes in front of a person with what to undo,
+     * on-call is alerted in Slack and paged once, and Verify and Resolve leave it with that person.
+     */
+    @Test
+    void anIncidentOutsideTheWorkersAccountGoesToAPersonWithoutTouchingAnything() {
+        List<io.portcullis.safeguard.Pager.Page> pages = new java.util.ArrayList<>();
+        PlaybookWorker elsewhere = workerWith(Set.of("U0LEAD"), null)
+                .withJurisdiction(new Jurisdiction("210987654321", "us-east-1")).withPager(pages::add);
+        List<IngressRule> before = groups.describe(ResourceRef.securityGroup(SG, "123456789012", "us-east-1"))
+                .orElseThrow().ingress();
+
+        StepOutcome snapshot = run(elsewhere, "snapshot", "Snapshot", b -> { });
+        StepOutcome first = run(elsewhere, "remediate", "RevokeOffendingIngress", b -> b.put("action", "revoke-ingress"));
+        run(elsewhere, "remediate", "RevertModifiedRule", b -> b.put("action", "revert-modified-rule"));
+        StepOutcome verified = run(elsewhere, "verify", "Verify", b -> { });
+        run(elsewhere, "resolve", "Resolve", b -> { });
+
+        assertThat(snapshot).isInstanceOfSatisfying(StepOutcome.Done.class,
+                d -> assertThat(d.output().path("outOfReach").asBoolean()).isTrue());
+        assertThat(first).isInstanceOfSatisfying(StepOutcome.Done.class,
+                d -> assertThat(d.output().path("result").asText()).isEqualTo("needs-person"));
+        assertThat(verified).isInstanceOf(StepOutcome.Done.class);
+        assertThat(groups.revokeCalls).isEmpty();
+        assertThat(groups.describe(ResourceRef.securityGroup(SG, "123456789012", "us-east-1")).orElseThrow().ingress())
+                .isEqualTo(before);
+        assertThat(incident().status()).isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(slack.sent).filteredOn(m -> m.startsWith("alert: ")).singleElement().satisfies(m -> assertThat(m)
+                .contains("Portcullis may not act in account 123456789012 / us-east-1")
+                .contains(incident().findings().get(0).explanation()));
+        assertThat(pages).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(io.portcullis.safeguard.Pager.NEEDS_PERSON);
+            assertThat(p.incidentId()).isEqualTo(incidentId);
+            assertThat(p.account()).isEqualTo("123456789012");
+        });
+    }
+
     @Test
     void aGateNobodyCanAnswerFailsItsIncidentAtOnceAndSaysWhatToSet() {
         StepOutcome outcome = run(workerWith(Set.of(), null), "approve", "AwaitApproval",
