@@ -67,7 +67,6 @@ final class AwsCallGraph {
             Map.entry("s3:PresignPutObject", "s3:PutObject"),
             Map.entry("s3:HeadBucket", "s3:ListBucket"),
             Map.entry("s3:ListBuckets", "s3:ListAllMyBuckets"),
-            Map.entry("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
             Map.entry("s3:ListObjectsV2", "s3:ListBucket"),
             Map.entry("s3control:GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"),
             Map.entry("s3control:PutPublicAccessBlock", "s3:PutAccountPublicAccessBlock"),
