@@ -38,8 +38,8 @@ import software.amazon.awssdk.services.iam.model.PolicyVersion;
  *   <li>{@code restore-trust-policy} ({@link RoleTrustPolicies}): takes out of the role's trust policy only the principals the finding named
  *       ({@code *}, or every principal of the outside account), keeping every other principal and statement. It does
  *       not write the snapshot back: the snapshot is taken after the change it is about, so it holds the opened trust
- *       policy (it is kept for Undo). Refuses when the offending principal was not in the snapshot (a newer change),
- *       or when nothing would be left (a role must have a trust policy; what it should trust is a human decision).</li>
+ *       policy (it is kept for Undo). Refuses when the offending principal was not in the snapshot (a newer change).
+ *       When nothing else would be left, the role trusts only its own account (a role must trust someone).</li>
  *   <li>{@code deactivate-access-key} ({@link IamAccessKeys}): sets the access key named by a finding's {@code accessKeyId} fact to
  *       Inactive, never deletes it (also a key created for another user: {@code iam-access-key-for-another-user}).
  *       A root user's key cannot be changed by any other principal, so the root user's key (the CloudTrail finding,

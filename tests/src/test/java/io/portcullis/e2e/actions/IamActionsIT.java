@@ -163,7 +163,7 @@ class IamActionsIT {
     }
 
     @Test
-    void refusesToLeaveARoleThatNobodyCanAssume() {
+    void aRoleThatTrustedOnlyAnyoneIsClosedToItsOwnAccountAndUndoOpensItAgain() {
         String role = unique("wide-open");
         iam.createRole(r -> r.roleName(role).assumeRolePolicyDocument(trust(
                 "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\"}")));
@@ -173,7 +173,14 @@ class IamActionsIT {
 
         var result = actions.apply(RemediationAction.RESTORE_TRUST_POLICY, incident, snapshot, false);
 
-        assertThat(result.kind()).isEqualTo(Kind.REFUSED);
+        // A role must trust someone: with nothing else left it trusts only its own account, never anyone.
+        assertThat(result.kind()).isEqualTo(Kind.CHANGED);
+        assertThat(result.detail()).contains("only its own account " + ACCOUNT);
+        assertThat(livePrincipals(role)).containsExactly("arn:aws:iam::" + ACCOUNT + ":root");
+        assertThat(actions.stillWrong(incident)).isEmpty();
+
+        var undone = actions.undo(RemediationAction.RESTORE_TRUST_POLICY, incident, result.undo());
+        assertThat(undone.kind()).isEqualTo(Kind.CHANGED);
         assertThat(livePrincipals(role)).containsExactly("*");
     }
 
