@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * replayed end to end in the emulator — its resource created in the state before the change, the change made for
  * real, the real detector, the playbook's execution with the worker taking its steps, approval gates approved by a
  * signed Slack click of an on-call approver, a scheduled fix's low-tide window opening during the run — and must end
- * fixed and verified by re-reading the resource (and, for an automatic fix, put back by Undo as the fix's snapshot
+ * fixed and verified by re-reading the resource (and, for every fix that can be put back, undone by Undo as the fix's snapshot
  * had it), in front of a person (an ESCALATED incident with a Slack alert, and a page for P1/P2), or recorded (P4).
  * FAILED never passes here: the emulator does not fail.
  *
@@ -157,7 +157,7 @@ class ClosureIT {
             runtime.clearBreakerWindow();
             ScenarioRun run = new ScenarioRun(runtime, workerClock, root);
             ScenarioRun.Staged staged = run.stage(event, scenario);
-            RunOutcome outcome = run.drive(staged, ScenarioRun.Decision.APPROVE, ScenarioRun.Undo.AUTOMATIC_FIXES,
+            RunOutcome outcome = run.drive(staged, ScenarioRun.Decision.APPROVE, ScenarioRun.Undo.EVERY_FIX,
                     Duration.ofSeconds(120));
             Closure.Verdict verdict = IGNORED_BY_DESIGN.containsKey(sample) ? ignored(sample, outcome)
                     : Closure.judge(outcome, new Closure.Expectation(ScenarioRun.Decision.APPROVE, false));

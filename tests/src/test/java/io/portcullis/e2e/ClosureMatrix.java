@@ -2,7 +2,6 @@ package io.portcullis.e2e;
 
 import io.portcullis.local.scenario.Closure;
 import io.portcullis.local.scenario.RunOutcome;
-import io.portcullis.protocol.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +41,8 @@ final class ClosureMatrix {
             if (o.afterUndo() != null) {
                 return o.afterUndo().equals(o.after()) ? "restored" : "not restored";
             }
-            boolean automaticFix = o.incident().response() == Response.AUTO && o.incident().remediatedAt() != null;
-            return automaticFix ? (o.undoOffered() ? "offered, not clicked" : "not offered") : "—";
+            boolean undoableFix = !o.incident().undoableFixes().isEmpty();
+            return undoableFix ? (o.undoOffered() ? "offered, not clicked" : "not offered") : "—";
         }
     }
 

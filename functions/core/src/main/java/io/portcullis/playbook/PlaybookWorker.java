@@ -20,7 +20,6 @@ import io.portcullis.json.Json;
 import io.portcullis.network.IngressRule;
 import io.portcullis.notify.Notifier;
 import io.portcullis.notify.SlackThread;
-import io.portcullis.protocol.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -508,7 +507,8 @@ public final class PlaybookWorker {
                 .withRemediation(i.revokedRules(), i.remediatedAt(), i.verifiedAt(), now));
         Optional<SlackThread> thread = request.slack();
         List<AppliedFix> undoable = resolved.undoableFixes();
-        boolean offer = !dry && resolved.response() == Response.AUTO && !undoable.isEmpty() && thread.isPresent();
+        // Every fix Portcullis made can be undone, approved and scheduled ones too: an approval is not proof of no harm.
+        boolean offer = !dry && !undoable.isEmpty() && thread.isPresent();
         Set<String> undoers = offer ? approvers().resolve(directory) : Set.of();
         if (offer && undoers.isEmpty()) {
             thread.ifPresent(t -> notifier.reply(t, resolved.outcome() + " Undo is not offered: "

@@ -2,6 +2,7 @@ package io.portcullis.playbook;
 
 import io.portcullis.change.Actor;
 import io.portcullis.incident.Incident;
+import io.portcullis.incident.Resolution;
 import io.portcullis.incident.TimelineEntry;
 import io.portcullis.notify.Notifier;
 import io.portcullis.notify.SlackThread;
@@ -178,8 +179,12 @@ final class TellTheActor {
         if (incident.remediatedAt() != null) {
             String what = incident.revokedRules().isEmpty() ? "reversed the risky part on " + resource
                     : "revoked " + SecurityGroupActions.describe(incident.revokedRules()) + " from " + resource;
-            boolean undo = undoOffered && incident.response() == Response.AUTO && !incident.undoableFixes().isEmpty();
-            return "Portcullis " + what + " at once and checked that it is gone"
+            boolean undo = undoOffered && !incident.undoableFixes().isEmpty();
+            String when = incident.resolution() == Resolution.APPROVED ? " once on-call approved it,"
+                    : incident.resolution() == Resolution.TIMED_OUT ? " when nobody answered in time (as the protocol says),"
+                    : incident.response() == Response.SCHEDULED ? " in the maintenance window"
+                    : incident.response() == Response.AUTO ? " at once" : "";
+            return "Portcullis " + what + when + " and checked that it is gone"
                     + (undo ? "; if you need it back, ask on-call, who can undo it in Slack." : ".");
         }
         if (incident.verifiedAt() != null) {

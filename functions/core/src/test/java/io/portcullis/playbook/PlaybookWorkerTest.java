@@ -256,6 +256,22 @@ class PlaybookWorkerTest {
         assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("undo apv-1"));
     }
 
+    /** An approved fix is still a change Portcullis made to production: it is offered for Undo like a P1's. */
+    @Test
+    void aFixOnCallApprovedIsOfferedForUndoToo() {
+        assertThat(incident().response()).isEqualTo(io.portcullis.protocol.Response.APPROVAL);
+        ObjectNode before = snapshot();
+        run("remediate", "RevokeOffendingIngress", b -> b.put("action", "revoke-ingress").set("snapshot", before));
+        run("verify", "Verify", b -> { });
+        run("resolve", "Resolve", b -> { });
+
+        assertThat(incident().status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(approvals.find("apv-1")).hasValueSatisfying(undo -> assertThat(undo.isUndo()).isTrue());
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("undo apv-1")
+                .contains("Revoked tcp port 3389 from ::/0"));
+        assertThat(incident().timeline()).anySatisfy(t -> assertThat(t.step()).isEqualTo("undo-offered"));
+    }
+
     @Test
     void withoutApproversAContainedChangeSaysWhyNoUndoIsOffered() {
         containedBy(workerWith(Set.of(), null));

@@ -200,7 +200,7 @@ public final class SlackNotifier implements Notifier {
     public SlackThread offerUndo(SlackThread thread, Incident incident, String undoId, String done) {
         Objects.requireNonNull(thread, "thread");
         requireId(undoId, "undoId");
-        String text = done == null || done.isBlank() ? "Fixed automatically." : done;
+        String text = done == null || done.isBlank() ? "Fixed." : done;
         List<LayoutBlock> blocks = List.of(
                 section(s -> s.text(plainText(":white_check_mark: Done: "
                         + SlackText.escape(text, SlackText.SECTION_TEXT - 30), true))),

@@ -43,7 +43,7 @@ public final class ScenarioRun {
     public enum Decision { APPROVE, REJECT, NONE }
 
     /** When to click the Undo a fix offers: never, always, or after automatic fixes only (what the protocol promises). */
-    public enum Undo { NO, YES, AUTOMATIC_FIXES }
+    public enum Undo { NO, YES, EVERY_FIX }
 
     /**
      * A sample set up: its scenario, the event aimed at it (after the change was made), and the resource's state
@@ -129,7 +129,7 @@ public final class ScenarioRun {
         }
         Incident ended = runtime.incident(incidentId).orElseThrow();
         ObjectNode end = staged.scenario().read();
-        boolean undoWanted = undo == Undo.YES || (undo == Undo.AUTOMATIC_FIXES && ended.response() == Response.AUTO);
+        boolean undoWanted = undo == Undo.YES || (undo == Undo.EVERY_FIX && !ended.undoableFixes().isEmpty());
         Optional<SlackButtons.Button> undoButton = SlackButtons.undo(runtime.slack(), incidentId);
         ObjectNode afterUndo = null;
         if (undoWanted && ended.status() == IncidentStatus.RESOLVED && undoButton.isPresent()) {
