@@ -91,13 +91,25 @@ final class ConfigItemStates {
         return out;
     }
 
+    /** A list field of the item: absent or null is an empty list; anything but a list is refused, naming it. */
+    private static JsonNode list(JsonNode node, String where) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Json.mapper().createArrayNode();
+        }
+        if (!node.isArray()) {
+            throw new CloudTrailEventReader.EventFormatException(where + " must be a list, not " + node.getNodeType()
+                    .name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return node;
+    }
+
     /** From {@code configuration}: attachedManagedPolicies, rolePolicyList/userPolicyList/groupPolicyList, assumeRolePolicyDocument. */
     static ObjectNode iam(JsonNode item, String kind) {
         JsonNode configuration = item.path("configuration");
         String at = ITEM + ".configuration";
         ObjectNode out = Json.mapper().createObjectNode();
         ArrayNode attached = out.putArray("attachedManagedPolicies");
-        JsonNode managed = configuration.path("attachedManagedPolicies");
+        JsonNode managed = list(configuration.path("attachedManagedPolicies"), at + ".attachedManagedPolicies");
         for (int i = 0; i < managed.size(); i++) {
             String arn = managed.get(i).path("policyArn").asText("");
             if (arn.isBlank()) {
@@ -108,7 +120,7 @@ final class ConfigItemStates {
         }
         ObjectNode inline = out.putObject("inlinePolicies");
         String listName = kind + "PolicyList";
-        JsonNode policies = configuration.path(listName);
+        JsonNode policies = list(configuration.path(listName), at + "." + listName);
         for (int i = 0; i < policies.size(); i++) {
             String where = at + "." + listName + "[" + i + "]";
             String name = policies.get(i).path("policyName").asText("");

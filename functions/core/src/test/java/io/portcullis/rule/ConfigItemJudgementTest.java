@@ -151,6 +151,8 @@ class ConfigItemJudgementTest {
         AWS::S3::Bucket | supplementaryConfiguration | {"AccessControlList":"{\\"grantList\\":[{\\"permission\\":\\"Read\\"}]}"} | grantList[0].grantee names nobody
         AWS::IAM::Role  | configuration              | {"assumeRolePolicyDocument":"%7Bnot%20json"}                             | assumeRolePolicyDocument is not a policy document
         AWS::IAM::User  | configuration              | {"userPolicyList":[{"policyDocument":"{}"}]}                             | userPolicyList[0].policyName is missing
+        AWS::IAM::Group | configuration              | {"attachedManagedPolicies":{"policyArn":"arn:aws:iam::aws:policy/X"}}    | attachedManagedPolicies must be a list, not object
+        AWS::IAM::Group | configuration              | {"groupPolicyList":"everything"}                                         | groupPolicyList must be a list, not string
         """)
     void whatCannotBeReadIsRefusedNamingTheField(String type, String part, String json, String reason) throws Exception {
         ReadResult read = read(item(type, "example-bucket", "example-bucket"), part, json);
