@@ -108,7 +108,7 @@ final class TellTheActor {
         Instant now = clock.instant();
         if (!found.known()) {
             timeline.update(i -> has(i, UNKNOWN) ? i : i.noted(new TimelineEntry(now, UNKNOWN,
-                    PlaybookWorker.ACTOR, "Portcullis could not tell who made this change in Slack (principal "
+                    StepContext.ACTOR, "Portcullis could not tell who made this change in Slack (principal "
                             + principal(i) + "; " + found.unknownBecause() + "); on-call was asked to tell them how"
                             + " to make it safely.")));
             return;
@@ -117,7 +117,7 @@ final class TellTheActor {
         boolean[] claimed = {false};
         timeline.update(i -> {
             claimed[0] = !has(i, TOLD);
-            return claimed[0] ? i.noted(new TimelineEntry(now, TOLD, PlaybookWorker.ACTOR, "Direct message to the"
+            return claimed[0] ? i.noted(new TimelineEntry(now, TOLD, StepContext.ACTOR, "Direct message to the"
                     + " person who made the change (Slack " + to + "): what was risky, what Portcullis did, and how"
                     + " to make it safely.")) : i;
         });
@@ -146,7 +146,7 @@ final class TellTheActor {
         }
         String said = asked;
         Instant at = clock.instant();
-        timeline.update(i -> i.noted(new TimelineEntry(at, NOT_DELIVERED, PlaybookWorker.ACTOR,
+        timeline.update(i -> i.noted(new TimelineEntry(at, NOT_DELIVERED, StepContext.ACTOR,
                 "The direct message to " + id + " failed (" + why + "); " + said + ".")));
     }
 

@@ -1,0 +1,63 @@
+package io.portcullis.playbook;
+
+import static io.portcullis.playbook.StepContext.ACTOR;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.incident.Incident;
+import io.portcullis.incident.IncidentStatus;
+import io.portcullis.incident.RemediationMode;
+import io.portcullis.incident.Resolution;
+import io.portcullis.incident.TimelineEntry;
+import io.portcullis.safeguard.KillSwitch;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** What the worker does before any step: carry an approval decision on, and obey the kill switch. */
+record BeforeEveryStep(StepContext context) {
+
+    /** The incident as the step should see it. */
+    Incident prepare(StepRequest request, Incident incident) {
+        return obeyKillSwitch(request, recordDecision(request, incident));
+    }
+
+    /**
+     * The first step after an approval records who approved and when (the interaction endpoint only writes the
+     * approval; the execution carries the decision on).
+     */
+    private Incident recordDecision(StepRequest request, Incident incident) {
+        JsonNode decision = request.body().path("decision");
+        if (!"approved".equals(decision.path("decision").asText())
+                || incident.timeline().stream().anyMatch(t -> t.step().equals("approved"))) {
+            return incident;
+        }
+        String by = decision.path("by").asText("on-call");
+        Instant at = decision.path("at").isTextual() ? Instant.parse(decision.path("at").asText())
+                : context.clock.instant();
+        return context.update(incident.incidentId(), i -> i.next(IncidentStatus.OPEN, new TimelineEntry(at, "approved",
+                "slack:" + by, "Approved in Slack by " + by + " at " + at.truncatedTo(ChronoUnit.SECONDS) + "."))
+                .decided(Resolution.APPROVED, at));
+    }
+
+    /**
+     * With the kill switch at dry-run (or unreadable), an incident whose playbook has changed nothing yet turns
+     * dry-run for good: every later step reads the incident's mode, so remediate, verify and resolve agree. One that
+     * already changed the resource finishes what it started. Undo is a person's decision and is not held back.
+     */
+    private Incident obeyKillSwitch(StepRequest request, Incident incident) {
+        if ("undo".equals(request.type()) || StepRequest.PAGE.equals(request.type())) {
+            return incident;
+        }
+        // Read at every step, even of a dry-run incident: an unreadable switch raises the alarm from here too.
+        KillSwitch.Position position = context.killSwitch().position();
+        if (position.mode() != RemediationMode.DRY_RUN || incident.mode() == RemediationMode.DRY_RUN
+                || context.mode == RemediationMode.DRY_RUN || incident.remediatedAt() != null
+                || incident.status().isFinal()) {
+            return incident;
+        }
+        Instant now = context.clock.instant();
+        return context.update(incident.incidentId(), i -> i.mode() == RemediationMode.DRY_RUN
+                || i.remediatedAt() != null ? i
+                : i.withMode(RemediationMode.DRY_RUN).next(i.status(), new TimelineEntry(now, "kill-switch", ACTOR,
+                        "Dry-run from here on: " + position.reason() + ". Nothing will be changed.")));
+    }
+}
