@@ -41,6 +41,10 @@ public final class DetectChange {
 
     public static final String ACTOR = "portcullis-detector";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DetectChange.class);
+    /** Attempts to attach a repeat to an incident that other deliveries keep writing (optimistic concurrency). */
+    private static final int ATTACH_ATTEMPTS = 12;
+    private static final long ATTACH_BACKOFF_BASE_MS = 5;
+    private static final long ATTACH_BACKOFF_CAP_MS = 250;
 
     private final CloudTrailEventReader reader;
     private final PolicyEngine engine;
@@ -261,7 +265,10 @@ public final class DetectChange {
     private DetectionResult attach(String openIncidentId, Change change, Instant now) {
         String note = "Repeated: " + change.eventName() + " by " + change.actor().displayName() + " ("
                 + change.origin().label() + ") at " + change.eventTime() + ", event " + change.eventId() + ".";
-        for (int attempt = 0; attempt < 8; attempt++) {
+        for (int attempt = 0; attempt < ATTACH_ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                backOff(attempt);
+            }
             Optional<Incident> open = incidents.find(openIncidentId);
             if (open.isEmpty()) {
                 break;
@@ -293,6 +300,20 @@ public final class DetectChange {
         }
         throw new IllegalStateException("could not attach event " + change.eventId() + " to open incident "
                 + openIncidentId + ": it kept changing");
+    }
+
+    /**
+     * Between two attempts to attach to an incident someone else just wrote: a random pause up to a doubling cap (full
+     * jitter), so concurrent deliveries of a burst spread out instead of colliding again on the next read.
+     */
+    private static void backOff(int attempt) {
+        long cap = Math.min(ATTACH_BACKOFF_CAP_MS, ATTACH_BACKOFF_BASE_MS << Math.min(attempt, 10));
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while attaching a repeat", e);
+        }
     }
 
     /**
