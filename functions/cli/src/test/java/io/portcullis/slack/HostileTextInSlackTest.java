@@ -18,18 +18,19 @@ import io.portcullis.rule.Exposure;
 import io.portcullis.rule.Finding;
 import io.portcullis.rule.RuleFamily;
 import io.portcullis.rule.Severity;
+import io.portcullis.testing.Cases;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Text an attacker controls — resource names and types, principals, user agents and identity types, event names,
@@ -41,9 +42,12 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * <p>The property: in mrkdwn, such text appears only inside inline code, where Slack neither formats, mentions nor
  * links, and it cannot close the code span; anywhere, it holds no raw {@code <} or {@code >} (so no
  * {@code <!channel>}, {@code <@U…>} or {@code <http://…|…>}), no line break it could forge a line with, and no control
- * or bidirectional-formatting character.
+ * or bidirectional-formatting character. {@value #CASES} cases: each piece alone (with the mark) in every field first,
+ * then one to eight pieces in each.
  */
 class HostileTextInSlackTest {
+
+    static final int CASES = 300;
 
     static final String TOKEN = "xoxb-local-test-token-hostile";
     static LocalSlack slack;
@@ -63,7 +67,7 @@ class HostileTextInSlackTest {
         return notifier;
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         if (slack != null) {
             slack.close();
@@ -71,27 +75,37 @@ class HostileTextInSlackTest {
         }
     }
 
-    @Provide
-    Arbitrary<String> hostile() {
-        Arbitrary<String> piece = Arbitraries.of("<!channel>", "<!here|here>", "<!everyone>", "<@U0BOSS>",
-                "<#C0SECRET>", "<!subteam^S0ADMINS>", "<http://evil.example|click here>", "<mailto:x@evil.example|mail>",
-                "*bold*", "_italic_", "~strike~", "`", "```", "> quoted", "&", "&lt;", "&amp;gt;", "<", ">", "|", ":skull:",
-                "\n", "\nFORGED", "\r\nFORGED", "\u2028FORGED", "\t", "\u0000", "\u0007", "\u001b[31m", "\u007f", "\u0085", "\u2028", "\u2029", "\u202E",
-                "\u2066", "\u200F", "\u061C", "\uD83D\uDC80", "e\u0301", "sg-0123", "arn:aws:iam::1:role/x", " ", "*", "_",
-                "~", "<<", ">>", "\\", "\"", "'", "%s", "${x}");
-        return piece.list().ofMinSize(1).ofMaxSize(8).map(parts -> {
-            List<String> all = new ArrayList<>(parts);
-            all.add(Math.abs(parts.hashCode()) % (all.size() + 1), MARK);
-            return String.join("", all);
-        });
+    static final List<String> PIECES = List.of("<!channel>", "<!here|here>", "<!everyone>", "<@U0BOSS>",
+            "<#C0SECRET>", "<!subteam^S0ADMINS>", "<http://evil.example|click here>", "<mailto:x@evil.example|mail>",
+            "*bold*", "_italic_", "~strike~", "`", "```", "> quoted", "&", "&lt;", "&amp;gt;", "<", ">", "|", ":skull:",
+            "\n", "\nFORGED", "\r\nFORGED", "\u2028FORGED", "\t", "\u0000", "\u0007", "\u001b[31m", "\u007f", "\u0085",
+            "\u2028", "\u2029", "\u202E", "\u2066", "\u200F", "\u061C", "\uD83D\uDC80", "e\u0301", "sg-0123",
+            "arn:aws:iam::1:role/x", " ", "*", "_", "~", "<<", ">>", "\\", "\"", "'", "%s", "${x}");
+
+    static Stream<Arguments> hostileFields(TestInfo property) {
+        List<Arguments> edges = PIECES.stream().map(p -> {
+            String text = withMark(List.of(p));
+            return Arguments.of(text, text, text, text, text, text, text, text);
+        }).toList();
+        return Cases.of(property, CASES, edges, r -> Arguments.of(hostile(r), hostile(r), hostile(r), hostile(r),
+                hostile(r), hostile(r), hostile(r), hostile(r)));
     }
 
-    @Property(tries = 300)
-    void attackerTextInEveryMessageIsInertAsSlackReceivesIt(@ForAll("hostile") String resourceId,
-            @ForAll("hostile") String resourceType, @ForAll("hostile") String principal,
-            @ForAll("hostile") String identityType, @ForAll("hostile") String sourceIp,
-            @ForAll("hostile") String eventName, @ForAll("hostile") String explanation,
-            @ForAll("hostile") String text) {
+    static String hostile(SplittableRandom r) {
+        return withMark(Cases.listOf(r, 1, 8, () -> Cases.oneOf(r, PIECES)));
+    }
+
+    /** The pieces with the mark among them. */
+    static String withMark(List<String> parts) {
+        List<String> all = new ArrayList<>(parts);
+        all.add(Math.abs(parts.hashCode()) % (all.size() + 1), MARK);
+        return String.join("", all);
+    }
+
+    @Cases.Property
+    @MethodSource("hostileFields")
+    void attackerTextInEveryMessageIsInertAsSlackReceivesIt(String resourceId, String resourceType, String principal,
+            String identityType, String sourceIp, String eventName, String explanation, String text) {
         SlackNotifier notifier = notifier();
         int before = slack.requests().size();
         Incident incident = incident(resourceId, resourceType, principal, identityType, sourceIp, eventName,

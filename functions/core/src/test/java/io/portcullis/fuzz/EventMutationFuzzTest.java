@@ -19,6 +19,7 @@ import io.portcullis.protocol.Accounts;
 import io.portcullis.protocol.Protocol;
 import io.portcullis.remediation.PolicyVersions;
 import io.portcullis.remediation.ResourceTags;
+import io.portcullis.testing.Cases;
 import io.portcullis.testing.Fixtures;
 import io.portcullis.testing.InMemoryIncidentStore;
 import io.portcullis.testing.InMemorySecurityGroups;
@@ -35,22 +36,22 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hostile and malformed input, property-based: every sample in {@code events/} (CloudTrail, AWS Config and the
@@ -65,13 +66,17 @@ import net.jqwik.api.statistics.Statistics;
  * summary) can always be written.
  *
  * <p>The test command runs {@value #TEST_COMMAND_TRIES} inputs; the nightly profile runs the tagged property with
- * {@code jqwik.tries.default} inputs ({@code ./mvnw -Pnightly -pl functions/core verify}, 100,000 by default,
- * {@code -Dportcullis.fuzz.tries=N} for another count). jqwik prints the seed of a failure and shrinks it to the
- * smallest mutation that still fails.
+ * {@code portcullis.fuzz.tries} inputs ({@code ./portcullis fuzz [N]}, i.e. {@code ./mvnw -Pnightly -pl functions/core
+ * verify -Dportcullis.fuzz.tries=N}, 100,000 by default). Inputs are drawn from a seed ({@link Cases}): a failure
+ * names its seed, its case and its mutation, and {@code -Dportcullis.seed=S -Dportcullis.case=I} replays exactly
+ * that input. After each property the outcomes, refusal reasons and mutations it met are printed, counted.
  */
 class EventMutationFuzzTest {
 
     static final int TEST_COMMAND_TRIES = 4000;
+
+    /** The nightly profile's count (the surefire configuration passes it on); 100,000 as there when run alone. */
+    static final int NIGHTLY_TRIES = Integer.getInteger("portcullis.fuzz.tries", 100_000);
 
     enum Kind {
         DELETE, RENAME_KEY, RETYPE, HOSTILE_STRING, UNICODE_INSIDE, HUGE_NUMBER, EMPTY_CONTAINER, DEEP_NESTING,
@@ -139,20 +144,30 @@ class EventMutationFuzzTest {
     final PolicyEngine engine = new PolicyEngine(io.portcullis.rule.RuleSet.defaults(), Protocol.defaults(),
             Accounts.defaults(), Exceptions.defaults());
 
-    @Property(tries = TEST_COMMAND_TRIES, edgeCases = EdgeCasesMode.NONE)
-    void everyMutatedSampleIsEvaluatedOrRefusedWithAReason(@ForAll("mutants") Mutant mutant) {
+    static Stream<Arguments> mutants(TestInfo property) {
+        return Cases.of(property, TEST_COMMAND_TRIES, List.of(), EventMutationFuzzTest::mutant);
+    }
+
+    @Cases.Property
+    @MethodSource("mutants")
+    void everyMutatedSampleIsEvaluatedOrRefusedWithAReason(Mutant mutant) {
         check(mutant);
     }
 
-    /** The same property, {@code jqwik.tries.default} times: the nightly profile's run. */
-    @Property(edgeCases = EdgeCasesMode.NONE)
+    static Stream<Arguments> nightlyMutants(TestInfo property) {
+        return Cases.of(property, NIGHTLY_TRIES, List.of(), EventMutationFuzzTest::mutant);
+    }
+
+    /** The same property, {@code portcullis.fuzz.tries} times: the nightly profile's run. */
+    @Cases.Property
+    @MethodSource("nightlyMutants")
     @Tag("nightly")
-    void nightlyEveryMutatedSampleIsEvaluatedOrRefusedWithAReason(@ForAll("mutants") Mutant mutant) {
+    void nightlyEveryMutatedSampleIsEvaluatedOrRefusedWithAReason(Mutant mutant) {
         check(mutant);
     }
 
     /** An event as large as EventBridge delivers is judged as the original was; one byte more is refused, by size. */
-    @Example
+    @Test
     void anEventOverEventBridgesLimitIsRefusedByItsSizeAndOneAtTheLimitIsJudged() {
         for (Sample sample : SAMPLES) {
             if (sample.tree() == null || !sample.tree().path("detail").isObject()) {
@@ -187,7 +202,7 @@ class EventMutationFuzzTest {
             assertThat(r.reason()).as("a refusal says what is wrong").isNotBlank()
                     .as("refused by a field check, not by an unexpected exception")
                     .doesNotStartWith("the event could not be read");
-            Statistics.label("refused because").collect(reasonClass(r.reason()));
+            count("refused because", reasonClass(r.reason()));
         }
         // The handler's answer and log line.
         Map<String, Object> summary = DetectChange.describe(result);
@@ -197,9 +212,29 @@ class EventMutationFuzzTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Statistics.label("outcome").collect(result instanceof DetectionResult.Refused ? "refused" : "evaluated");
-        Statistics.label("evaluated as").collect(result.outcome());
-        mutant.steps().forEach(s -> Statistics.label("mutation").collect(s.kind()));
+        count("outcome", result instanceof DetectionResult.Refused ? "refused" : "evaluated");
+        count("evaluated as", result.outcome());
+        mutant.steps().forEach(s -> count("mutation", s.kind().toString()));
+    }
+
+    /** What the inputs met, label by label, so a run shows which paths it reached and how often. */
+    static final Map<String, Map<String, Integer>> STATISTICS = new ConcurrentHashMap<>();
+
+    static void count(String label, String value) {
+        STATISTICS.computeIfAbsent(label, l -> new ConcurrentHashMap<>()).merge(value, 1, Integer::sum);
+    }
+
+    @AfterAll
+    static void printStatistics() {
+        new TreeMap<>(STATISTICS).forEach((label, counts) -> {
+            int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+            StringBuilder out = new StringBuilder("[EventMutationFuzzTest] (" + total + ") " + label + "\n");
+            counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .forEach(e -> out.append(String.format("    %-92s | %6d | %5.2f %%%n", e.getKey(), e.getValue(),
+                            100.0 * e.getValue() / total)));
+            System.out.print(out);
+        });
+        STATISTICS.clear();
     }
 
     /** The reason with its numbers, ids and quoted values taken out, so alike refusals count together. */
@@ -220,24 +255,17 @@ class EventMutationFuzzTest {
                 .withPolicyVersions(versions).withJurisdiction("123456789012", "us-east-1");
     }
 
-    @Provide
-    Arbitrary<Mutant> mutants() {
-        // Mostly mutations that keep the event JSON, so most inputs get past the parser and into the reader's checks.
-        List<Kind> weighted = new ArrayList<>();
-        for (Kind k : Kind.values()) {
-            int weight = switch (k) {
-                case TRUNCATE, FLIP_BYTE, INVALID_UTF8, OTHER_ROOT, OVERSIZE, DEEP_NESTING -> 1;
-                default -> 4;
-            };
-            weighted.addAll(java.util.Collections.nCopies(weight, k));
-        }
-        Arbitrary<Kind> kind = Arbitraries.of(weighted);
-        Arbitrary<Step> step = Combinators.combine(kind,
-                Arbitraries.integers().greaterOrEqual(0), Arbitraries.integers().greaterOrEqual(0)).as(Step::new);
-        return Combinators.combine(Arbitraries.integers().between(0, SAMPLES.size() - 1),
-                step.list().ofMinSize(1).ofMaxSize(3), Arbitraries.of(false, false, true),
-                Arbitraries.integers().between(0, TAGS.size() - 1),
-                Arbitraries.integers().between(0, DOCUMENTS.size() - 1)).as(Mutant::new);
+    /** Mostly mutations that keep the event JSON, so most inputs get past the parser and into the reader's checks. */
+    static final List<Kind> WEIGHTED_KINDS = Arrays.stream(Kind.values()).flatMap(k -> Collections.nCopies(switch (k) {
+        case TRUNCATE, FLIP_BYTE, INVALID_UTF8, OTHER_ROOT, OVERSIZE, DEEP_NESTING -> 1;
+        default -> 4;
+    }, k).stream()).toList();
+
+    /** Any sample, one to three mutations anywhere in it, a third of them after the original; any tags and policy. */
+    static Arguments mutant(SplittableRandom r) {
+        return Arguments.of(new Mutant(r.nextInt(SAMPLES.size()), Cases.listOf(r, 1, 3, () -> new Step(
+                Cases.oneOf(r, WEIGHTED_KINDS), Cases.nonNegative(r), Cases.nonNegative(r))), r.nextInt(3) == 2,
+                r.nextInt(TAGS.size()), r.nextInt(DOCUMENTS.size())));
     }
 
     // --- mutations ---

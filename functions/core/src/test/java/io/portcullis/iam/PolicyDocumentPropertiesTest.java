@@ -5,16 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.testing.Cases;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Properties of policy-document judgement over generated statements. */
+/** Properties of policy-document judgement over generated statements ({@value #CASES} documents each). */
 class PolicyDocumentPropertiesTest {
+
+    static final int CASES = 1000;
 
     static final List<String> ACTIONS = List.of("*", "*:*", "iam:*", "iam:PassRole", "iam:Pass*", "s3:GetObject",
             "s3:*", "ec2:Describe*", "sts:AssumeRole", "kms:Decrypt", "iam:Get*", "iam:List*");
@@ -23,11 +26,21 @@ class PolicyDocumentPropertiesTest {
     record Statement(boolean allow, List<String> actions, boolean anyResource) {
     }
 
-    @Provide
-    Arbitrary<List<Statement>> statements() {
-        return net.jqwik.api.Combinators.combine(Arbitraries.of(true, false),
-                        Arbitraries.of(ACTIONS).list().ofMinSize(1).ofMaxSize(4), Arbitraries.of(true, false))
-                .as(Statement::new).list().ofMinSize(1).ofMaxSize(4);
+    /**
+     * Every one-statement, one-action document first (each action allowed and denied, on every resource and on one
+     * bucket); then one to four statements of one to four actions each.
+     */
+    static Stream<Arguments> statements(TestInfo property) {
+        List<Arguments> edges = new ArrayList<>();
+        for (String action : ACTIONS) {
+            for (boolean allow : List.of(true, false)) {
+                for (boolean anyResource : List.of(true, false)) {
+                    edges.add(Arguments.of(List.of(new Statement(allow, List.of(action), anyResource))));
+                }
+            }
+        }
+        return Cases.of(property, CASES, edges, r -> Arguments.of(Cases.listOf(r, 1, 4, () -> new Statement(
+                r.nextBoolean(), Cases.listOf(r, 1, 4, () -> Cases.oneOf(r, ACTIONS)), r.nextBoolean()))));
     }
 
     static ObjectNode document(List<Statement> statements) {
@@ -44,8 +57,9 @@ class PolicyDocumentPropertiesTest {
     }
 
     /** Admin-equivalent exactly when an Allow on every resource names an action that reaches iam:PassRole or more. */
-    @Property
-    void adminEquivalenceMatchesTheWildcardsThatReachIamPassRole(@ForAll("statements") List<Statement> statements) {
+    @Cases.Property
+    @MethodSource("statements")
+    void adminEquivalenceMatchesTheWildcardsThatReachIamPassRole(List<Statement> statements) {
         boolean expected = statements.stream().anyMatch(s -> s.allow() && s.anyResource()
                 && s.actions().stream().anyMatch(ADMIN::contains));
         boolean judged = PolicyDocument.parse(document(statements)).orElseThrow().adminEquivalence().isPresent();
@@ -53,8 +67,9 @@ class PolicyDocumentPropertiesTest {
     }
 
     /** The same document read as an object, as a JSON string and URL-encoded gives the same verdict. */
-    @Property
-    void everyRecordedFormReadsTheSame(@ForAll("statements") List<Statement> statements) throws Exception {
+    @Cases.Property
+    @MethodSource("statements")
+    void everyRecordedFormReadsTheSame(List<Statement> statements) throws Exception {
         ObjectNode doc = document(statements);
         String text = doc.toString();
         String encoded = java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
