@@ -226,6 +226,10 @@ class EventMutationFuzzTest {
 
     @AfterAll
     static void printStatistics() {
+        if (!STATISTICS.isEmpty()) {
+            System.out.println("[EventMutationFuzzTest] seed=" + Cases.SEED + " (-Dportcullis.seed=" + Cases.SEED
+                    + " draws the same inputs again)");
+        }
         new TreeMap<>(STATISTICS).forEach((label, counts) -> {
             int total = counts.values().stream().mapToInt(Integer::intValue).sum();
             StringBuilder out = new StringBuilder("[EventMutationFuzzTest] (" + total + ") " + label + "\n");
