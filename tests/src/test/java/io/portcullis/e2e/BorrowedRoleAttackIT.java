@@ -14,6 +14,7 @@ import io.portcullis.local.EventReplay;
 import io.portcullis.local.LocalRuntime;
 import io.portcullis.local.Sandbox;
 import io.portcullis.protocol.Priority;
+import io.portcullis.protocol.Response;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 14, borrowed power: the worker's role used outside the worker function (another function given the role, or
  * an AssumeRole under a session name of the caller's choosing) opens a world-open SSH rule. The detector does not take
- * it for Portcullis' own: it is judged, recorded, contained like anyone's change, and the incident and the log say
+ * it for Portcullis' own: it is judged and recorded like anyone's change, and the incident and the log say
  * the role was used outside its function. The worker's own session is still left alone.
  */
 class BorrowedRoleAttackIT {
@@ -62,23 +63,30 @@ class BorrowedRoleAttackIT {
         return Sandbox.create(runtime.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 8), "production");
     }
 
+    /**
+     * Judged as the protocol judges any SDK change to a production group (the sample's user agent is the SDK's): P2,
+     * and its playbook puts it in front of on-call instead of passing it over in silence.
+     */
     @Test
-    void theWorkerRoleUnderAnotherSessionNameIsJudgedRecordedAndContained() {
+    void theWorkerRoleUnderAnotherSessionNameIsJudgedRecordedAndPutBeforeOnCall() {
         Sandbox group = productionGroup();
 
         JsonNode answer = openSshAs(group, "mallory-function");
         Incident incident = runtime.incident(answer.path("incidentId").asText()).orElseThrow();
-        runtime.runPlaybook(incident.incidentId());
+        LocalRuntime.Execution playbook = runtime.runPlaybook(incident.incidentId());
 
         assertThat(answer.path("outcome").asText()).isEqualTo("incident-opened");
-        assertThat(incident.priority()).isEqualTo(Priority.P1);
+        assertThat(answer.path("playbookStarted").asBoolean()).isTrue();
+        assertThat(incident.findings()).extracting(f -> f.ruleId()).containsExactly("sg-ingress-sensitive-port-public");
+        assertThat(incident.priority()).isEqualTo(Priority.P2);
+        assertThat(incident.response()).isEqualTo(Response.APPROVAL);
         assertThat(incident.actor().principalArn())
                 .isEqualTo("arn:aws:sts::123456789012:assumed-role/portcullis-remediator/mallory-function");
         assertThat(incident.timeline().get(0).detail()).contains("Portcullis' own role "
                 + LocalRuntime.REMEDIATOR_ROLE_ARN + " was used outside its function (session 'mallory-function', not '"
                 + LocalRuntime.WORKER_FUNCTION_NAME + "')");
-        assertThat(runtime.incident(incident.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
-        assertThat(rulesOn(group)).as("only the sandbox's harmless rule is left").isEqualTo(1);
+        assertThat(playbook.states()).endsWith("AwaitApproval");
+        assertThat(runtime.incident(incident.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
         assertThat(logs.warnings()).anySatisfy(w -> assertThat(w).contains("Judging event")
                 .contains("was used outside its function (session 'mallory-function'"));
     }
