@@ -57,6 +57,34 @@ class OversizedConfigItemIT {
         assertThat(p.incidentRows()).isEmpty();
     }
 
+    /**
+     * Anyone who may write to the delivery bucket could put an object there as large as the detector's memory and
+     * point an oversized-item event at it: an uncompressed item past the cap is refused, naming the object and its
+     * size, and not read.
+     */
+    @Test
+    void anUncompressedItemLargerThanTheCapIsRefusedWithItsLocationAndSize() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        ObjectNode oversized = EventReplay.load(p.root.resolve("events/config/config-item-oversized.json"));
+        String bucket = "portcullis-config-" + UUID.randomUUID().toString().substring(0, 8);
+        String location = oversized.path("detail").path("s3DeliverySummary").path("s3BucketLocation").asText();
+        String key = location.substring(location.indexOf('/') + 1);
+        ((ObjectNode) oversized.path("detail").path("s3DeliverySummary")).put("s3BucketLocation", bucket + "/" + key);
+        S3Client s3 = p.runtimeS3(Region.US_EAST_1);
+        s3.createBucket(b -> b.bucket(bucket));
+        byte[] huge = new byte[16 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        huge[0] = '{';
+        s3.putObject(o -> o.bucket(bucket).key(key), RequestBody.fromBytes(huge));
+
+        JsonNode answer = p.detect(oversized);
+
+        assertThat(answer.path("outcome").asText()).isEqualTo("refused");
+        assertThat(answer.path("reason").asText()).contains("s3://" + bucket + "/" + key)
+                .contains("is " + huge.length + " bytes").contains("so it was not read");
+        assertThat(p.incidentRows()).isEmpty();
+    }
+
     static byte[] gzip(byte[] bytes) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream z = new GZIPOutputStream(out)) {

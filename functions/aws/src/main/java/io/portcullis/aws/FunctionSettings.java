@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
  * PORTCULLIS_STEP_QUEUE_URL         the playbook step queue (for Undo; the detector's incident pages) (interaction, detector)
  * PORTCULLIS_REMEDIATION_MODE       enforce | dry-run                         (detector, remediator) default dry-run
  * PORTCULLIS_OWN_ROLE_ARNS          comma-separated roles Portcullis acts as  (detector)             default none
+ * PORTCULLIS_WORKER_FUNCTION_NAME   the worker's function name: an own role's  (detector)            default none
+ *                                   changes count as Portcullis' own only in the session Lambda names after it
+ *                                   (unset: any holder of an own role counts; for local and offline use only)
  * PORTCULLIS_IAC_ROLE_ARNS          comma-separated IaC deployment roles      (detector)             default none
  * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector, remediator, watchdog) default any
  * PORTCULLIS_SLACK_SECRET_ID        Secrets Manager secret: {"botToken","signingSecret"} (remediator, interaction)
@@ -60,6 +63,8 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
     public static final String REMEDIATION_MODE = "PORTCULLIS_REMEDIATION_MODE";
     public static final String OWN_ROLE_ARNS = "PORTCULLIS_OWN_ROLE_ARNS";
     public static final String IAC_ROLE_ARNS = "PORTCULLIS_IAC_ROLE_ARNS";
+    /** Read by the detector alone ({@code DetectorFunction}); unset only for local and offline use. */
+    public static final String WORKER_FUNCTION_NAME = "PORTCULLIS_WORKER_FUNCTION_NAME";
     public static final String ACCOUNT_ID = "PORTCULLIS_ACCOUNT_ID";
 
     public static FunctionSettings fromEnvironment(Map<String, String> env) {

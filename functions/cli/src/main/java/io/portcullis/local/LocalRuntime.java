@@ -58,6 +58,8 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** The role the local playbook worker "runs as"; its own changes are never judged. */
     public static final String REMEDIATOR_ROLE_ARN = "arn:aws:iam::123456789012:role/portcullis-remediator";
+    /** The local worker's function name: Lambda names its role's session after it (see the sample events). */
+    public static final String WORKER_FUNCTION_NAME = "portcullis-remediator";
     /** Obviously fake Slack credentials, stored in the emulator's Secrets Manager like the real ones. */
     public static final String SLACK_BOT_TOKEN = "xoxb-local-fake-token";
     public static final String SLACK_SIGNING_SECRET = "local-fake-signing-secret";
@@ -162,6 +164,7 @@ public final class LocalRuntime implements AutoCloseable {
         env.put(FunctionSettings.STEP_QUEUE_URL, deployment.stepQueueUrl());
         env.put(FunctionSettings.REMEDIATION_MODE, mode.value());
         env.put(FunctionSettings.OWN_ROLE_ARNS, REMEDIATOR_ROLE_ARN);
+        env.put(FunctionSettings.WORKER_FUNCTION_NAME, WORKER_FUNCTION_NAME);
         env.put(FunctionSettings.ACCOUNT_ID, "123456789012");
         env.put(io.portcullis.aws.SafeguardSettings.SAFEGUARDS_TABLE, deployment.safeguardsTable());
         env.put(io.portcullis.aws.SafeguardSettings.ALERT_QUEUE_URL, deployment.alertQueueUrl());

@@ -47,7 +47,7 @@ public final class DetectChange {
     private static final long ATTACH_BACKOFF_CAP_MS = 250;
 
     private final CloudTrailEventReader reader;
-    private final PolicyEngine engine;
+    private PolicyEngine engine;
     private final SecurityGroupInspector inspector;
     private final ResourceTags resourceTags;
     private OversizedItems oversized = OversizedItems.NONE;
@@ -60,14 +60,16 @@ public final class DetectChange {
     private final Clock clock;
     private final RemediationMode mode;
     private final Set<String> ownRoleArns;
+    private String workerFunctionName;
+    private String killSwitchParameter;
     private io.portcullis.safeguard.KillSwitch killSwitch = io.portcullis.safeguard.KillSwitch.NONE;
     private io.portcullis.safeguard.BlastRadiusBreaker breaker;
     private io.portcullis.safeguard.ThrottledHeartbeat heartbeat;
     private io.portcullis.safeguard.Pager pager = io.portcullis.safeguard.Pager.NONE;
 
     /**
-     * @param ownRoleArns the roles Portcullis itself acts with: their changes are never judged, so Portcullis
-     *                    cannot fight its own remediation or Undo
+     * @param ownRoleArns the roles Portcullis itself acts with: changes their functions make are never judged, so
+     *                    Portcullis cannot fight its own remediation or Undo (see {@link #withWorkerFunction})
      */
     public DetectChange(CloudTrailEventReader reader, PolicyEngine engine, SecurityGroupInspector inspector,
                         ResourceTags resourceTags,
@@ -101,9 +103,18 @@ public final class DetectChange {
             return new DetectionResult.Ignored(change.eventId(),
                     "the call failed with " + change.errorCode() + ", so it changed nothing");
         }
-        if (isOwn(change)) {
-            return new DetectionResult.Ignored(change.eventId(),
-                    "the change was made by Portcullis' own role " + change.actor().sessionIssuerArn());
+        // Whoever flips the kill switch, Portcullis' own roles included, on-call hears of it.
+        if (killSwitchParameter != null && home(change) && KillSwitchChange.concerns(change, killSwitchParameter)) {
+            return pageKillSwitchChange(change);
+        }
+        String borrowed = null;
+        if (usesOwnRole(change)) {
+            borrowed = borrowedRoleNote(change);
+            if (borrowed == null) {
+                return new DetectionResult.Ignored(change.eventId(), "the change was made by Portcullis' own role "
+                        + ownRole(change) + " in its function's session " + change.actor().displayName());
+            }
+            LOG.warn("Judging event {} like any other: {}", change.eventId(), borrowed);
         }
         if (change.kind() == ChangeKind.OTHER) {
             return new DetectionResult.Ignored(change.eventId(),
@@ -149,7 +160,8 @@ public final class DetectChange {
         Map<String, String> tags = ResourceRef.SECURITY_GROUP.equals(change.resource().type())
                 ? inspector.describe(change.resource()).map(SecurityGroupState::tags).orElse(Map.of())
                 : resourceTags.tags(change.resource());
-        Environment environment = engine.environment(change, Environment.fromTags(tags));
+        Environment tagged = Environment.fromTags(tags);
+        Environment environment = engine.environment(change, tagged);
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         List<SuppressedFinding> suppressed = new java.util.ArrayList<>(engine.suppressed(findings, tags, today));
@@ -190,6 +202,14 @@ public final class DetectChange {
                         + " (owner " + x.exception().owner() + ", until " + x.exception().expires() + ": "
                         + x.exception().reason() + ").").collect(java.util.stream.Collectors.joining());
         summary += repeatNote(change.resource(), active, history);
+        if (tagged == Environment.NON_PRODUCTION && environment != Environment.NON_PRODUCTION) {
+            summary += " The resource's environment tag says non-production, but account "
+                    + change.resource().account() + " is marked production: a tag may make the environment stricter,"
+                    + " never weaker.";
+        }
+        if (borrowed != null) {
+            summary += " " + borrowed;
+        }
         Resolution resolution = active.isEmpty() || decision.response() == Response.RECORD ? Resolution.RECORDED
                 : automatic ? Resolution.AUTOMATIC : null;
         Incident incident = new Incident(incidentId, 1, active.isEmpty() ? IncidentStatus.SUPPRESSED : IncidentStatus.OPEN,
@@ -502,8 +522,14 @@ public final class DetectChange {
         } catch (java.io.IOException | RuntimeException e) {
             return refused;
         }
-        // A failing S3 read propagates: Lambda retries the event instead of dropping it.
-        JsonNode expanded = reader.expandOversized(root, oversized);
+        // A failing S3 read propagates: Lambda retries the event instead of dropping it. An item too large to read
+        // stays too large, so it is refused (and kept for replay) instead.
+        JsonNode expanded;
+        try {
+            expanded = reader.expandOversized(root, oversized);
+        } catch (OversizedItems.TooLarge e) {
+            return new ReadResult.Refused(((ReadResult.Refused) refused).eventRef(), e.getMessage());
+        }
         return expanded == root ? refused : reader.read(expanded);
     }
 
@@ -535,10 +561,73 @@ public final class DetectChange {
                 && (homeRegion == null || homeRegion.equals(region) || "global".equals(region));
     }
 
-    private boolean isOwn(Change change) {
+    /** Whether the change was made with one of Portcullis' own roles, by whoever holds it. */
+    private boolean usesOwnRole(Change change) {
+        return ownRole(change) != null;
+    }
+
+    private String ownRole(Change change) {
         String issuer = change.actor().sessionIssuerArn();
         String principal = change.actor().principalArn();
-        return (issuer != null && ownRoleArns.contains(issuer)) || (principal != null && ownRoleArns.contains(principal));
+        return issuer != null && ownRoleArns.contains(issuer) ? issuer
+                : principal != null && ownRoleArns.contains(principal) ? principal : null;
+    }
+
+    /**
+     * Null when a change made with an own role came from the worker function itself; else why it is judged. Lambda
+     * names an execution role's session after the function, and nobody else can run as that function, so the role's
+     * session with the function's name is Portcullis; the same role in any other session (another function given the
+     * role, or an AssumeRole with a session name of the caller's choosing) is someone borrowing Portcullis' power.
+     */
+    private String borrowedRoleNote(Change change) {
+        if (workerFunctionName == null) {
+            return null;
+        }
+        String issuer = change.actor().sessionIssuerArn();
+        String principal = change.actor().principalArn();
+        String session = principal != null && principal.contains(":assumed-role/") ? change.actor().displayName() : null;
+        if (issuer != null && ownRoleArns.contains(issuer) && workerFunctionName.equals(session)) {
+            return null;
+        }
+        return "Portcullis' own role " + ownRole(change) + " was used outside its function (session "
+                + (session == null ? "none" : "'" + session + "'") + ", not '" + workerFunctionName + "'): someone"
+                + " holding the role made this change, so it is judged like any other.";
+    }
+
+    /**
+     * The worker function's name: only changes from that function's session count as Portcullis' own (the detector
+     * function sets it from {@code PORTCULLIS_WORKER_FUNCTION_NAME}). Unset (offline tools, local runs that predate
+     * it), every change made with an own role is Portcullis' own, whoever holds the role.
+     */
+    public DetectChange withWorkerFunction(String functionName) {
+        this.workerFunctionName = functionName == null || functionName.isBlank() ? null : functionName.trim();
+        return this;
+    }
+
+    /**
+     * The kill switch's parameter name: a change to it (PutParameter, DeleteParameter, DeleteParameters) pages
+     * on-call with who changed it and when, instead of being judged. Null: no switch, nothing to watch.
+     */
+    public DetectChange watchingKillSwitch(String parameterName) {
+        this.killSwitchParameter = parameterName == null || parameterName.isBlank() ? null : parameterName.trim();
+        return this;
+    }
+
+    /** The accounts' environments in force (the detector's bundled accounts.yaml by default). */
+    public DetectChange withAccounts(io.portcullis.protocol.Accounts accounts) {
+        this.engine = engine.withAccounts(accounts);
+        return this;
+    }
+
+    /**
+     * Pages on-call that the kill switch changed: who, what it now says (when the event carries it), when. A page
+     * that cannot be sent fails the event, so Lambda retries it: a silent flip is what this exists to prevent.
+     */
+    private DetectionResult pageKillSwitchChange(Change change) {
+        String text = KillSwitchChange.describe(change, killSwitchParameter);
+        pager.page(new io.portcullis.safeguard.Pager.Page(io.portcullis.safeguard.Pager.KILL_SWITCH_CHANGED,
+                change.resource().account(), null, text, change.eventTime()));
+        return new DetectionResult.KillSwitchChanged(change.eventId(), change.actor().principalArn(), text);
     }
 
     /** Exposed for the handler's log line. */
@@ -546,6 +635,8 @@ public final class DetectChange {
         return switch (result) {
             case DetectionResult.Refused r -> Map.of("outcome", r.outcome(), "event", r.eventRef(), "reason", r.reason());
             case DetectionResult.Ignored i -> Map.of("outcome", i.outcome(), "eventId", i.eventId(), "reason", i.reason());
+            case DetectionResult.KillSwitchChanged k -> Map.of("outcome", k.outcome(), "eventId", k.eventId(),
+                    "actor", k.actor() == null ? "unknown" : k.actor(), "page", k.page());
             case DetectionResult.Compliant c -> Map.of("outcome", c.outcome(), "eventId", c.eventId());
             case DetectionResult.Duplicate d -> Map.of("outcome", d.outcome(), "incidentId", d.incidentId());
             case DetectionResult.Attached a -> Map.of("outcome", a.outcome(), "incidentId", a.incidentId(),

@@ -22,6 +22,13 @@ public sealed interface DetectionResult {
         }
     }
 
+    /** The kill switch was changed (or deleted): on-call was paged with who, what and when. Nothing is judged. */
+    record KillSwitchChanged(String eventId, String actor, String page) implements DetectionResult {
+        public String outcome() {
+            return "kill-switch-changed";
+        }
+    }
+
     /** Judged, and nothing is wrong. */
     record Compliant(String eventId) implements DetectionResult {
         public String outcome() {

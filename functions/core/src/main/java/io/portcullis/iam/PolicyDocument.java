@@ -72,8 +72,21 @@ public record PolicyDocument(List<Statement> statements) {
             "aws:resourceorgid", "s3:dataaccesspointaccount");
 
     /**
-     * Admin-equivalent: allows every action, or {@code iam:*}-level control, or {@code iam:PassRole} on any role —
-     * each lets its holder grant themselves anything. Returns why, or empty.
+     * IAM actions any one of which, on every resource, lets its holder grant themselves anything: attach
+     * AdministratorAccess to their own role, user or group, write themselves an inline policy of {@code *}, publish a
+     * new default version of a policy they hold (or make an older, broader one the default), or lift the permissions
+     * boundary that held them back. The escalation paths that need a second permission (a new access key or password
+     * for another user, a role to assume) are left to the rules that judge those calls.
+     */
+    static final List<String> SELF_ESCALATING_ACTIONS = List.of("iam:AttachRolePolicy", "iam:AttachUserPolicy",
+            "iam:AttachGroupPolicy", "iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy",
+            "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeleteRolePermissionsBoundary",
+            "iam:DeleteUserPermissionsBoundary");
+
+    /**
+     * Admin-equivalent: allows every action, or {@code iam:*}-level control, or {@code iam:PassRole} on any role, or
+     * one of the {@link #SELF_ESCALATING_ACTIONS} on every resource — each lets its holder grant themselves anything.
+     * Returns why, or empty.
      */
     public Optional<String> adminEquivalence() {
         for (Statement s : statements) {
@@ -90,6 +103,11 @@ public record PolicyDocument(List<Statement> statements) {
             }
             if (s.allowsAction("iam:PassRole")) {
                 return Optional.of("allows iam:PassRole on every role");
+            }
+            Optional<String> escalation = SELF_ESCALATING_ACTIONS.stream().filter(s::allowsAction).findFirst();
+            if (escalation.isPresent()) {
+                return Optional.of("allows " + escalation.get() + " on every resource: its holder can make itself an"
+                        + " administrator (privilege escalation)");
             }
         }
         return Optional.empty();

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The environment of each watched account ({@code functions/policy/accounts.yaml}, or {@code evaluate --accounts}):
- * used for resources that carry no environment tag.
+ * used for resources that carry no environment tag, and the floor a tag cannot go below in a production account.
  */
 public record Accounts(Map<String, Environment> environments) {
 
@@ -43,11 +43,17 @@ public record Accounts(Map<String, Environment> environments) {
         return new Accounts(out);
     }
 
-    /** The resource's tag first, then this file, else unknown. */
+    /**
+     * The resource's environment. In an account marked production, production whatever the tag says: anyone who may
+     * tag a resource ({@code ec2:CreateTags}) could otherwise turn "contain at once" into "ask first" with
+     * {@code env=dev}, so a tag may make the environment stricter, never weaker. Elsewhere the tag first, then this
+     * file, else unknown (judged as production).
+     */
     public Environment environmentOf(String account, Environment fromTags) {
-        if (fromTags != Environment.UNKNOWN) {
-            return fromTags;
+        Environment marked = environments.getOrDefault(account, Environment.UNKNOWN);
+        if (marked == Environment.PRODUCTION) {
+            return Environment.PRODUCTION;
         }
-        return environments.getOrDefault(account, Environment.UNKNOWN);
+        return fromTags != Environment.UNKNOWN ? fromTags : marked;
     }
 }

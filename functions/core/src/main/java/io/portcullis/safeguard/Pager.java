@@ -27,6 +27,8 @@ public interface Pager {
     String SILENT_FEED = "silent-feed";
     String FEED_RESUMED = "feed-resumed";
     String KILL_SWITCH_UNREADABLE = "kill-switch-unreadable";
+    /** Someone wrote or deleted the kill switch parameter (the page names who, and when). */
+    String KILL_SWITCH_CHANGED = "kill-switch-changed";
     /** An incident only a person can put right (no safe automatic change, or out of Portcullis' reach). */
     String NEEDS_PERSON = "needs-person";
     /** Nobody decided at an approval gate in time and the protocol says escalate. */

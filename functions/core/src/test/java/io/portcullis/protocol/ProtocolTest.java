@@ -143,11 +143,31 @@ class ProtocolTest {
         assertThat(Environment.fromTags(Map.of("Name", "web"))).isEqualTo(Environment.UNKNOWN);
     }
 
-    @Test
-    void theTagWinsOverTheAccountAndTheAccountOverNothing() {
-        Accounts accounts = new Accounts(Map.of("111122223333", Environment.NON_PRODUCTION));
-        assertThat(accounts.environmentOf("111122223333", Environment.PRODUCTION)).isEqualTo(Environment.PRODUCTION);
-        assertThat(accounts.environmentOf("111122223333", Environment.UNKNOWN)).isEqualTo(Environment.NON_PRODUCTION);
-        assertThat(accounts.environmentOf("999999999999", Environment.UNKNOWN)).isEqualTo(Environment.UNKNOWN);
+    /**
+     * A tag raises, never lowers: in an account marked production every resource is production; elsewhere the tag
+     * decides, then the account, else unknown (judged as production).
+     */
+    @ParameterizedTest(name = "account {0}, tag {1} → {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+        production     | PRODUCTION     | PRODUCTION
+        production     | NON_PRODUCTION | PRODUCTION
+        production     | UNKNOWN        | PRODUCTION
+        non-production | PRODUCTION     | PRODUCTION
+        non-production | NON_PRODUCTION | NON_PRODUCTION
+        non-production | UNKNOWN        | NON_PRODUCTION
+        unmarked       | PRODUCTION     | PRODUCTION
+        unmarked       | NON_PRODUCTION | NON_PRODUCTION
+        unmarked       | UNKNOWN        | UNKNOWN
+        """)
+    void aTagMayRaiseTheAccountsEnvironmentButNeverLowerAProductionAccount(String account, Environment tag,
+                                                                          Environment expected) {
+        Accounts accounts = new Accounts(Map.of("111122223333", Environment.PRODUCTION,
+                "444455556666", Environment.NON_PRODUCTION));
+        String id = switch (account) {
+            case "production" -> "111122223333";
+            case "non-production" -> "444455556666";
+            default -> "999999999999";
+        };
+        assertThat(accounts.environmentOf(id, tag)).isEqualTo(expected);
     }
 }

@@ -41,8 +41,14 @@ public final class DetectorFunction {
 
     /** From the function's environment variables ({@link FunctionSettings}, {@link SafeguardSettings}). */
     public static DetectChange build(java.util.Map<String, String> environment, AwsConnection aws, Clock clock) {
+        String worker = environment.get(FunctionSettings.WORKER_FUNCTION_NAME);
+        if (worker == null || worker.isBlank()) {
+            LOG.warn("{} is not set: every change made with an own role ({}) is taken for Portcullis' own, whoever"
+                    + " holds the role. Set it to the worker function's name (template.yaml does).",
+                    FunctionSettings.WORKER_FUNCTION_NAME, FunctionSettings.OWN_ROLE_ARNS);
+        }
         return build(FunctionSettings.fromEnvironment(environment), SafeguardSettings.fromEnvironment(environment), aws,
-                clock);
+                clock).withWorkerFunction(worker);
     }
 
     /** @param clock the detector's clock (tests move it, e.g. past the kill switch's cache or a breaker window) */
@@ -81,6 +87,7 @@ public final class DetectorFunction {
             channels.add(new SqsIncidentPages(aws::sqs, settings.stepQueueUrl()));
         }
         Pager pager = channels.isEmpty() ? Pager.NONE : new FanOutPager(channels);
+        detect.watchingKillSwitch(settings.killSwitchParameter());
         KillSwitch killSwitch = settings.killSwitchParameter() == null ? KillSwitch.NONE
                 : new SsmKillSwitch(aws::ssm, settings.killSwitchParameter(), clock, settings.killSwitchMaxAge(),
                         reason -> pager.page(new Pager.Page(Pager.KILL_SWITCH_UNREADABLE, null, null, "The detector "

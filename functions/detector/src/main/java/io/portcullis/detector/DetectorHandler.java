@@ -97,6 +97,7 @@ public final class DetectorHandler implements RequestStreamHandler {
                     o.incident().incidentId(), o.incident().priority(), o.incident().response().label(),
                     o.incident().resource().id(), o.incident().actor().displayName(), o.incident().origin().label(),
                     o.queued() ? "playbook started" : "recorded, no playbook runs");
+            case DetectionResult.KillSwitchChanged k -> LOG.warn("Kill switch changed, on-call paged: {}", k.page());
             default -> LOG.info("{}", summary);
         }
         Json.mapper().writeValue(output, summary);
