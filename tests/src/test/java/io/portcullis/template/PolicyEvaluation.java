@@ -87,8 +87,14 @@ final class PolicyEvaluation {
         return negated != match;
     }
 
+    private static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** An IAM pattern: {@code *} any run of characters, {@code ?} one; actions ignore case. */
     static Pattern wildcard(String pattern, boolean ignoreCase) {
+        return PATTERNS.computeIfAbsent(ignoreCase + pattern, k -> compile(pattern, ignoreCase));
+    }
+
+    private static Pattern compile(String pattern, boolean ignoreCase) {
         StringBuilder regex = new StringBuilder();
         for (char c : pattern.toCharArray()) {
             regex.append(switch (c) {
