@@ -87,6 +87,13 @@ class Deployment:
             raise CheckFailed(f"sam package failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
         return yaml_parse(packaged.read_text())
 
+    def template_url(self, stack, packaged, parameters):
+        """The translated template, uploaded beside the packages: CloudFormation takes at most 51,200 bytes inline
+        (TemplateBody), and the transformed template is larger, so it goes by TemplateURL as `sam deploy` sends it."""
+        key = f"templates/{stack}-{secrets.token_hex(4)}.json"
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=self.translate(packaged, parameters).encode("utf-8"))
+        return f"{self.s3.meta.endpoint_url}/{self.bucket}/{key}"
+
     def translate(self, packaged, parameters):
         translator = Translator(None, Parser(), boto_session=self.session)
         try:
@@ -100,7 +107,7 @@ class Deployment:
 
     def create(self, stack, packaged, parameters):
         self.created_stacks.append(stack)
-        self.cfn.create_stack(StackName=stack, TemplateBody=self.translate(packaged, parameters),
+        self.cfn.create_stack(StackName=stack, TemplateURL=self.template_url(stack, packaged, parameters),
                               Parameters=as_parameters(parameters), Capabilities=CAPABILITIES)
         self.wait(stack, "CREATE_COMPLETE", earlier=set())
         resources = self.cfn.describe_stack_resources(StackName=stack)["StackResources"]
@@ -114,7 +121,7 @@ class Deployment:
 
     def update(self, stack, packaged, parameters):
         earlier = {e["EventId"] for e in self.events(stack)}
-        self.cfn.update_stack(StackName=stack, TemplateBody=self.translate(packaged, parameters),
+        self.cfn.update_stack(StackName=stack, TemplateURL=self.template_url(stack, packaged, parameters),
                               Parameters=as_parameters(parameters), Capabilities=CAPABILITIES)
         self.wait(stack, "UPDATE_COMPLETE", earlier)
 

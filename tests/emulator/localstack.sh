@@ -25,7 +25,7 @@ REQUIREMENTS="$ROOT/tests/emulator/localstack-requirements.txt"
 MOTO="$ROOT/tests/emulator/emulator.sh"
 # What LocalStack serves here: every service Portcullis calls except DynamoDB and CloudTrail (see above), and what
 # creating the stack needs besides.
-SERVICES=ec2,s3,s3control,iam,sts,sqs,stepfunctions,secretsmanager,ssm,cloudformation,lambda,logs,events,scheduler
+SERVICES=ec2,s3,s3control,iam,sts,sqs,stepfunctions,secretsmanager,ssm,cloudformation,lambda,logs,events,scheduler,kms,cloudwatch
 # The account the sample events describe and moto keeps everything in; LocalStack takes a 12-digit access key id
 # as the account (with "testing" it would use 000000000000).
 ACCOUNT=123456789012

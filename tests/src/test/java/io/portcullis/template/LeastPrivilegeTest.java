@@ -63,6 +63,16 @@ class LeastPrivilegeTest {
      */
     static final Map<String, Map<String, String>> NEVER_ON_THIS_PATH = Map.of();
 
+    /**
+     * Grants the template makes for code that is written beside it and not yet in this function's package: the
+     * task-token key (issue 14: task tokens at rest are encrypted with a key only the worker and the Slack interaction
+     * function may use). Each entry must still be missing from the code (a test checks): once the code calls the
+     * action, delete the entry, and the grant is then checked like any other.
+     */
+    static final Map<String, Set<String>> AHEAD_OF_CODE = Map.of(
+            "RemediatorFunction", Set.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"),
+            "InteractionFunction", Set.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"));
+
     final Path root = LocalRuntime.repositoryRoot();
     final JsonNode template = LocalDeployment.readTemplate(root.resolve("template.yaml"));
     final JsonNode resources = template.path("Resources");
@@ -83,6 +93,10 @@ class LeastPrivilegeTest {
         missing.removeAll(granted);
         Set<String> extra = new TreeSet<>(granted);
         extra.removeAll(expected);
+        Set<String> ahead = AHEAD_OF_CODE.getOrDefault(function, Set.of());
+        extra.removeAll(ahead);
+        assertThat(code.keySet()).as(function + " now calls what AHEAD_OF_CODE excuses: delete those entries")
+                .noneMatch(ahead::contains);
         assertThat(missing).as(role + " lacks what " + function + " calls: " + where(code, missing)).isEmpty();
         assertThat(extra).as(role + " grants what " + function + " never calls").isEmpty();
         assertThat(code.keySet()).as("every call excused for " + function + " is still in its code")
