@@ -7,17 +7,26 @@ import java.io.UncheckedIOException;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Oversized AWS Config items from the Config delivery bucket: {@code GetObject}, gunzipped when compressed. */
+/**
+ * Oversized AWS Config items from the Config delivery bucket: {@code GetObject}, gunzipped when compressed. The
+ * bucket must belong to the deployment's account ({@code ExpectedBucketOwner}); an item in a bucket of another
+ * account is not read (S3 answers 403 AccessDenied and the event is retried, then kept in the failed-events queue).
+ */
 public final class S3OversizedItems implements OversizedItems {
 
     /** The largest uncompressed item read; Config's own items are far smaller. */
     static final int MAX_BYTES = 16 * 1024 * 1024;
 
     private final Lazy<S3Client> s3;
+    private final String owner;
 
-    /** @param factory builds the S3 client on first use: most containers never meet an oversized item */
-    public S3OversizedItems(java.util.function.Supplier<S3Client> factory) {
+    /**
+     * @param factory builds the S3 client on first use: most containers never meet an oversized item
+     * @param owner   the account the delivery bucket must belong to (the deployment's)
+     */
+    public S3OversizedItems(java.util.function.Supplier<S3Client> factory, String owner) {
         this.s3 = new Lazy<>(factory);
+        this.owner = owner;
     }
 
     private S3Client s3() {
@@ -35,7 +44,8 @@ public final class S3OversizedItems implements OversizedItems {
         String key = bucketSlashKey.substring(slash + 1);
         byte[] body;
         try {
-            body = s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+            String expected = S3Resources.owner(owner, "the Config delivery bucket " + bucket);
+            body = s3().getObjectAsBytes(r -> r.bucket(bucket).key(key).expectedBucketOwner(expected)).asByteArray();
         } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException
                  | software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
             return java.util.Optional.empty();
