@@ -22,7 +22,11 @@ setup() {
   fi
   log "installing Cloud Custodian (c7n) into .venv-peer (first run: under a minute)"
   python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  # Hash-checked: every file must match a sha256 in the requirements, which list every package, so pip installs that
+  # list as it is (--no-deps: its resolver refuses a hash-checked install when a dependency asks for a pinned package
+  # with extras, pypa/pip#9644) and pip check then proves nothing is missing or at a version a package rejects.
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r "$REQUIREMENTS"
+  "$VENV/bin/python" -m pip check >&2
   echo "$want" > "$stamp"
 }
 

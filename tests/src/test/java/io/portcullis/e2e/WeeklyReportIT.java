@@ -3,12 +3,15 @@ package io.portcullis.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.aws.AwsConnection;
+import io.portcullis.aws.FunctionSettings;
 import io.portcullis.aws.S3ReportStore;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.IsoWeek;
 import io.portcullis.incident.RemediationMode;
 import io.portcullis.json.Json;
+import io.portcullis.local.Emulator;
 import io.portcullis.local.LocalLambdaContext;
 import io.portcullis.local.LocalRuntime;
 import io.portcullis.local.LocalSlack;
@@ -17,10 +20,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import io.portcullis.report.function.ReportFunction;
+import io.portcullis.report.function.WeeklyReportHandler;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -71,6 +84,53 @@ class WeeklyReportIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains(week).contains("<svg");
+    }
+
+    @Test
+    void aLinkSignedWithTemporaryCredentialsLastsOnlyAsLongAsTheyDoAndTheMessageSaysUntilWhen() throws Exception {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        String week = IsoWeek.of(Instant.now());
+        // The function's own credentials as Lambda hands them to a SnapStart function: a session that ends in 2 hours.
+        Instant expiry = Instant.now().plus(Duration.ofHours(2));
+        AwsConnection emulator = Emulator.connection();
+        AwsConnection temporary = new AwsConnection(emulator.region(), emulator.endpoint(), emulator.serviceEndpoints(),
+                StaticCredentialsProvider.create(AwsSessionCredentials.builder()
+                        .accessKeyId(AwsConnection.EMULATOR_ACCOUNT).secretAccessKey("testing")
+                        .sessionToken("fake-session-token").expirationTime(expiry).build()),
+                emulator.interceptors(), emulator.retries());
+
+        Map<String, Object> answer = new WeeklyReportHandler(ReportFunction.build(
+                FunctionSettings.fromEnvironment(p.runtime.environment()), temporary, Clock.systemUTC()))
+                .handleRequest(Map.of("week", week), new LocalLambdaContext("portcullis-weekly-report", 300, 1024));
+
+        assertThat(answer).containsEntry("outcome", "published");
+        LocalSlack.Request summary = p.runtime.slack().messages().stream()
+                .filter(m -> m.text() != null && m.text().startsWith("Weekly remediation report " + week)).findFirst()
+                .orElseThrow();
+        JsonNode buttons = summary.block("actions", "").path("elements");
+        String link = buttons.get(0).path("url").asText();
+        Matcher signed = Pattern.compile("X-Amz-Date=(\\d{8}T\\d{6}Z).*X-Amz-Expires=(\\d+)").matcher(link);
+        assertThat(signed.find()).as(link).isTrue();
+        Instant signedAt = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX").parse(signed.group(1), Instant::from);
+        long seconds = Long.parseLong(signed.group(2));
+        assertThat(signedAt.plusSeconds(seconds)).as("the link never outlives the credentials that signed it")
+                .isBeforeOrEqualTo(expiry).isAfter(expiry.minus(Duration.ofMinutes(1)));
+        DateTimeFormatter minutes = DateTimeFormatter.ofPattern("EEE d MMM HH:mm 'UTC'", Locale.ENGLISH)
+                .withZone(ZoneOffset.UTC);
+        String label = buttons.get(0).path("text").path("text").asText();
+        assertThat(label).isIn("Open the report (link valid until " + minutes.format(expiry) + ")",
+                "Open the report (link valid until " + minutes.format(expiry.minusSeconds(1)) + ")");
+        String until = label.substring("Open the report (link valid until ".length(), label.length() - 1);
+        List<String> notes = new java.util.ArrayList<>();
+        summary.blocks().forEach(b -> b.path("elements").forEach(e -> notes.add(e.path("text").asText())));
+        assertThat(notes).anySatisfy(n -> assertThat(n).startsWith("The report link works until " + until
+                + ", when the credentials that signed it expire"));
+        assertThat(buttons.get(1).path("url").asText()).isEqualTo("https://console.aws.amazon.com/s3/object/"
+                + p.runtime.deployment().reportsBucket() + "?region=us-east-1&bucketType=general&prefix=reports%2F"
+                + week + "%2Freport.html");
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -219,10 +219,10 @@ public record AwsConnection(Region region, Optional<URI> endpoint, Map<String, U
         return configure(CloudTrailClient.builder(), "CLOUDTRAIL", inRegion).build();
     }
 
-    /** Presigned S3 links, signed with the same credentials, region and (locally) endpoint as {@link #s3}. */
-    public software.amazon.awssdk.services.s3.presigner.S3Presigner s3Presigner() {
+    /** Presigned S3 links signed with {@code signer}, in the same region and (locally) endpoint as {@link #s3}. */
+    public software.amazon.awssdk.services.s3.presigner.S3Presigner s3Presigner(AwsCredentialsProvider signer) {
         var builder = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder().region(region)
-                .credentialsProvider(credentials);
+                .credentialsProvider(signer);
         endpointFor("S3").ifPresent(e -> builder.endpointOverride(e).serviceConfiguration(
                 software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build()));
         return builder.build();

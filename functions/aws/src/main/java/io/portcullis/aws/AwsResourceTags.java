@@ -38,7 +38,8 @@ public final class AwsResourceTags implements ResourceTags {
             case ResourceRef.BUCKET -> {
                 try {
                     s3.computeIfAbsent(resource.region(), r -> s3Factory.apply(Region.of(r)))
-                            .getBucketTagging(b -> b.bucket(resource.id())).tagSet().forEach(t -> out.put(t.key(), t.value()));
+                            .getBucketTagging(b -> b.bucket(resource.id()).expectedBucketOwner(resource.account()))
+                            .tagSet().forEach(t -> out.put(t.key(), t.value()));
                 } catch (S3Exception e) {
                     if (e.statusCode() != 404) {
                         throw e;

@@ -2,6 +2,7 @@ package io.portcullis.aws;
 
 import static io.portcullis.aws.S3Resources.has;
 import static io.portcullis.aws.S3Resources.isAccount;
+import static io.portcullis.aws.S3Resources.owner;
 import static io.portcullis.aws.S3Resources.plural;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +45,7 @@ final class BucketAclGrants {
 
     /** The snapshot entry: the ACL as it is. */
     ObjectNode snapshot(ResourceRef r) {
-        return aclNode(s3.client(r).getBucketAcl(a -> a.bucket(r.id())));
+        return aclNode(s3.client(r).getBucketAcl(a -> a.bucket(r.id()).expectedBucketOwner(owner(r))));
     }
 
     ActionResult remove(Incident incident, ObjectNode snapshot, boolean dryRun) {
@@ -53,7 +54,7 @@ final class BucketAclGrants {
             return ActionResult.nothingToDo("The incident has no finding about a public ACL on " + r.id()
                     + ", so the ACL is left as it is.");
         }
-        GetBucketAclResponse acl = s3.client(r).getBucketAcl(a -> a.bucket(r.id()));
+        GetBucketAclResponse acl = s3.client(r).getBucketAcl(a -> a.bucket(r.id()).expectedBucketOwner(owner(r)));
         List<Grant> open = publicGrants(acl.grants());
         if (open.isEmpty()) {
             return ActionResult.nothingToDo("The ACL of bucket " + r.id() + " no longer grants anything to AllUsers"
@@ -79,7 +80,8 @@ final class BucketAclGrants {
         }
         // The grant list, not a canned ACL: a canned ACL is a body-less PUT, which the JDK URL-connection client
         // sends without the Content-Length the local emulator requires; the grant list also keeps other grants.
-        s3.client(r).putBucketAcl(p -> p.bucket(r.id()).accessControlPolicy(acp -> acp.owner(acl.owner()).grants(kept)));
+        s3.client(r).putBucketAcl(p -> p.bucket(r.id()).expectedBucketOwner(owner(r))
+                .accessControlPolicy(acp -> acp.owner(acl.owner()).grants(kept)));
         ObjectNode undo = Json.mapper().createObjectNode();
         undo.set("before", aclNode(acl));
         undo.set("after", aclNode(GetBucketAclResponse.builder().owner(acl.owner()).grants(kept).build()));
@@ -92,14 +94,15 @@ final class BucketAclGrants {
         if (isAccount(r) || !has(incident, S3ExposureRule.ID_PUBLIC_ACL)) {
             return Optional.empty();
         }
-        List<Grant> open = publicGrants(s3.client(r).getBucketAcl(a -> a.bucket(r.id())).grants());
+        List<Grant> open = publicGrants(s3.client(r).getBucketAcl(a -> a.bucket(r.id()).expectedBucketOwner(owner(r)))
+                .grants());
         return open.isEmpty() ? Optional.empty()
                 : Optional.of("the ACL of bucket " + r.id() + " still grants " + describeGrants(open));
     }
 
     /** Undo: the ACL's grants as they were before the fix, only while they are still what the fix left. */
     ActionResult undo(ResourceRef r, JsonNode undo) {
-        GetBucketAclResponse live = s3.client(r).getBucketAcl(a -> a.bucket(r.id()));
+        GetBucketAclResponse live = s3.client(r).getBucketAcl(a -> a.bucket(r.id()).expectedBucketOwner(owner(r)));
         Set<String> now = grantKeys(aclNode(live));
         if (now.equals(grantKeys(undo.path("before")))) {
             return ActionResult.nothingToDo("The ACL of bucket " + r.id() + " is already as it was before the fix.");
@@ -115,7 +118,8 @@ final class BucketAclGrants {
                     .emailAddress(g.path("email").asText(null)).build();
             grants.add(Grant.builder().grantee(grantee).permission(g.path("permission").asText()).build());
         }
-        s3.client(r).putBucketAcl(p -> p.bucket(r.id()).accessControlPolicy(acp -> acp.owner(live.owner()).grants(grants)));
+        s3.client(r).putBucketAcl(p -> p.bucket(r.id()).expectedBucketOwner(owner(r))
+                .accessControlPolicy(acp -> acp.owner(live.owner()).grants(grants)));
         return ActionResult.changed("Put the ACL of bucket " + r.id() + " back as it was before the fix ("
                 + plural(grants.size(), "grant") + ").");
     }

@@ -1,5 +1,6 @@
 package io.portcullis.aws;
 
+import static io.portcullis.aws.S3Resources.owner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -101,7 +102,8 @@ final class BucketDefaultEncryption {
     List<Rule> live(S3Client s3, ResourceRef r) {
         try {
             List<Rule> out = new ArrayList<>();
-            for (ServerSideEncryptionRule rule : s3.getBucketEncryption(g -> g.bucket(r.id()))
+            for (ServerSideEncryptionRule rule : s3.getBucketEncryption(g -> g.bucket(r.id())
+                            .expectedBucketOwner(owner(r)))
                     .serverSideEncryptionConfiguration().rules()) {
                 var byDefault = rule.applyServerSideEncryptionByDefault();
                 if (byDefault == null) {
@@ -186,7 +188,7 @@ final class BucketDefaultEncryption {
                     + " is " + describe(live) + "), so it is left as it is.");
         }
         if (before.isEmpty()) {
-            s3.deleteBucketEncryption(d -> d.bucket(r.id()));
+            s3.deleteBucketEncryption(d -> d.bucket(r.id()).expectedBucketOwner(owner(r)));
         } else {
             put(s3, r, before);
         }
@@ -217,7 +219,8 @@ final class BucketDefaultEncryption {
                 .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(x.sseAlgorithm()).kmsMasterKeyID(x.kmsMasterKeyId()))
                 .bucketKeyEnabled(x.sseAlgorithm().startsWith("aws:kms") ? x.bucketKeyEnabled() : null)
                 .build()).toList();
-        s3.putBucketEncryption(p -> p.bucket(r.id()).serverSideEncryptionConfiguration(c -> c.rules(out)));
+        s3.putBucketEncryption(p -> p.bucket(r.id()).expectedBucketOwner(owner(r))
+                .serverSideEncryptionConfiguration(c -> c.rules(out)));
     }
 
     static boolean concerned(Incident incident) {

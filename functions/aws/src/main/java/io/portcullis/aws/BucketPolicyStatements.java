@@ -3,6 +3,7 @@ package io.portcullis.aws;
 import static io.portcullis.aws.S3Resources.has;
 import static io.portcullis.aws.S3Resources.isAccount;
 import static io.portcullis.aws.S3Resources.isCode;
+import static io.portcullis.aws.S3Resources.owner;
 import static io.portcullis.aws.S3Resources.plural;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,8 @@ final class BucketPolicyStatements {
     /** The bucket's policy as text; empty when it has none. */
     Optional<String> text(ResourceRef r) {
         try {
-            return Optional.ofNullable(s3.client(r).getBucketPolicy(p -> p.bucket(r.id())).policy())
+            return Optional.ofNullable(s3.client(r).getBucketPolicy(p -> p.bucket(r.id()).expectedBucketOwner(owner(r)))
+                            .policy())
                     .filter(t -> !t.isBlank());
         } catch (S3Exception e) {
             if (isCode(e, "NoSuchBucketPolicy")) {
@@ -85,10 +87,10 @@ final class BucketPolicyStatements {
         undo.put("before", text.get());
         if (rewrite.remaining().isPresent()) {
             String doc = rewrite.remaining().get().toString();
-            s3.client(r).putBucketPolicy(p -> p.bucket(r.id()).policy(doc));
+            s3.client(r).putBucketPolicy(p -> p.bucket(r.id()).expectedBucketOwner(owner(r)).policy(doc));
             undo.put("after", doc);
         } else {
-            s3.client(r).deleteBucketPolicy(d -> d.bucket(r.id()));
+            s3.client(r).deleteBucketPolicy(d -> d.bucket(r.id()).expectedBucketOwner(owner(r)));
             undo.putNull("after");
         }
         return ActionResult.changed("Removed " + what + ".", undo);
@@ -120,7 +122,7 @@ final class BucketPolicyStatements {
             return ActionResult.refused("The policy of bucket " + r.id() + " has changed since the fix, so it is left"
                     + " as it is.");
         }
-        s3.client(r).putBucketPolicy(p -> p.bucket(r.id()).policy(before));
+        s3.client(r).putBucketPolicy(p -> p.bucket(r.id()).expectedBucketOwner(owner(r)).policy(before));
         return ActionResult.changed("Put the policy of bucket " + r.id() + " back as it was before the fix.");
     }
 

@@ -4,6 +4,7 @@ import static io.portcullis.aws.S3Resources.capitalise;
 import static io.portcullis.aws.S3Resources.has;
 import static io.portcullis.aws.S3Resources.isAccount;
 import static io.portcullis.aws.S3Resources.isCode;
+import static io.portcullis.aws.S3Resources.owner;
 import static io.portcullis.aws.S3Resources.subject;
 import static io.portcullis.aws.S3Resources.subjectLower;
 
@@ -81,7 +82,8 @@ final class PublicAccessBlocks {
             s3Control.putPublicAccessBlock(p -> p.accountId(r.account()).publicAccessBlockConfiguration(c -> c
                     .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
         } else {
-            s3.client(r).putPublicAccessBlock(p -> p.bucket(r.id()).publicAccessBlockConfiguration(c -> c
+            s3.client(r).putPublicAccessBlock(p -> p.bucket(r.id()).expectedBucketOwner(owner(r))
+                    .publicAccessBlockConfiguration(c -> c
                     .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
         }
         return ActionResult.changed("Turned " + String.join(", ", off) + " back on for " + subjectLower(r) + ".", undo);
@@ -114,7 +116,7 @@ final class PublicAccessBlocks {
             if (isAccount(r)) {
                 s3Control.deletePublicAccessBlock(d -> d.accountId(r.account()));
             } else {
-                s3.client(r).deletePublicAccessBlock(d -> d.bucket(r.id()));
+                s3.client(r).deletePublicAccessBlock(d -> d.bucket(r.id()).expectedBucketOwner(owner(r)));
             }
             return ActionResult.changed("Removed the public access block of " + subjectLower(r)
                     + " again, as it was before the fix.");
@@ -127,7 +129,8 @@ final class PublicAccessBlocks {
                     .blockPublicAcls(c.blockPublicAcls()).ignorePublicAcls(c.ignorePublicAcls())
                     .blockPublicPolicy(c.blockPublicPolicy()).restrictPublicBuckets(c.restrictPublicBuckets())));
         } else {
-            s3.client(r).putPublicAccessBlock(p -> p.bucket(r.id()).publicAccessBlockConfiguration(c));
+            s3.client(r).putPublicAccessBlock(p -> p.bucket(r.id()).expectedBucketOwner(owner(r))
+                    .publicAccessBlockConfiguration(c));
         }
         return ActionResult.changed("Put the public access block of " + subjectLower(r) + " back as it was ("
                 + describeFlags(wanted) + ").");
@@ -141,7 +144,8 @@ final class PublicAccessBlocks {
 
     private Map<String, Boolean> bucketBlock(ResourceRef r) {
         try {
-            return flags(s3.client(r).getPublicAccessBlock(p -> p.bucket(r.id())).publicAccessBlockConfiguration());
+            return flags(s3.client(r).getPublicAccessBlock(p -> p.bucket(r.id()).expectedBucketOwner(owner(r)))
+                    .publicAccessBlockConfiguration());
         } catch (S3Exception e) {
             if (isCode(e, "NoSuchPublicAccessBlockConfiguration")) {
                 return flags((PublicAccessBlockConfiguration) null);
@@ -174,7 +178,7 @@ final class PublicAccessBlocks {
             if (isAccount(r)) {
                 s3Control.getPublicAccessBlock(p -> p.accountId(r.account()));
             } else {
-                s3.client(r).getPublicAccessBlock(p -> p.bucket(r.id()));
+                s3.client(r).getPublicAccessBlock(p -> p.bucket(r.id()).expectedBucketOwner(owner(r)));
             }
             return true;
         } catch (S3Exception e) {

@@ -60,6 +60,10 @@ import software.amazon.awssdk.services.s3control.S3ControlClient;
  * actions the finding named. S3 offers no conditional write of a policy or ACL, so a change made between the read
  * and the write here is overwritten; the window is one round trip.
  *
+ * <p>Every bucket call, read or write, names the incident's account as the bucket's expected owner
+ * ({@link S3Resources#owner}): a bucket name is global, and one deleted and re-created by another account must not
+ * get a policy, ACL or block written by Portcullis (S3 answers 403 AccessDenied instead).
+ *
  * <p>Calls (and so IAM permissions) per action are exactly those declared on {@link RemediationAction}; the snapshot
  * and {@link #stillWrong} use only the read calls of those actions.
  */

@@ -73,8 +73,9 @@ public final class S3EncryptionInventory implements InventorySource {
                 continue;
             }
             try {
-                String region = bucket.bucketRegion() != null ? bucket.bucketRegion() : location(anywhere, name);
-                ObjectNode configuration = encryption(client(Region.of(region)), name);
+                String region = bucket.bucketRegion() != null ? bucket.bucketRegion()
+                        : location(anywhere, name, account);
+                ObjectNode configuration = encryption(client(Region.of(region)), name, account);
                 out.add(new KnownConfiguration(ResourceRef.bucket(name, account, region), configuration,
                         clock.instant()));
             } catch (S3Exception e) {
@@ -88,20 +89,22 @@ public final class S3EncryptionInventory implements InventorySource {
     }
 
     /** The bucket's region; S3 answers none for us-east-1 and {@code EU} for the oldest eu-west-1 buckets. */
-    static String location(S3Client s3, String bucket) {
-        String constraint = s3.getBucketLocation(r -> r.bucket(bucket)).locationConstraintAsString();
+    static String location(S3Client s3, String bucket, String owner) {
+        String constraint = s3.getBucketLocation(r -> r.bucket(bucket).expectedBucketOwner(owner))
+                .locationConstraintAsString();
         if (constraint == null || constraint.isEmpty()) {
             return "us-east-1";
         }
         return constraint.equals("EU") ? "eu-west-1" : constraint;
     }
 
-    static ObjectNode encryption(S3Client s3, String bucket) {
+    static ObjectNode encryption(S3Client s3, String bucket, String owner) {
         ObjectNode c = Json.mapper().createObjectNode();
         ArrayNode rules = c.putObject("encryption").putArray("rules");
         List<ServerSideEncryptionRule> found;
         try {
-            found = s3.getBucketEncryption(r -> r.bucket(bucket)).serverSideEncryptionConfiguration().rules();
+            found = s3.getBucketEncryption(r -> r.bucket(bucket).expectedBucketOwner(owner))
+                    .serverSideEncryptionConfiguration().rules();
         } catch (S3Exception e) {
             if (e.awsErrorDetails() != null && NO_ENCRYPTION.equals(e.awsErrorDetails().errorCode())) {
                 return c;

@@ -13,7 +13,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 /**
  * Oversized AWS Config items from the Config delivery bucket: {@code GetObject}, gunzipped when compressed. The object
  * is streamed and read only up to {@link #MAX_BYTES}, compressed or not: anyone who may write to the delivery bucket
- * could otherwise point the detector at an object as large as its memory.
+ * could otherwise point the detector at an object as large as its memory. The bucket must belong to the deployment's
+ * account ({@code ExpectedBucketOwner}); an item in a bucket of another account is not read (S3 answers 403
+ * AccessDenied and the event is retried, then kept in the failed-events queue).
  */
 public final class S3OversizedItems implements OversizedItems {
 
@@ -21,10 +23,15 @@ public final class S3OversizedItems implements OversizedItems {
     static final int MAX_BYTES = 16 * 1024 * 1024;
 
     private final Lazy<S3Client> s3;
+    private final String owner;
 
-    /** @param factory builds the S3 client on first use: most containers never meet an oversized item */
-    public S3OversizedItems(java.util.function.Supplier<S3Client> factory) {
+    /**
+     * @param factory builds the S3 client on first use: most containers never meet an oversized item
+     * @param owner   the account the delivery bucket must belong to (the deployment's)
+     */
+    public S3OversizedItems(java.util.function.Supplier<S3Client> factory, String owner) {
         this.s3 = new Lazy<>(factory);
+        this.owner = owner;
     }
 
     private S3Client s3() {
@@ -39,7 +46,9 @@ public final class S3OversizedItems implements OversizedItems {
         }
         String bucket = bucketSlashKey.substring(0, slash);
         String key = bucketSlashKey.substring(slash + 1);
-        try (ResponseInputStream<GetObjectResponse> body = s3().getObject(r -> r.bucket(bucket).key(key))) {
+        String expected = S3Resources.owner(owner, "the Config delivery bucket " + bucket);
+        try (ResponseInputStream<GetObjectResponse> body =
+                     s3().getObject(r -> r.bucket(bucket).key(key).expectedBucketOwner(expected))) {
             Long length = body.response().contentLength();
             if (length != null && length > MAX_BYTES) {
                 // Closing without draining aborts the download: not a byte more is read.

@@ -29,6 +29,24 @@ final class S3Resources {
         return clients.computeIfAbsent(r.region(), region -> factory.apply(Region.of(region)));
     }
 
+    /**
+     * The account a bucket must belong to for Portcullis to read or write it ({@code ExpectedBucketOwner}): the
+     * incident's. A bucket name is global and re-registrable: if the bucket was deleted and its name taken by another
+     * account, S3 refuses the call with 403 AccessDenied instead of writing a policy, ACL or block there.
+     */
+    static String owner(ResourceRef r) {
+        return owner(r.account(), "bucket " + r.id() + " of the incident");
+    }
+
+    /** {@code account}, when it is a 12-digit account id; {@code what} names the bucket in the refusal. */
+    static String owner(String account, String what) {
+        if (account == null || !account.matches("\\d{12}")) {
+            throw new IllegalArgumentException(what + " has no 12-digit owner account ('" + account + "'), so S3 cannot"
+                    + " be asked to check who owns it; Portcullis does not read or write it");
+        }
+        return account;
+    }
+
     static boolean isAccount(ResourceRef r) {
         return r.type().equals(ResourceRef.ACCOUNT_PUBLIC_ACCESS_BLOCK);
     }

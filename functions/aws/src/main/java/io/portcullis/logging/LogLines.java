@@ -15,8 +15,8 @@ import org.slf4j.event.Level;
  * {@code LoggingConfig}) each line is one JSON object with {@code timestamp} (RFC 3339), {@code level},
  * {@code logger}, {@code message}, the request id and, for a failure, {@code errorType}, {@code errorMessage} and
  * {@code stackTrace}: Lambda's application log-level filtering reads {@code level} from it. Otherwise a line of text.
- * The threshold is the function's application log level ({@code AWS_LAMBDA_LOG_LEVEL}, default INFO); the AWS SDK
- * logs at WARN and above only.
+ * The threshold is the function's application log level ({@code AWS_LAMBDA_LOG_LEVEL}, default INFO); the AWS and
+ * Slack SDKs log at WARN and above only.
  *
  * <p>Every character a log line takes from outside (a resource name, an event's text) is escaped: a newline or a
  * quote in an attacker's security-group description cannot end the line or forge a field.
@@ -59,9 +59,18 @@ public final class LogLines {
         }
     }
 
+    /**
+     * The SDKs' own loggers, held at WARN and above whatever the function's level: below it they print whole request
+     * and response bodies (the Slack SDK's {@code DetailedLoggingListener}: message text, e-mail look-ups; the AWS
+     * SDK's wire logging), which a DEBUG switch for Portcullis' own lines must not bring into the logs.
+     */
+    static boolean isSdk(String logger) {
+        return logger.startsWith("software.amazon.awssdk") || logger.startsWith("com.slack.api");
+    }
+
     static boolean enabled(String logger, Level level) {
         Settings s = settings;
-        Level threshold = logger.startsWith("software.amazon.awssdk") ? s.sdkThreshold() : s.threshold();
+        Level threshold = isSdk(logger) ? s.sdkThreshold() : s.threshold();
         return level.toInt() >= threshold.toInt();
     }
 

@@ -87,9 +87,11 @@ class LogLinesTest {
             LoggerFactory.getLogger("io.portcullis.x").trace("dropped");
             LoggerFactory.getLogger("software.amazon.awssdk.request").info("dropped");
             LoggerFactory.getLogger("software.amazon.awssdk.request").warn("sdk kept");
+            LoggerFactory.getLogger("com.slack.api.util.http.listener.DetailedLoggingListener").debug("dropped body");
+            LoggerFactory.getLogger("com.slack.api.methods.impl.MethodsClientImpl").warn("slack kept");
         }
-        assertThat(lines).hasSize(2).anySatisfy(l -> assertThat(l).contains("\"kept\""))
-                .anySatisfy(l -> assertThat(l).contains("sdk kept"));
+        assertThat(lines).hasSize(3).anySatisfy(l -> assertThat(l).contains("\"kept\""))
+                .anySatisfy(l -> assertThat(l).contains("sdk kept")).anySatisfy(l -> assertThat(l).contains("slack kept"));
 
         lines.clear();
         try (AutoCloseable c = capture(Map.of("AWS_LAMBDA_LOG_LEVEL", "FATAL"))) {

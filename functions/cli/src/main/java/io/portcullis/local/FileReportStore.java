@@ -33,7 +33,7 @@ public final class FileReportStore implements ReportStore {
     }
 
     @Override
-    public String link(String week, String name, Duration validity) {
-        return file(week, name).toAbsolutePath().toUri().toString();
+    public io.portcullis.report.ReportLink link(String week, String name, Duration wanted) {
+        return io.portcullis.report.ReportLink.file(file(week, name).toAbsolutePath().toUri().toString());
     }
 }

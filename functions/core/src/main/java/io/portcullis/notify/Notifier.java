@@ -59,9 +59,10 @@ public interface Notifier {
     void alert(SlackThread threadOrNull, Incident incident, String text);
 
     /**
-     * Posts the weekly report's summary to the channel: the headline figures and a link to the HTML page.
+     * Posts the weekly report's summary to the channel: the headline figures and where to open the HTML page.
      *
-     * @param link a link valid for a while (a presigned URL), or null when there is none to give
+     * @param link a link that works until its stated expiry and the page in the AWS console, or null when there is
+     *             neither
      */
-    SlackThread weeklyReport(io.portcullis.report.ReportFigures figures, String link);
+    SlackThread weeklyReport(io.portcullis.report.ReportFigures figures, io.portcullis.report.ReportLink link);
 }

@@ -24,11 +24,13 @@ import java.util.Map;
  * The weekly report, from incidents to files and a Slack summary: reads the five weeks' incidents through the
  * incidents table's indexes, computes the figures ({@link WeeklyReport}), writes {@code report.html},
  * {@code incidents.csv} and {@code figures.json} under {@code reports/<week>/}, and posts the headline figures to
- * Slack with a link to the HTML valid for seven days. The report function and {@code ./portcullis report} both run
- * this.
+ * Slack with a link to the HTML page (valid for up to seven days, never past the expiry of the credentials that sign
+ * it, and the message says until when) and the page in the S3 console. The report function and
+ * {@code ./portcullis report} both run this.
  */
 public final class PublishWeeklyReport {
 
+    /** The longest a link is wanted for: SigV4's own limit on a presigned URL. */
     public static final Duration LINK_VALIDITY = Duration.ofDays(7);
     public static final String HTML = "report.html";
     public static final String CSV = "incidents.csv";
@@ -39,9 +41,9 @@ public final class PublishWeeklyReport {
      * @param html     where the page is
      * @param csv      where the incidents are
      * @param json     where the figures are
-     * @param link     the seven-day link to the page, or null
+     * @param link     where to open the page, or null
      */
-    public record Published(ReportFigures figures, String html, String csv, String json, String link) {
+    public record Published(ReportFigures figures, String html, String csv, String json, ReportLink link) {
     }
 
     private final IncidentStore incidents;
@@ -95,7 +97,7 @@ public final class PublishWeeklyReport {
                 HtmlReport.render(figures).getBytes(StandardCharsets.UTF_8));
         String csvAt = store.put(week, CSV, "text/csv; charset=utf-8", csv.toByteArray());
         String jsonAt = store.put(week, JSON, "application/json", json.getBytes(StandardCharsets.UTF_8));
-        String link = store.link(week, HTML, LINK_VALIDITY);
+        ReportLink link = store.link(week, HTML, LINK_VALIDITY);
         if (slack != null) {
             slack.weeklyReport(figures, link);
         }

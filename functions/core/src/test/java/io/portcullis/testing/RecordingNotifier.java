@@ -69,8 +69,8 @@ public final class RecordingNotifier implements Notifier {
     }
 
     @Override
-    public SlackThread weeklyReport(io.portcullis.report.ReportFigures figures, String link) {
-        sent.add("report " + figures.week() + " " + link);
+    public SlackThread weeklyReport(io.portcullis.report.ReportFigures figures, io.portcullis.report.ReportLink link) {
+        sent.add("report " + figures.week() + " " + (link == null ? null : link.url()));
         return next();
     }
 }

@@ -65,7 +65,7 @@ public final class DetectorFunction {
                 clock,
                 settings.mode(),
                 settings.ownRoleArns())
-                .withOversizedItems(new S3OversizedItems(() -> aws.s3(aws.region())))
+                .withOversizedItems(new S3OversizedItems(() -> aws.s3(aws.region()), settings.accountId()))
                 .withPolicyVersions(new IamPolicyVersions(aws::iam))
                 .withMfaDevices(new IamMfaDevices(aws::iam))
                 .withJurisdiction(settings.accountId(), aws.region().id());

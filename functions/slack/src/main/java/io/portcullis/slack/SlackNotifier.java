@@ -28,6 +28,7 @@ import io.portcullis.change.ResourceRef;
 import io.portcullis.incident.Incident;
 import io.portcullis.notify.Notifier;
 import io.portcullis.report.ReportFigures;
+import io.portcullis.report.ReportLink;
 import io.portcullis.notify.SlackThread;
 import io.portcullis.protocol.Decision;
 import io.portcullis.rule.Finding;
@@ -284,7 +285,7 @@ public final class SlackNotifier implements Notifier {
     }
 
     @Override
-    public SlackThread weeklyReport(ReportFigures f, String link) {
+    public SlackThread weeklyReport(ReportFigures f, ReportLink link) {
         ReportFigures.WeekCounts week = f.weeks().get(f.weeks().size() - 1);
         ReportFigures.WeekCounts before = f.weeks().size() > 1 ? f.weeks().get(f.weeks().size() - 2) : null;
         int breaches = f.timings().stream().mapToInt(ReportFigures.Timing::breaches).sum();
@@ -312,8 +313,7 @@ public final class SlackNotifier implements Notifier {
             }
         }
         if (link != null) {
-            blocks.add(actions(a -> a.elements(List.of(button(b -> b.actionId("open_report").url(link)
-                    .text(plainText("Open the report (link valid 7 days)")))))));
+            blocks.addAll(reportLink(link));
         }
         String fallback = "Weekly remediation report " + f.week() + ": " + week.total() + " incidents, " + breaches
                 + " missed their target, " + f.stillOpen().size() + " still open.";
@@ -321,6 +321,46 @@ public final class SlackNotifier implements Notifier {
                 .channel(channel).text(SlackText.escape(fallback, SlackText.FALLBACK)).blocks(blocks)
                 .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
         return new SlackThread(response.getChannel() == null ? channel : response.getChannel(), response.getTs());
+    }
+
+    /** When a report link stops working, as the message says it: "Thu 10 Dec 14:02 UTC". */
+    private static final DateTimeFormatter LINK_UNTIL = DateTimeFormatter.ofPattern("EEE d MMM HH:mm 'UTC'",
+            java.util.Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    /**
+     * The report's buttons, and a line that says truthfully how long the shareable link works (its signing
+     * credentials' lifetime, often hours, not days) and that the console link keeps working for people with access.
+     */
+    private static List<LayoutBlock> reportLink(ReportLink link) {
+        List<com.slack.api.model.block.element.BlockElement> buttons = new ArrayList<>();
+        if (link.url() != null) {
+            String label = link.expiresAt() == null ? "Open the report"
+                    : "Open the report (link valid until " + LINK_UNTIL.format(link.expiresAt()) + ")";
+            buttons.add(button(b -> b.actionId("open_report").url(link.url()).text(plainText(label))));
+        }
+        if (link.consoleUrl() != null) {
+            buttons.add(button(b -> b.actionId("open_report_console").url(link.consoleUrl())
+                    .text(plainText("Open in the S3 console"))));
+        }
+        List<LayoutBlock> out = new ArrayList<>();
+        if (buttons.isEmpty()) {
+            return out;
+        }
+        out.add(actions(a -> a.elements(buttons)));
+        String note = null;
+        if (link.url() != null && link.expiresAt() != null) {
+            note = "The report link works until " + LINK_UNTIL.format(link.expiresAt()) + ", when the credentials"
+                    + " that signed it expire" + (link.consoleUrl() == null ? "."
+                    : "; the S3 console link keeps working for anyone whose AWS access can read the reports bucket.");
+        } else if (link.url() == null && link.consoleUrl() != null) {
+            note = "No shareable link this week: the credentials that would sign it expire too soon, or when is not"
+                    + " known. Open the report in the S3 console with your AWS access.";
+        }
+        if (note != null) {
+            String text = note;
+            out.add(context(c -> c.elements(List.of(plainText(text, false)))));
+        }
+        return out;
     }
 
     // --- message parts ---

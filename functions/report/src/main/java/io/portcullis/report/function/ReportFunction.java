@@ -20,13 +20,20 @@ public final class ReportFunction {
     }
 
     public static PublishWeeklyReport build(FunctionSettings settings, AwsConnection aws, Clock clock) {
+        String account = settings.accountId();
+        if (account == null || account.isBlank()) {
+            throw new IllegalStateException(FunctionSettings.ACCOUNT_ID + " is not set: the report is written only to a"
+                    + " reports bucket this account owns; set it to this account's id (template.yaml sets"
+                    + " !Ref AWS::AccountId)");
+        }
         SlackCredentials slack;
         try (var secrets = aws.secretsManager()) {
             slack = new SecretsManagerSlackCredentials(secrets, settings.requireSlackSecretId()).read();
         }
         return new PublishWeeklyReport(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
-                new S3ReportStore(() -> aws.s3(aws.region()), aws::s3Presigner, settings.requireReportBucket()),
+                new S3ReportStore(() -> aws.s3(aws.region()), aws.credentials(), aws::s3Presigner,
+                        settings.requireReportBucket(), aws.region(), account, clock),
                 SlackNotifier.create(slack.botToken(), settings.requireSlackChannel(), settings.slackApiUrl()),
                 Protocol.defaults().containWithin(), Exceptions.defaults().declared(), settings.reportZone(), clock);
     }
