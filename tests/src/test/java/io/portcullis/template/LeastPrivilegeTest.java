@@ -160,6 +160,7 @@ class LeastPrivilegeTest {
             }
         }
         Set<String> plumbing = Set.of("states:SendTaskSuccess", "states:SendTaskFailure",
+                "states:DescribeExecution", "states:GetExecutionHistory" /* steps checked against their execution */,
                 "secretsmanager:GetSecretValue", "ssm:GetParameter" /* the kill switch */,
                 "sqs:SendMessage" /* pages: the alert queue */);
         Set<String> called = new TreeSet<>(codeActions("RemediatorFunction").keySet());

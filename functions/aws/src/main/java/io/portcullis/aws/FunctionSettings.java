@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * PORTCULLIS_SLACK_API_URL          Slack Web API prefix (tests only)         (remediator, interaction, report) default Slack
  * PORTCULLIS_REPORT_BUCKET          the private bucket reports are written to (report)        required
  * PORTCULLIS_REPORT_TIME_ZONE       the time zone a report's week is in       (report)               default UTC
- * PORTCULLIS_SAFEGUARDS_TABLE       heartbeat and blast-radius breaker table  (detector, watchdog)   safeguards off when unset
+ * PORTCULLIS_SAFEGUARDS_TABLE       heartbeat and blast-radius breaker table  (detector, watchdog, remediator) off when unset
  * PORTCULLIS_ALERT_QUEUE_URL        the alert queue pages go to               (detector, watchdog, remediator)
  * PORTCULLIS_KILL_SWITCH_PARAMETER  SSM parameter holding enforce | dry-run   (detector, remediator) no switch when unset
  * PORTCULLIS_KILL_SWITCH_CACHE_SECONDS  how long one read of it is trusted    (detector, remediator) default 30
