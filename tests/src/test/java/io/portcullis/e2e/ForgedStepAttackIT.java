@@ -1,10 +1,13 @@
 package io.portcullis.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.aws.DynamoDbApprovalStore;
 import io.portcullis.aws.DynamoDbSafeguards;
+import io.portcullis.aws.KmsTokenSealer;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.RemediationMode;
@@ -19,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -218,5 +222,44 @@ class ForgedStepAttackIT {
         assertThat(p.runtime.slack().messages()).anySatisfy(m -> assertThat(m.text()).contains("was not run: kill switch"));
         assertThat(logs.lines()).anySatisfy(l -> assertThat(l.path("message").asText())
                 .contains("undo of incident " + incidentId + ": Undo by U0ONCALL1 was not run"));
+    }
+
+    @Test
+    void aTaskTokenReadFromTheApprovalsTableCompletesNoGate() {
+        LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE);
+        String incidentId = atTheGate(p);
+        String table = p.runtime.deployment().approvalsTable();
+        Map<String, AttributeValue> row = p.runtime.dynamoDb().scanPaginator(r -> r.tableName(table)).items().stream()
+                .filter(i -> i.get("incidentId").s().equals(incidentId)).findFirst().orElseThrow();
+        String approvalId = row.get("approvalId").s();
+
+        assertThat(row).doesNotContainKey("taskToken").containsKey(DynamoDbApprovalStore.SEALED_TOKEN);
+        String sealed = row.get(DynamoDbApprovalStore.SEALED_TOKEN).s();
+        assertThatThrownBy(() -> p.setup.sfn().sendTaskSuccess(r -> r.taskToken(sealed).output("{}")))
+                .isInstanceOf(software.amazon.awssdk.services.sfn.model.InvalidTokenException.class);
+        assertThat(p.runtime.execution(incidentId).status()).isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(p.runtime.execution(incidentId).states()).endsWith("AwaitApproval");
+
+        // The sealed token copied onto another approval's row does not open there, and a row holding a token in the
+        // clear (as an older version wrote it) is not used: neither gives the interaction a token to resume with.
+        DynamoDbApprovalStore store = new DynamoDbApprovalStore(p.runtime.dynamoDb(), table, Json.mapper(),
+                new KmsTokenSealer(() -> p.setup.kms(), p.runtime.deployment().tokenKeyId()));
+        assertThat(store.find(approvalId).orElseThrow().taskToken()).as("the worker and the interaction open it")
+                .isNotBlank();
+        Map<String, AttributeValue> copied = new java.util.HashMap<>(row);
+        copied.put("approvalId", AttributeValue.fromS("apv-copied"));
+        p.runtime.dynamoDb().putItem(r -> r.tableName(table).item(copied));
+        Map<String, AttributeValue> plain = new java.util.HashMap<>(row);
+        plain.remove(DynamoDbApprovalStore.SEALED_TOKEN);
+        plain.put("approvalId", AttributeValue.fromS("apv-plaintext"));
+        plain.put("taskToken", AttributeValue.fromS("a-token-in-the-clear"));
+        p.runtime.dynamoDb().putItem(r -> r.tableName(table).item(plain));
+
+        assertThat(store.find("apv-copied").orElseThrow().taskToken()).isNull();
+        assertThat(store.find("apv-plaintext").orElseThrow().taskToken()).isNull();
+        assertThat(logs.warnings()).anySatisfy(w -> assertThat(w).startsWith("Approval apv-copied of incident "
+                + incidentId + ": its sealed task token does not open"));
+        assertThat(logs.warnings()).anySatisfy(w -> assertThat(w).startsWith("Approval apv-plaintext of incident "
+                + incidentId + " holds a task token in the clear").doesNotContain("a-token-in-the-clear"));
     }
 }

@@ -70,7 +70,8 @@ public final class RemediatorFunction {
         List<ResourceActions> others = OtherActions.all(aws, inventory);
         PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
-                new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
+                new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper(),
+                        io.portcullis.aws.KmsTokenSealer.of(settings, aws)),
                 notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups, inventory), others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next)
                 .withApproverGroup(settings.approverGroup())
@@ -92,6 +93,10 @@ public final class RemediatorFunction {
             LOG.error("No approval gate can be answered and no Undo offered: {}. Until then every approval gate fails"
                     + " its incident and alerts on-call; automatic containment still runs.",
                     settings.deploymentApprovers().whyNobody());
+        }
+        if (io.portcullis.aws.KmsTokenSealer.of(settings, aws) == null) {
+            LOG.error("{} is not set: no task token can be sealed, so every approval gate fails its incident and"
+                    + " alerts on-call", FunctionSettings.TOKEN_KEY_ID);
         }
         if (safeguards.killSwitchParameter() == null) {
             return worker;
