@@ -63,8 +63,8 @@ public final class BlastRadiusBreaker {
     public String pausedNote(String account) {
         return "Paused by the blast-radius breaker for account " + account + ": more than " + config.maxAutomatic()
                 + " remediations within " + io.portcullis.report.Markup.duration(config.within().toSeconds())
-                + ", so this fix was not made. Check what is changing so much, then make the fix by hand or let the"
-                + " incident be detected again once the window has passed.";
+                + ", so this fix was not made. Check what is changing so much; if this change must still go, make it"
+                + " by hand.";
     }
 
     /** The note an incident held back carries, e.g. for its Slack message and timeline. */
