@@ -28,8 +28,13 @@ final class LocalPortcullis {
     final Path root = LocalRuntime.repositoryRoot();
 
     LocalPortcullis(RemediationMode mode) {
+        this(mode, env -> { });
+    }
+
+    /** With the functions' environment adjusted before they are built. */
+    LocalPortcullis(RemediationMode mode, java.util.function.Consumer<Map<String, String>> adjust) {
         AwsConnection aws = Emulator.connection().withInterceptor(calls);
-        runtime = LocalRuntime.deploy(root, aws, mode);
+        runtime = LocalRuntime.deploy(root, aws, mode, java.time.Clock.systemUTC(), java.time.Clock.systemUTC(), adjust);
         sandbox = Sandbox.create(runtime.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 8), "production");
     }
 

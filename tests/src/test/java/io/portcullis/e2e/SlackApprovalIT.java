@@ -52,6 +52,13 @@ class SlackApprovalIT {
         return table;
     }
 
+    /** The approvals table, its task tokens sealed with a key of the test's own, as the functions keep them. */
+    DynamoDbApprovalStore approvals() {
+        String key = aws.kms().createKey(r -> r.description("portcullis-tokens-" + suffix)).keyMetadata().keyId();
+        return new DynamoDbApprovalStore(dynamoDb, approvalsTable(), Json.mapper(),
+                new io.portcullis.aws.KmsTokenSealer(aws::kms, key));
+    }
+
     /** Starts an execution that waits at the gate; returns its ARN and the token it handed over the queue. */
     String[] executionWaitingAtTheGate(String incidentId) throws Exception {
         String queueUrl = sqs.createQueue(q -> q.queueName("portcullis-gate-" + suffix)).queueUrl();
@@ -101,7 +108,7 @@ class SlackApprovalIT {
     void aSignedApprovalResumesTheWaitingExecutionAndAReplayChangesNothing() throws Exception {
         String incident = "inc-" + suffix;
         String[] waiting = executionWaitingAtTheGate(incident);
-        DynamoDbApprovalStore store = new DynamoDbApprovalStore(dynamoDb, approvalsTable(), Json.mapper());
+        DynamoDbApprovalStore store = approvals();
         store.create(new Approval("apv-" + suffix, incident, ApprovalStatus.PENDING, Set.of("UONCALL"), Set.of("UALICE"),
                 Instant.now().plusSeconds(900), waiting[1], null, null, null, 1));
         RequestSignature signature = new RequestSignature(SECRET);
@@ -130,7 +137,7 @@ class SlackApprovalIT {
     void aRejectionFailsTheGateWithItsReason() throws Exception {
         String incident = "inc-" + suffix;
         String[] waiting = executionWaitingAtTheGate(incident);
-        DynamoDbApprovalStore store = new DynamoDbApprovalStore(dynamoDb, approvalsTable(), Json.mapper());
+        DynamoDbApprovalStore store = approvals();
         store.create(new Approval("apv-" + suffix, incident, ApprovalStatus.PENDING, Set.of("UONCALL"), Set.of(),
                 Instant.now().plusSeconds(900), waiting[1], null, null, null, 1));
         RequestSignature signature = new RequestSignature(SECRET);
@@ -158,7 +165,7 @@ class SlackApprovalIT {
 
     @Test
     void ofManySimultaneousClicksExactlyOneDecides() throws Exception {
-        DynamoDbApprovalStore store = new DynamoDbApprovalStore(dynamoDb, approvalsTable(), Json.mapper());
+        DynamoDbApprovalStore store = approvals();
         Approval pending = new Approval("apv-" + suffix, "inc-x", ApprovalStatus.PENDING, Set.of("U1"), Set.of(),
                 Instant.now().plusSeconds(900), "fake-token", null, null, null, 1);
         store.create(pending);

@@ -243,6 +243,11 @@ public record AwsConnection(Region region, Optional<URI> endpoint, Map<String, U
         return configure(software.amazon.awssdk.services.ssm.SsmClient.builder(), "SSM", region).build();
     }
 
+    /** KMS in the function's region: the key that seals task tokens at rest. */
+    public software.amazon.awssdk.services.kms.KmsClient kms() {
+        return configure(software.amazon.awssdk.services.kms.KmsClient.builder(), "KMS", region).build();
+    }
+
     public SfnClient sfn() {
         return configure(SfnClient.builder(), "SFN", region).build();
     }

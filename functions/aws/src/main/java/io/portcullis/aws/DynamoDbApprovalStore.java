@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.approval.Approval;
 import io.portcullis.approval.ApprovalStatus;
 import io.portcullis.approval.ApprovalStore;
+import io.portcullis.approval.TokenSealer;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -19,14 +20,30 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
     /** The global secondary index on {@code incidentId}. */
     public static final String BY_INCIDENT = "byIncident";
 
+    /**
+     * The attribute a pending approval's sealed task token is kept in. The token is never stored in the clear: an older
+     * row's plaintext {@code taskToken} attribute is never read as a token (nor as a sealed one).
+     */
+    public static final String SEALED_TOKEN = "sealedTaskToken";
+    private static final String PLAIN_TOKEN = "taskToken";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DynamoDbApprovalStore.class);
+
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final DynamoDbDocuments<Approval> documents;
+    private final TokenSealer sealer;
 
+    /** A store that reads and writes approvals but no task token (one that must write a token fails). */
     public DynamoDbApprovalStore(DynamoDbClient dynamoDb, String table, ObjectMapper json) {
+        this(dynamoDb, table, json, null);
+    }
+
+    /** @param sealer seals each pending approval's task token before it is written, and opens it when read */
+    public DynamoDbApprovalStore(DynamoDbClient dynamoDb, String table, ObjectMapper json, TokenSealer sealer) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.documents = new DynamoDbDocuments<>(dynamoDb, table, "approvalId", Approval.class, json);
+        this.sealer = sealer;
     }
 
     @Override
@@ -52,7 +69,10 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
 
     @Override
     public Optional<Approval> find(String approvalId) {
-        return documents.get(approvalId);
+        var response = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("approvalId", AttributeValue.fromS(approvalId))));
+        return !response.hasItem() || response.item().isEmpty() ? Optional.empty()
+                : Optional.of(fromItem(response.item()));
     }
 
     @Override
@@ -61,7 +81,7 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
         return dynamoDb.queryPaginator(r -> r.tableName(table).indexName(BY_INCIDENT)
                         .keyConditionExpression("incidentId = :incident")
                         .expressionAttributeValues(Map.of(":incident", AttributeValue.fromS(incidentId))))
-                .items().stream().map(documents::fromItem).toList();
+                .items().stream().map(this::fromItem).toList();
     }
 
     @Override
@@ -85,7 +105,53 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
         }
     }
 
+    /**
+     * The row: the approval without its task token, and, while it is pending, the token sealed for it. A decided or
+     * expired approval's token is needed no more and is not kept.
+     */
     private Map<String, AttributeValue> item(Approval approval) {
-        return documents.item(approval);
+        Map<String, AttributeValue> item = new java.util.HashMap<>(documents.item(approval));
+        item.remove(PLAIN_TOKEN);
+        if (approval.taskToken() != null && approval.status() == ApprovalStatus.PENDING) {
+            if (sealer == null) {
+                throw new IllegalStateException("approval " + approval.approvalId() + " has a task token, but this"
+                        + " approvals store has no key to seal it with (PORTCULLIS_TOKEN_KEY_ID)");
+            }
+            item.put(SEALED_TOKEN, AttributeValue.fromS(sealer.seal(approval.taskToken(), approval.incidentId(),
+                    approval.approvalId())));
+        }
+        return item;
+    }
+
+    /**
+     * The approval a row holds, its token opened. A token that cannot be opened, and a plaintext token an older version
+     * wrote, are not used: the approval reads as having none, and the gate cannot be completed from it (logged).
+     */
+    private Approval fromItem(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> fields = new java.util.HashMap<>(item);
+        AttributeValue sealed = fields.remove(SEALED_TOKEN);
+        AttributeValue plain = fields.remove(PLAIN_TOKEN);
+        Approval approval = documents.fromItem(fields);
+        if (plain != null && plain.s() != null) {
+            LOG.error("Approval {} of incident {} holds a task token in the clear (written before tokens were"
+                    + " sealed): refused, the token is not used; its gate times out by itself", approval.approvalId(),
+                    approval.incidentId());
+        }
+        if (sealed == null || sealed.s() == null || sealer == null) {
+            return approval;
+        }
+        try {
+            return withToken(approval, sealer.open(sealed.s(), approval.incidentId(), approval.approvalId()));
+        } catch (TokenSealer.Unopenable e) {
+            LOG.error("Approval {} of incident {}: its sealed task token does not open ({}); the token is not used",
+                    approval.approvalId(), approval.incidentId(), e.getMessage());
+            return approval;
+        }
+    }
+
+    private static Approval withToken(Approval a, String token) {
+        return new Approval(a.approvalId(), a.incidentId(), a.status(), a.approvers(), a.actorSlackIds(),
+                a.expiresAt(), token, a.decidedBy(), a.decidedAt(), a.reason(), a.version(), a.kind(), a.channel(),
+                a.messageTs(), a.payload());
     }
 }

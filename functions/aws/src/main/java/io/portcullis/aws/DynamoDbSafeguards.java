@@ -113,18 +113,29 @@ public final class DynamoDbSafeguards implements HeartbeatStore, BreakerSlots {
         return putIfFree(breaker(account), "tripped", null, now, until);
     }
 
-    /** Writes the item if it does not exist or its {@code until} has passed by {@code now}. */
+    /**
+     * Writes the item if it does not exist, its {@code until} has passed by {@code now}, or (a slot) {@code incidentId}
+     * already holds it.
+     */
     private boolean putIfFree(String pk, String sk, String incidentId, Instant now, Instant until) {
         Map<String, AttributeValue> item = new HashMap<>(key(pk, sk));
         item.put("until", millis(until));
         if (incidentId != null) {
             item.put("incidentId", AttributeValue.fromS(incidentId));
         }
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", millis(now)));
+        String condition = "attribute_not_exists(pk) OR #until <= :now";
+        if (incidentId != null) {
+            // The holder asking again keeps its slot (the detector admitted it; the worker asks before the change).
+            condition += " OR incidentId = :id";
+            values.put(":id", AttributeValue.fromS(incidentId));
+        }
+        String conditionExpression = condition;
         try {
             dynamoDb.get().putItem(r -> r.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(pk) OR #until <= :now")
+                    .conditionExpression(conditionExpression)
                     .expressionAttributeNames(Map.of("#until", "until"))
-                    .expressionAttributeValues(Map.of(":now", millis(now))));
+                    .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * PORTCULLIS_SLACK_API_URL          Slack Web API prefix (tests only)         (remediator, interaction, report) default Slack
  * PORTCULLIS_REPORT_BUCKET          the private bucket reports are written to (report)        required
  * PORTCULLIS_REPORT_TIME_ZONE       the time zone a report's week is in       (report)               default UTC
- * PORTCULLIS_SAFEGUARDS_TABLE       heartbeat and blast-radius breaker table  (detector, watchdog)   safeguards off when unset
+ * PORTCULLIS_TOKEN_KEY_ID           KMS key sealing task tokens at rest       (remediator, interaction) required for gates
+ * PORTCULLIS_SAFEGUARDS_TABLE       heartbeat and blast-radius breaker table  (detector, watchdog, remediator) off when unset
  * PORTCULLIS_ALERT_QUEUE_URL        the alert queue pages go to               (detector, watchdog, remediator)
  * PORTCULLIS_KILL_SWITCH_PARAMETER  SSM parameter holding enforce | dry-run   (detector, remediator) no switch when unset
  * PORTCULLIS_KILL_SWITCH_CACHE_SECONDS  how long one read of it is trusted    (detector, remediator) default 30
@@ -47,7 +48,7 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
                                String stepQueueUrl, RemediationMode mode, Set<String> ownRoleArns,
                                Set<String> iacRoleArns, String accountId, String slackSecretId, String slackChannel,
                                Set<String> approvers, String approverGroup, String slackApiUrl,
-                               String reportBucket, String reportTimeZone) {
+                               String reportBucket, String reportTimeZone, String tokenKeyId) {
 
     public static final String INCIDENTS_TABLE = "PORTCULLIS_INCIDENTS_TABLE";
     public static final String APPROVALS_TABLE = "PORTCULLIS_APPROVALS_TABLE";
@@ -60,6 +61,7 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
     public static final String SLACK_API_URL = "PORTCULLIS_SLACK_API_URL";
     public static final String REPORT_BUCKET = "PORTCULLIS_REPORT_BUCKET";
     public static final String REPORT_TIME_ZONE = "PORTCULLIS_REPORT_TIME_ZONE";
+    public static final String TOKEN_KEY_ID = "PORTCULLIS_TOKEN_KEY_ID";
     public static final String REMEDIATION_MODE = "PORTCULLIS_REMEDIATION_MODE";
     public static final String OWN_ROLE_ARNS = "PORTCULLIS_OWN_ROLE_ARNS";
     public static final String IAC_ROLE_ARNS = "PORTCULLIS_IAC_ROLE_ARNS";
@@ -79,7 +81,7 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
                 env.get(STEP_QUEUE_URL), parsed, list(env.get(OWN_ROLE_ARNS)), list(env.get(IAC_ROLE_ARNS)),
                 env.get(ACCOUNT_ID), env.get(SLACK_SECRET_ID), env.get(SLACK_CHANNEL), slackIds(env, APPROVERS, "[UW]",
                 "Slack user ids (U…), comma-separated"), group(env), env.get(SLACK_API_URL), env.get(REPORT_BUCKET),
-                env.get(REPORT_TIME_ZONE));
+                env.get(REPORT_TIME_ZONE), env.get(TOKEN_KEY_ID));
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.Map;
  * The safeguards' environment variables (listed with all the others in {@link FunctionSettings}):
  *
  * <pre>
- * PORTCULLIS_SAFEGUARDS_TABLE           heartbeat and breaker table            (detector, watchdog)    safeguards off when unset
+ * PORTCULLIS_SAFEGUARDS_TABLE           heartbeat and breaker table            (detector, watchdog, remediator) off when unset
  * PORTCULLIS_ALERT_QUEUE_URL            the alert queue pages go to            (detector, watchdog)    no queue pages when unset
  * PORTCULLIS_STEP_QUEUE_URL             the step queue: incident pages go to the worker, who posts them in Slack (detector)
  * PORTCULLIS_KILL_SWITCH_PARAMETER      SSM parameter: enforce | dry-run       (detector, remediator)  no switch when unset

@@ -23,10 +23,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates, in the emulator, the stateful resources {@code template.yaml} declares — the incidents, approvals,
- * safeguards and inventory tables (with their indexes), the step queue with its dead-letter queue, the alert queue, the detector's
- * failed-events queue, the kill switch parameter, and one state machine per playbook from the compiled definition the
- * template names, with the template's substitutions — reading their definitions from the template itself so local
- * runs cannot drift from what is deployed.
+ * safeguards and inventory tables (with their indexes), the step queue with its dead-letter queue, the alert queue, the
+ * detector's failed-events queue, the kill switch parameter, the KMS key that seals task tokens, and one state machine
+ * per playbook from the compiled definition the template names, with the template's substitutions — reading their
+ * definitions from the template itself so local runs cannot drift from what is deployed.
  *
  * @param incidentsTable the incidents table name
  * @param approvalsTable the approvals table name
@@ -40,11 +40,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * @param killSwitchParameter the SSM parameter holding enforce or dry-run
  * @param detectorRetries     how often Lambda retries a failed asynchronous invocation of the detector
  * @param inventoryTable      the last known configurations the watchdog's sweeps keep
+ * @param tokenKeyId          the KMS key (an alias) that seals task tokens at rest
  */
 public record LocalDeployment(String incidentsTable, String approvalsTable, String stepQueueUrl, String stepQueueArn,
                               String alertQueueUrl, Map<String, String> playbooks, String reportsBucket,
                               String safeguardsTable, String failedEventsQueueUrl, String killSwitchParameter,
-                              int detectorRetries, String inventoryTable) {
+                              int detectorRetries, String inventoryTable, String tokenKeyId) {
 
     /** The template's state machines, by the rule family their playbook handles. */
     static final Map<String, String> STATE_MACHINES = Map.of("SecurityGroupIngressPlaybook", "security-group",
@@ -55,7 +56,8 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
 
     public static LocalDeployment create(Path template, DynamoDbClient dynamoDb, SqsClient sqs, SfnClient sfn,
                                          software.amazon.awssdk.services.s3.S3Client s3,
-                                         software.amazon.awssdk.services.ssm.SsmClient ssm, String suffix) {
+                                         software.amazon.awssdk.services.ssm.SsmClient ssm,
+                                         software.amazon.awssdk.services.kms.KmsClient kms, String suffix) {
         JsonNode resources = readTemplate(template).path("Resources");
         String incidents = table(dynamoDb, resource(resources, "IncidentsTable", "AWS::DynamoDB::Table", template),
                 "portcullis-incidents-" + suffix);
@@ -115,8 +117,10 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
                 .value(killSwitch.path("Value").asText()));
         String inventory = table(dynamoDb, resource(resources, "InventoryTable", "AWS::DynamoDB::Table", template),
                 "portcullis-inventory-" + suffix);
+        String keyId = kms.createKey(r -> r.description("Portcullis task tokens (" + suffix + ")")).keyMetadata().keyId();
+        kms.createAlias(r -> r.aliasName(tokenKeyAlias(suffix)).targetKeyId(keyId));
         return new LocalDeployment(incidents, approvals, queueUrl, arn(sqs, queueUrl), alertUrl, Map.copyOf(machines),
-                bucket, safeguards, failedUrl, parameter, retries, inventory);
+                bucket, safeguards, failedUrl, parameter, retries, inventory, tokenKeyAlias(suffix));
     }
 
     /**
@@ -138,7 +142,12 @@ public record LocalDeployment(String incidentsTable, String approvalsTable, Stri
         return new LocalDeployment("portcullis-incidents-" + suffix, "portcullis-approvals-" + suffix, steps,
                 arn(sqs, steps), alerts, Map.copyOf(machines), "portcullis-reports-" + suffix,
                 "portcullis-safeguards-" + suffix, failed, "/portcullis-" + suffix + "/kill-switch", retries,
-                "portcullis-inventory-" + suffix);
+                "portcullis-inventory-" + suffix, tokenKeyAlias(suffix));
+    }
+
+    /** The task-token key's alias: KMS takes an alias wherever it takes a key id, so a later run finds it by name. */
+    static String tokenKeyAlias(String suffix) {
+        return "alias/portcullis-tokens-" + suffix;
     }
 
     /** The detector's failed-events queues are named this, then the deployment's suffix. */

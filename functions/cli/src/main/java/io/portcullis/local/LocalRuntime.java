@@ -132,9 +132,10 @@ public final class LocalRuntime implements AutoCloseable {
         LocalDeployment deployment;
         String secretArn;
         try (DynamoDbClient d = aws.dynamoDb(); SqsClient s = aws.sqs(); SfnClient f = aws.sfn();
-             var secrets = aws.secretsManager(); var s3 = aws.s3(aws.region()); var ssm = aws.ssm()) {
+             var secrets = aws.secretsManager(); var s3 = aws.s3(aws.region()); var ssm = aws.ssm();
+             var kms = aws.kms()) {
             LocalDeployment created = LocalDeployment.create(repositoryRoot.resolve("template.yaml"), d, s, f, s3, ssm,
-                    suffix);
+                    kms, suffix);
             // The switch starts where the deployment's mode is, so a later ./portcullis replay (which reads the
             // switch) runs in the same mode.
             ssm.putParameter(r -> r.name(created.killSwitchParameter()).value(mode.value()).overwrite(true));
@@ -146,6 +147,7 @@ public final class LocalRuntime implements AutoCloseable {
         LocalSlack slack = LocalSlack.start(SLACK_BOT_TOKEN).userGroup(APPROVER_GROUP, APPROVERS);
         Map<String, String> env = detectorEnvironment(deployment, mode);
         env.put(FunctionSettings.APPROVALS_TABLE, deployment.approvalsTable());
+        env.put(FunctionSettings.TOKEN_KEY_ID, deployment.tokenKeyId());
         env.put(FunctionSettings.SLACK_SECRET_ID, secretArn);
         env.put(FunctionSettings.SLACK_CHANNEL, SLACK_CHANNEL);
         env.put(FunctionSettings.APPROVER_GROUP, APPROVER_GROUP);

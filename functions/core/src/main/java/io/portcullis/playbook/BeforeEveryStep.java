@@ -3,6 +3,8 @@ package io.portcullis.playbook;
 import static io.portcullis.playbook.StepContext.ACTOR;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.approval.Approval;
+import io.portcullis.approval.ApprovalStatus;
 import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.RemediationMode;
@@ -11,9 +13,12 @@ import io.portcullis.incident.TimelineEntry;
 import io.portcullis.safeguard.KillSwitch;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /** What the worker does before any step: carry an approval decision on, and obey the kill switch. */
 record BeforeEveryStep(StepContext context) {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.portcullis.playbook.PlaybookWorker");
 
     /** The incident as the step should see it. */
     Incident prepare(StepRequest request, Incident incident) {
@@ -22,7 +27,8 @@ record BeforeEveryStep(StepContext context) {
 
     /**
      * The first step after an approval records who approved and when (the interaction endpoint only writes the
-     * approval; the execution carries the decision on).
+     * approval; the execution carries the decision on). Who and when come from the decided approval record, never from
+     * the message: without an APPROVED record of this incident nothing is recorded.
      */
     private Incident recordDecision(StepRequest request, Incident incident) {
         JsonNode decision = request.body().path("decision");
@@ -30,9 +36,15 @@ record BeforeEveryStep(StepContext context) {
                 || incident.timeline().stream().anyMatch(t -> t.step().equals("approved"))) {
             return incident;
         }
-        String by = decision.path("by").asText("on-call");
-        Instant at = decision.path("at").isTextual() ? Instant.parse(decision.path("at").asText())
-                : context.clock.instant();
+        Optional<Approval> approved = Decisions.of(context, incident, decision.path("approvalId").asText(null),
+                ApprovalStatus.APPROVED);
+        if (approved.isEmpty()) {
+            LOG.error("Step {} of incident {} carries an approval, but no APPROVED approval of the incident is in the"
+                    + " approvals table: not recorded", request.step(), incident.incidentId());
+            return incident;
+        }
+        String by = approved.get().decidedBy();
+        Instant at = approved.get().decidedAt();
         return context.update(incident.incidentId(), i -> i.next(IncidentStatus.OPEN, new TimelineEntry(at, "approved",
                 "slack:" + by, "Approved in Slack by " + by + " at " + at.truncatedTo(ChronoUnit.SECONDS) + "."))
                 .decided(Resolution.APPROVED, at));

@@ -30,15 +30,23 @@ record EndingSteps(StepContext context, OnCall onCall) {
 
     /** How long a rejection's exception lasts. */
     static final Duration EXCEPTION_FOR = Duration.ofDays(30);
+    /** How far the execution's gate timer may run ahead of the approval's recorded expiry. */
+    static final Duration TIMER_SKEW = Duration.ofMinutes(5);
 
     StepOutcome rejected(StepRequest request, Incident incident) {
-        // The decision as the interaction endpoint wrote it (the failure's Cause carries it too, but is not relied on).
-        Optional<Approval> decision = context.approvals.ofIncident(incident.incidentId()).stream()
-                .filter(a -> !a.isUndo() && a.status() == ApprovalStatus.REJECTED)
-                .max(java.util.Comparator.comparing(Approval::decidedAt));
+        // Who rejected and why come from the decided approval record only: the failure's Cause carries them too, but
+        // anyone who can write a message could write those.
         JsonNode cause = StepContext.parse(request.body().path("error").path("Cause").asText(""));
-        String by = decision.map(Approval::decidedBy).orElse(cause.path("by").asText("on-call"));
-        String reason = decision.map(Approval::reason).orElse(cause.path("reason").asText("no reason given"));
+        Optional<Approval> decision = Decisions.of(context, incident, cause.path("approvalId").asText(null),
+                ApprovalStatus.REJECTED);
+        if (decision.isEmpty()) {
+            String why = "no REJECTED approval of " + incident.incidentId() + " is in the approvals table";
+            context.record(incident.incidentId(), null, request.step(), ACTOR, "Refused to record a rejection: " + why
+                    + ". Nothing was recorded as an exception.");
+            return new StepOutcome.Failed(StepOutcome.REFUSED, "rejection refused: " + why);
+        }
+        String by = decision.get().decidedBy();
+        String reason = Optional.ofNullable(decision.get().reason()).orElse("no reason given");
         Instant now = context.clock.instant();
         Instant until = now.plus(EXCEPTION_FOR);
         String rules = String.join(", ", incident.findings().stream().map(f -> f.ruleId()).distinct().toList());
@@ -48,7 +56,7 @@ record EndingSteps(StepContext context, OnCall onCall) {
         PolicyException exception = new PolicyException(rules, incident.resource().id(), null, null, List.of(), by,
                 reason, LocalDate.ofInstant(until, ZoneOffset.UTC), "Slack rejection of " + incident.incidentId());
         context.update(incident.incidentId(), i -> i.next(IncidentStatus.REJECTED, new TimelineEntry(now, "exception",
-                "slack:" + by, text)).decided(Resolution.REJECTED, decision.map(Approval::decidedAt).orElse(now))
+                "slack:" + by, text)).decided(Resolution.REJECTED, decision.get().decidedAt())
                 .withAcceptedRisk(exception));
         request.slack().ifPresent(t -> context.notifier.reply(t, text));
         ObjectNode out = Json.mapper().createObjectNode();
@@ -60,6 +68,18 @@ record EndingSteps(StepContext context, OnCall onCall) {
     StepOutcome timedOut(StepRequest request, Incident incident) {
         String onTimeout = Optional.ofNullable(request.text("onTimeout")).orElse("escalate");
         Instant now = context.clock.instant();
+        // A gate times out only if there is one: a pending approval of this incident past (or within a few minutes of,
+        // the execution's timer and this clock differ) its expiry, or one already closed as expired.
+        Optional<Approval> pending = context.approvals.pendingFor(incident.incidentId());
+        boolean due = pending.map(a -> !a.expiresAt().isAfter(now.plus(TIMER_SKEW))).orElse(false)
+                || Decisions.of(context, incident, null, ApprovalStatus.EXPIRED).isPresent();
+        if (!due) {
+            String why = pending.map(a -> "approval " + a.approvalId() + " of " + incident.incidentId()
+                    + " is open until " + a.expiresAt()).orElse("no approval of " + incident.incidentId()
+                    + " is waiting in the approvals table");
+            context.record(incident.incidentId(), null, request.step(), ACTOR, "Refused a time-out: " + why + ".");
+            return new StepOutcome.Failed(StepOutcome.REFUSED, "time-out refused: " + why);
+        }
         String text = "Nobody decided in time; the protocol's timeout action: " + onTimeout + ".";
         context.approvals.pendingFor(incident.incidentId()).ifPresent(a -> {
             if (context.approvals.decide(a.decided(ApprovalStatus.EXPIRED, null, now, "timed out"))

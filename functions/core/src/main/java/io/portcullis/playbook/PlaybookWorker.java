@@ -28,6 +28,10 @@ public final class PlaybookWorker {
     public static final Duration UNDO_FOR = ResolveStep.UNDO_FOR;
     /** How long a rejection's exception lasts. */
     public static final Duration EXCEPTION_FOR = EndingSteps.EXCEPTION_FOR;
+    /** The timeline step of a refused step message. */
+    public static final String REFUSED_STEP = "refused-step";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlaybookWorker.class);
 
     private final StepContext context;
     private final BeforeEveryStep beforeEveryStep;
@@ -40,6 +44,7 @@ public final class PlaybookWorker {
     private final EndingSteps endings;
     private final UndoStep undo;
     private final OnCall onCall;
+    private StepAuthority authority = StepAuthority.UNCHECKED;
 
     /**
      * @param defaultApprovers Slack user ids who may approve any gate and use Undo (and the group's members, see
@@ -100,7 +105,26 @@ public final class PlaybookWorker {
         return this;
     }
 
+    /**
+     * Who vouches for step messages: the execution each names (in AWS, its Step Functions history). Without it every
+     * message is believed, which only tests and offline tools may do.
+     */
+    public PlaybookWorker withStepAuthority(StepAuthority authority) {
+        this.authority = authority;
+        return this;
+    }
+
+    /** The blast-radius breaker every remediation claims a slot of, whatever the protocol's response. */
+    public PlaybookWorker withBreaker(io.portcullis.safeguard.BlastRadiusBreaker breaker) {
+        context.breaker(breaker);
+        return this;
+    }
+
     public StepOutcome run(StepRequest request) {
+        Optional<String> refused = authority.refusal(request);
+        if (refused.isPresent()) {
+            return refuse(request, refused.get());
+        }
         Optional<Incident> found = context.incidents.find(request.incidentId());
         if (found.isEmpty()) {
             return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "no incident " + request.incidentId());
@@ -124,5 +148,19 @@ public final class PlaybookWorker {
             case StepRequest.PAGE -> onCall.page(request, incident);
             default -> new StepOutcome.Failed(StepOutcome.STEP_FAILED, "unknown step type '" + request.type() + "'");
         };
+    }
+
+    /**
+     * A step message its execution does not vouch for: not run, logged, and put on the incident's timeline (if there
+     * is such an incident) so whoever reads the incident sees that someone tried.
+     */
+    private StepOutcome refuse(StepRequest request, String why) {
+        LOG.error("Refused step {} ({}) of incident {}: {}; the message was not acted on", request.step(),
+                request.type(), request.incidentId(), why);
+        if (context.incidents.find(request.incidentId()).isPresent()) {
+            context.record(request.incidentId(), null, REFUSED_STEP, ACTOR, "Refused a " + request.type()
+                    + " message for step " + request.step() + ": " + why + ". Nothing was done.");
+        }
+        return new StepOutcome.Refused(why);
     }
 }

@@ -50,6 +50,10 @@ record RemediateStep(StepContext context, OnCall onCall) {
         // entry tells it that the change was most likely its own, so it records it instead of reporting nothing.
         boolean resumed = startedBefore(incident, request.step());
         if (!dry && !resumed) {
+            Optional<String> paused = claimBreakerSlot(incident);
+            if (paused.isPresent()) {
+                return onCall.needsPerson(request, incident, paused.get());
+            }
             Instant started = context.clock.instant();
             // An incident already in front of a person stays there: a later step's work does not take it back.
             context.update(incident.incidentId(), i -> i.next(i.status() != IncidentStatus.ESCALATED
@@ -107,6 +111,30 @@ record RemediateStep(StepContext context, OnCall onCall) {
         out.put("result", result.kind().name().toLowerCase(java.util.Locale.ROOT));
         out.put("detail", result.detail());
         return new StepOutcome.Done(out);
+    }
+
+    /**
+     * Every change Portcullis makes takes a slot of the account's blast-radius breaker, whatever the protocol's
+     * response: automatic, approved, remediated on an approval's time-out, or queued for a low-tide window. An
+     * automatic incident already took its slot when it was detected; claiming again for the same incident keeps that
+     * slot. With no slot free the change is not made: the incident is paused in front of a person (empty: go ahead).
+     */
+    private Optional<String> claimBreakerSlot(Incident incident) {
+        Optional<io.portcullis.safeguard.BlastRadiusBreaker> breaker = context.breaker();
+        if (breaker.isEmpty()) {
+            return Optional.empty();
+        }
+        String account = incident.resource().account();
+        Instant now = context.clock.instant();
+        if (breaker.get().admit(account, incident.incidentId(), now)
+                instanceof io.portcullis.safeguard.BlastRadiusBreaker.Held held) {
+            String note = breaker.get().pausedNote(account);
+            if (held.tripped()) {
+                onCall.page(incident, io.portcullis.safeguard.Pager.BREAKER_OPEN, note, now);
+            }
+            return Optional.of(note);
+        }
+        return Optional.empty();
     }
 
     /** Whether an earlier attempt of this step began changing the resource (its write-ahead entry is there). */

@@ -41,6 +41,7 @@ final class StepContext {
     private KillSwitch killSwitch = KillSwitch.NONE;
     private Pager pager = Pager.NONE;
     private Jurisdiction jurisdiction = Jurisdiction.ANYWHERE;
+    private io.portcullis.safeguard.BlastRadiusBreaker breaker;
 
     StepContext(IncidentStore incidents, ApprovalStore approvals, Notifier notifier, Directory directory,
                 List<ResourceActions> actions, Clock clock, RemediationMode mode, Set<String> defaultApprovers,
@@ -66,6 +67,15 @@ final class StepContext {
 
     void pager(Pager pager) {
         this.pager = pager;
+    }
+
+    void breaker(io.portcullis.safeguard.BlastRadiusBreaker breaker) {
+        this.breaker = breaker;
+    }
+
+    /** The blast-radius breaker, or empty when the deployment has none (no safeguards table). */
+    Optional<io.portcullis.safeguard.BlastRadiusBreaker> breaker() {
+        return Optional.ofNullable(breaker);
     }
 
     void jurisdiction(Jurisdiction jurisdiction) {

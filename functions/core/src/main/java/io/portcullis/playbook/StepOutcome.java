@@ -21,6 +21,13 @@ public sealed interface StepOutcome {
     record Finished(String detail) implements StepOutcome {
     }
 
+    /**
+     * The message was not acted on: it does not speak for its execution (forged, stale, or naming another incident's
+     * execution). Nothing is answered: the message is dropped, never retried.
+     */
+    record Refused(String why) implements StepOutcome {
+    }
+
     String TRANSIENT = "Portcullis.Transient";
     String REFUSED = "Portcullis.Refused";
     String STEP_FAILED = "Portcullis.StepFailed";

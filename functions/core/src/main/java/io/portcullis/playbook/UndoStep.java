@@ -3,7 +3,9 @@ package io.portcullis.playbook;
 import io.portcullis.approval.Approval;
 import io.portcullis.approval.ApprovalStatus;
 import io.portcullis.incident.Incident;
+import io.portcullis.incident.RemediationMode;
 import io.portcullis.notify.SlackThread;
+import io.portcullis.safeguard.KillSwitch;
 import java.util.Optional;
 
 /** Undo, sent by the Slack interaction endpoint once a person pressed it: puts back the fixes it was offered for. */
@@ -21,6 +23,17 @@ record UndoStep(StepContext context) {
             return new StepOutcome.Finished("already undone");
         }
         String by = found.get().decidedBy();
+        // Undo changes the account too: with enforcement switched off it changes nothing, like every other step.
+        KillSwitch.Position position = KillSwitch.effective(context.mode, context.killSwitch());
+        if (position.mode() != RemediationMode.ENFORCE) {
+            String why = "Undo by " + by + " was not run: " + position.reason() + ", so Portcullis changes nothing"
+                    + " in the account; nothing was undone. Put the fixes back by hand if they must go.";
+            context.record(incident.incidentId(), null, "undo-refused", "slack:" + by, why);
+            if (found.get().channel() != null) {
+                context.notifier.reply(new SlackThread(found.get().channel(), found.get().messageTs()), why);
+            }
+            return new StepOutcome.Finished(why);
+        }
         String detail = new UndoFixes(context.actions).run(incident, StepContext.parse(found.get().payload()));
         context.record(incident.incidentId(), null, "undone", "slack:" + by, "Undo by " + by + ": " + detail);
         if (found.get().channel() != null) {

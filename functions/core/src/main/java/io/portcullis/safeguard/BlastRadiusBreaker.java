@@ -23,7 +23,10 @@ public final class BlastRadiusBreaker {
         return config;
     }
 
-    /** The breaker's answer for one automatic remediation. */
+    /**
+     * The breaker's answer for one remediation. Asking again for an incident that holds a slot keeps its slot (the
+     * detector admits an automatic incident, the worker asks again before the change).
+     */
     public sealed interface Admission {
     }
 
@@ -54,6 +57,14 @@ public final class BlastRadiusBreaker {
         if (admission instanceof Admitted a) {
             slots.release(a.account(), a.slot(), a.incidentId());
         }
+    }
+
+    /** The note an incident whose fix the breaker paused at the worker carries (timeline, Slack, page). */
+    public String pausedNote(String account) {
+        return "Paused by the blast-radius breaker for account " + account + ": more than " + config.maxAutomatic()
+                + " remediations within " + io.portcullis.report.Markup.duration(config.within().toSeconds())
+                + ", so this fix was not made. Check what is changing so much; if this change must still go, make it"
+                + " by hand.";
     }
 
     /** The note an incident held back carries, e.g. for its Slack message and timeline. */

@@ -11,7 +11,7 @@ public interface BreakerSlots {
 
     /**
      * Takes slot {@code slot} of {@code account} for {@code incidentId} until {@code until}, if it is free (never
-     * taken, or its holder's time ran out by {@code now}).
+     * taken, or its holder's time ran out by {@code now}) or already held by {@code incidentId} (then it is kept).
      */
     boolean claim(String account, int slot, String incidentId, Instant now, Instant until);
 

@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -287,8 +288,11 @@ class PlaybookWorkerTest {
     void aTimedOutGateClosesItsApprovalAndSaysSoOnTheMessage() {
         run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
 
-        StepOutcome timedOut = run("approval-timed-out", "AwaitApproval.TimedOut", b -> b.put("onTimeout", "escalate"));
-        StepOutcome escalated = run("escalate", "AwaitApproval.Escalate", b -> { });
+        PlaybookWorker later = new PlaybookWorker(incidents, approvals, slack, directory,
+                new SecurityGroupActions(groups, groups), List.of(), Clock.offset(clock, java.time.Duration.ofSeconds(900)),
+                RemediationMode.ENFORCE, Set.of("U0LEAD"), () -> "apv-1").withApproverGroup("S0ONCALL");
+        StepOutcome timedOut = run(later, "approval-timed-out", "AwaitApproval.TimedOut", b -> b.put("onTimeout", "escalate"));
+        StepOutcome escalated = run(later, "escalate", "AwaitApproval.Escalate", b -> { });
 
         assertThat(timedOut).isInstanceOf(StepOutcome.Done.class);
         assertThat(escalated).isInstanceOf(StepOutcome.Done.class);
@@ -672,5 +676,136 @@ class PlaybookWorkerTest {
         incidentId = "inc-does-not-exist";
         assertThat(run("snapshot", "Snapshot", b -> { })).isInstanceOfSatisfying(StepOutcome.Failed.class,
                 f -> assertThat(f.cause()).contains("no incident inc-does-not-exist"));
+    }
+
+    // --- issue 14: what a message on the step queue can no longer make the worker do ---
+
+    @Test
+    void aStepItsExecutionDoesNotVouchForIsNotRunAndTheIncidentSaysSomeoneTried() {
+        ObjectNode before = snapshot();
+        PlaybookWorker checked = workerWith(Set.of("U0LEAD"), "S0ONCALL").withStepAuthority(new StepAuthority(
+                arn -> Optional.of(new ExecutionState.Execution("RUNNING", List.of(
+                        new ExecutionState.Event(1, "TaskStateEntered", "AwaitApproval", null),
+                        new ExecutionState.Event(2, "TaskScheduled", null, null))))));
+
+        StepOutcome outcome = run(checked, "remediate", "RevokeOffendingIngress", b -> b.put("action", "revoke-ingress")
+                .put("execution", "arn:aws:states:us-east-1:123456789012:execution:sg:x").set("snapshot", before));
+
+        assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Refused.class, r -> assertThat(r.why())
+                .contains("is at state AwaitApproval, not at step RevokeOffendingIngress"));
+        assertThat(groups.revokeCalls).isEmpty();
+        assertThat(incident().status()).isEqualTo(IncidentStatus.OPEN);
+        assertThat(incident().timeline()).last().satisfies(t -> {
+            assertThat(t.step()).isEqualTo(PlaybookWorker.REFUSED_STEP);
+            assertThat(t.detail()).startsWith("Refused a remediate message for step RevokeOffendingIngress:")
+                    .endsWith("Nothing was done.");
+        });
+    }
+
+    @Test
+    void aRejectionTheApprovalsTableDoesNotHoldIsNotRecordedWhateverTheMessageSays() {
+        run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
+
+        StepOutcome rejected = run("rejected", "AwaitApproval.Rejected", b -> b.putObject("error")
+                .put("Error", "Portcullis.Rejected").put("Cause", "{\"approvalId\":\"apv-1\",\"by\":\"U0MALLORY\","
+                        + "\"reason\":\"trust me\"}"));
+
+        assertThat(rejected).isInstanceOfSatisfying(StepOutcome.Failed.class, f -> {
+            assertThat(f.error()).isEqualTo(StepOutcome.REFUSED);
+            assertThat(f.cause()).contains("no REJECTED approval of " + incidentId);
+        });
+        assertThat(incident().status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
+        assertThat(incident().acceptedRisk()).isNull();
+        assertThat(incident().timeline()).last().satisfies(t -> assertThat(t.detail())
+                .startsWith("Refused to record a rejection"));
+    }
+
+    @Test
+    void aRecordedRejectionNamesWhoTheTableSaysNotWhoTheMessageSays() {
+        run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
+        approvals.decide(approvals.find("apv-1").orElseThrow().decided(ApprovalStatus.REJECTED, "U0ALICE",
+                clock.instant(), "lab host"));
+
+        run("rejected", "AwaitApproval.Rejected", b -> b.putObject("error").put("Error", "Portcullis.Rejected")
+                .put("Cause", "{\"approvalId\":\"apv-1\",\"by\":\"U0MALLORY\",\"reason\":\"trust me\"}"));
+
+        assertThat(incident().status()).isEqualTo(IncidentStatus.REJECTED);
+        assertThat(incident().acceptedRisk().owner()).isEqualTo("U0ALICE");
+        assertThat(incident().acceptedRisk().reason()).isEqualTo("lab host");
+    }
+
+    @Test
+    void anApprovalIsRecordedFromTheApprovalsTableAndNotAtAllWithoutAnApprovedRecord() {
+        run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
+        java.util.function.Consumer<ObjectNode> claimsMallory = b -> b.putObject("decision").put("decision", "approved")
+                .put("approvalId", "apv-1").put("by", "U0MALLORY").put("at", "2026-11-30T14:00:00Z");
+
+        run("verify", "Verify", claimsMallory);
+        assertThat(incident().timeline()).noneSatisfy(t -> assertThat(t.step()).isEqualTo("approved"));
+
+        approvals.decide(approvals.find("apv-1").orElseThrow().decided(ApprovalStatus.APPROVED, "U0ALICE",
+                clock.instant(), null));
+        run("verify", "Verify", claimsMallory);
+        assertThat(incident().timeline()).filteredOn(t -> t.step().equals("approved")).singleElement()
+                .satisfies(t -> assertThat(t.actor()).isEqualTo("slack:U0ALICE"));
+    }
+
+    @Test
+    void aTimeOutBeforeTheGateExpiresIsRefused() {
+        run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 3600).put("onTimeout", "remediate"));
+
+        StepOutcome timedOut = run("approval-timed-out", "AwaitApproval.TimedOut", b -> b.put("onTimeout", "remediate"));
+
+        assertThat(timedOut).isInstanceOfSatisfying(StepOutcome.Failed.class, f -> assertThat(f.cause())
+                .contains("approval apv-1 of " + incidentId + " is open until"));
+        assertThat(approvals.find("apv-1").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+    }
+
+    @Test
+    void everyRemediationTakesABreakerSlotAndOverTheLimitIsPausedAndPaged() {
+        io.portcullis.testing.InMemorySafeguards slots = new io.portcullis.testing.InMemorySafeguards();
+        var breaker = new io.portcullis.safeguard.BlastRadiusBreaker(slots, new io.portcullis.safeguard.Safeguards.Breaker(
+                1, java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(30),
+                io.portcullis.protocol.TimeoutAction.ESCALATE));
+        List<io.portcullis.safeguard.Pager.Page> pages = new java.util.ArrayList<>();
+        slots.claim("123456789012", 0, "inc-someone-else", clock.instant(), clock.instant().plusSeconds(600));
+        PlaybookWorker limited = workerWith(Set.of("U0LEAD"), "S0ONCALL").withBreaker(breaker).withPager(pages::add);
+        ObjectNode before = snapshot();
+
+        StepOutcome outcome = run(limited, "remediate", "RevokeOffendingIngress", b -> b.put("action", "revoke-ingress")
+                .set("snapshot", before));
+
+        assertThat(outcome).isInstanceOf(StepOutcome.Done.class);
+        assertThat(groups.revokeCalls).isEmpty();
+        assertThat(incident().status()).isEqualTo(IncidentStatus.ESCALATED);
+        assertThat(incident().timeline()).anySatisfy(t -> assertThat(t.detail())
+                .startsWith("Escalated to a person: Paused by the blast-radius breaker for account 123456789012"));
+        assertThat(pages).extracting(io.portcullis.safeguard.Pager.Page::kind)
+                .contains(io.portcullis.safeguard.Pager.BREAKER_OPEN, io.portcullis.safeguard.Pager.NEEDS_PERSON);
+
+        slots.release("123456789012", 0, "inc-someone-else");
+        slots.claim("123456789012", 0, incidentId, clock.instant(), clock.instant().plusSeconds(600));
+        run(limited, "remediate", "RevokeOffendingIngress.Again", b -> b.put("action", "revoke-ingress")
+                .set("snapshot", before));
+        assertThat(groups.revokeCalls).as("the slot the incident already holds is its own").hasSize(1);
+    }
+
+    @Test
+    void undoChangesNothingWhileTheKillSwitchIsOff() {
+        containedBy(workerWith(Set.of(), "S0ONCALL"));
+        approvals.decide(approvals.find("apv-1").orElseThrow().decided(ApprovalStatus.APPROVED, "U0ALICE",
+                clock.instant(), null));
+        PlaybookWorker switchedOff = workerWith(Set.of(), "S0ONCALL").withKillSwitch(() -> new io.portcullis.safeguard
+                .KillSwitch.Position(RemediationMode.DRY_RUN, "kill switch /portcullis/kill-switch is set to dry-run"));
+        String undo = Json.mapper().createObjectNode().put("type", "undo").put("incidentId", incidentId)
+                .put("undoId", "apv-1").toString();
+
+        StepOutcome outcome = switchedOff.run(StepRequest.parse(undo, new StringBuilder()).orElseThrow());
+
+        assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Finished.class, f -> assertThat(f.detail())
+                .startsWith("Undo by U0ALICE was not run: kill switch /portcullis/kill-switch is set to dry-run"));
+        assertThat(groups.restoreCalls).isEmpty();
+        assertThat(incident().timeline()).last().satisfies(t -> assertThat(t.step()).isEqualTo("undo-refused"));
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).contains("Undo by U0ALICE was not run"));
     }
 }

@@ -86,7 +86,7 @@ public final class InMemorySafeguards implements HeartbeatStore, BreakerSlots {
 
     private boolean putIfFree(String key, String incidentId, Instant now, Instant until) {
         Instant held = this.until.get(key);
-        if (held != null && held.isAfter(now)) {
+        if (held != null && held.isAfter(now) && (incidentId == null || !incidentId.equals(holders.get(key)))) {
             return false;
         }
         this.until.put(key, until);

@@ -28,7 +28,8 @@ public final class InteractionFunction {
         // The channel is never used to post here: the interaction only edits messages it is told about.
         SlackNotifier notifier = SlackNotifier.create(slack.botToken(), "unused", settings.slackApiUrl());
         return new DecideApproval(new RequestSignature(slack.signingSecret()),
-                new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
+                new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper(),
+                        io.portcullis.aws.KmsTokenSealer.of(settings, aws)),
                 new SfnWorkflowResumer(aws.sfn()), clock)
                 .withNotifier(notifier)
                 .withUndo(new SqsUndoRequests(aws::sqs, settings.requireStepQueueUrl()));

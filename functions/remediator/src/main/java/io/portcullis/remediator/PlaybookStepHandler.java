@@ -113,6 +113,9 @@ public final class PlaybookStepHandler implements RequestHandler<SQSEvent, SQSBa
                         request.step(), request.incidentId(), pending.approvalId());
                 case StepOutcome.Finished finished -> LOG.info("{} of incident {}: {}", request.type(),
                         request.incidentId(), finished.detail());
+                // Not answered (the token is not the execution's, or the step is not its current one) and never
+                // retried: a refused message must not block the queue. The worker logged it with its reason.
+                case StepOutcome.Refused refused -> { }
             }
             return true;
         } catch (TaskTimedOutException | InvalidTokenException | TaskDoesNotExistException e) {

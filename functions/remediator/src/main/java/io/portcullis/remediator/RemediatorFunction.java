@@ -3,6 +3,8 @@ package io.portcullis.remediator;
 import io.portcullis.aws.AwsConnection;
 import io.portcullis.aws.DynamoDbApprovalStore;
 import io.portcullis.aws.DynamoDbIncidentStore;
+import io.portcullis.aws.DynamoDbSafeguards;
+import io.portcullis.aws.SfnExecutionState;
 import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
 import io.portcullis.aws.InventorySettings;
@@ -18,6 +20,9 @@ import io.portcullis.playbook.Jurisdiction;
 import io.portcullis.playbook.PlaybookWorker;
 import io.portcullis.playbook.ResourceActions;
 import io.portcullis.playbook.SecurityGroupActions;
+import io.portcullis.playbook.StepAuthority;
+import io.portcullis.safeguard.BlastRadiusBreaker;
+import io.portcullis.safeguard.Safeguards;
 import io.portcullis.slack.SlackDirectory;
 import io.portcullis.slack.SlackNotifier;
 import java.time.Clock;
@@ -65,11 +70,20 @@ public final class RemediatorFunction {
         List<ResourceActions> others = OtherActions.all(aws, inventory);
         PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
-                new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
+                new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper(),
+                        io.portcullis.aws.KmsTokenSealer.of(settings, aws)),
                 notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups, inventory), others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next)
                 .withApproverGroup(settings.approverGroup())
                 .withJurisdiction(new Jurisdiction(settings.accountId(), aws.region().id()));
+        // Every step message is checked against its execution before anything is done.
+        worker.withStepAuthority(new StepAuthority(new SfnExecutionState(aws::sfn)));
+        if (safeguards.safeguardsTable() != null) {
+            worker.withBreaker(new BlastRadiusBreaker(new DynamoDbSafeguards(aws::dynamoDb,
+                    safeguards.safeguardsTable()), Safeguards.defaults().breaker()));
+        } else {
+            LOG.warn("{} is not set: remediations take no blast-radius breaker slot", SafeguardSettings.SAFEGUARDS_TABLE);
+        }
         if (safeguards.alertQueueUrl() != null) {
             worker.withPager(new SqsAlertQueue(aws::sqs, safeguards.alertQueueUrl()));
         }
@@ -79,6 +93,10 @@ public final class RemediatorFunction {
             LOG.error("No approval gate can be answered and no Undo offered: {}. Until then every approval gate fails"
                     + " its incident and alerts on-call; automatic containment still runs.",
                     settings.deploymentApprovers().whyNobody());
+        }
+        if (io.portcullis.aws.KmsTokenSealer.of(settings, aws) == null) {
+            LOG.error("{} is not set: no task token can be sealed, so every approval gate fails its incident and"
+                    + " alerts on-call", FunctionSettings.TOKEN_KEY_ID);
         }
         if (safeguards.killSwitchParameter() == null) {
             return worker;

@@ -1,0 +1,38 @@
+package io.portcullis.playbook;
+
+import io.portcullis.approval.Approval;
+import io.portcullis.approval.ApprovalStatus;
+import io.portcullis.incident.Incident;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * Where a step finds a decision made in Slack: in the approvals table, never in the message. The interaction endpoint
+ * writes the decision (conditionally, once) before it resumes the execution, so a decision the table does not hold was
+ * never made.
+ */
+final class Decisions {
+
+    private Decisions() {
+    }
+
+    /**
+     * The incident's gate approval with {@code status}: the one {@code approvalId} names when it is that incident's and
+     * has that status, else the latest such of the incident; empty when there is none.
+     */
+    static Optional<Approval> of(StepContext context, Incident incident, String approvalId, ApprovalStatus status) {
+        if (approvalId != null && !approvalId.isBlank()) {
+            Optional<Approval> named = context.approvals.find(approvalId).filter(a -> decides(a, incident, status));
+            if (named.isPresent()) {
+                return named;
+            }
+        }
+        return context.approvals.ofIncident(incident.incidentId()).stream().filter(a -> decides(a, incident, status))
+                .max(Comparator.comparing(a -> a.decidedAt() == null ? a.expiresAt() : a.decidedAt()));
+    }
+
+    private static boolean decides(Approval a, Incident incident, ApprovalStatus status) {
+        return !a.isUndo() && a.status() == status && incident.incidentId().equals(a.incidentId())
+                && (status != ApprovalStatus.APPROVED && status != ApprovalStatus.REJECTED || a.decidedBy() != null);
+    }
+}
