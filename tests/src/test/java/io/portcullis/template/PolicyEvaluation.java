@@ -66,6 +66,10 @@ final class PolicyEvaluation {
 
     /** True or false, or null when the request does not say (the key is absent and the operator needs it). */
     private static Boolean holds(String operator, List<String> wanted, List<String> actual) {
+        if (operator.equals("Null")) {
+            // IAM: "Null": "false" holds when the key is present, "true" when it is absent.
+            return wanted.contains("true") == (actual == null);
+        }
         boolean ifExists = operator.endsWith("IfExists");
         String op = ifExists ? operator.substring(0, operator.length() - "IfExists".length()) : operator;
         boolean anyValue = op.startsWith("ForAnyValue:");

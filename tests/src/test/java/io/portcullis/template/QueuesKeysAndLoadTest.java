@@ -177,6 +177,7 @@ class QueuesKeysAndLoadTest {
             for (String action : List.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey")) {
                 Request use = new Request(action, keyArn).with("aws:PrincipalArn", t.attribute(role, "Arn"))
                         .with("kms:ResourceAliases", alias)
+                        .with("kms:EncryptionContext:portcullis:approvalId", "apr-1")
                         .with("lambda:SourceFunctionArn", functions.getOrDefault(role, "none"));
                 boolean byKey = keyPolicy.stream().anyMatch(s -> PolicyEvaluation.applies(s, "Allow", use));
                 boolean byRole = t.inlineStatements(role).stream().anyMatch(s -> PolicyEvaluation.applies(s, "Allow", use));
@@ -189,6 +190,9 @@ class QueuesKeysAndLoadTest {
             }
         });
         assertThat(users).containsExactlyInAnyOrder("RemediatorRole", "InteractionRole");
+        Request noContext = new Request("kms:Decrypt", keyArn).with("aws:PrincipalArn", t.attribute("RemediatorRole", "Arn"));
+        assertThat(keyPolicy).as("the key opens only tokens sealed for an approval")
+                .noneMatch(s -> PolicyEvaluation.applies(s, "Allow", noContext));
         Request admin = new Request("kms:Decrypt", keyArn).with("aws:PrincipalArn", ADMIN);
         assertThat(keyPolicy).as("an administrator cannot decrypt").noneMatch(s -> PolicyEvaluation.applies(s, "Allow", admin));
         assertThat(keyPolicy).as("nobody may create grants").noneMatch(s -> PolicyEvaluation.applies(s, "Allow",
