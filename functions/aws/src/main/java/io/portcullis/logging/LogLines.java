@@ -16,7 +16,7 @@ import org.slf4j.event.Level;
  * {@code logger}, {@code message}, the request id and, for a failure, {@code errorType}, {@code errorMessage} and
  * {@code stackTrace}: Lambda's application log-level filtering reads {@code level} from it. Otherwise a line of text.
  * The threshold is the function's application log level ({@code AWS_LAMBDA_LOG_LEVEL}, default INFO); the AWS SDK
- * logs at WARN and above only.
+ * and the Slack SDK ({@code com.slack.api}) log at WARN and above only.
  *
  * <p>Every character a log line takes from outside (a resource name, an event's text) is escaped: a newline or a
  * quote in an attacker's security-group description cannot end the line or forge a field.
@@ -61,7 +61,10 @@ public final class LogLines {
 
     static boolean enabled(String logger, Level level) {
         Settings s = settings;
-        Level threshold = logger.startsWith("software.amazon.awssdk") ? s.sdkThreshold() : s.threshold();
+        // Both SDKs print request and response bodies at DEBUG (the Slack SDK's include tokens a call carries): they
+        // log at WARN and above, whatever the function's level.
+        Level threshold = logger.startsWith("software.amazon.awssdk") || logger.startsWith("com.slack.api")
+                ? s.sdkThreshold() : s.threshold();
         return level.toInt() >= threshold.toInt();
     }
 
