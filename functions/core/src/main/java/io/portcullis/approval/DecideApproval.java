@@ -7,8 +7,10 @@ import java.util.Optional;
 /**
  * The Slack interaction endpoint's use case: an approval click is authentic, fresh, for the approval and incident it
  * names, still pending, in time, from an authorised approver who is not the person who made the change — or it
- * changes nothing and says why, with the HTTP status to answer. Each decision is written once (conditional write)
- * before the playbook is resumed.
+ * changes nothing and says why, with the HTTP status to answer. A decision is first claimed (a conditional write that
+ * keeps the approval PENDING), then carried out (the execution resumed), and only then recorded as APPROVED or
+ * REJECTED: a resume that fails releases the claim so the click can be retried, and a resume that took effect whose
+ * record was not written is recorded by the retry, which finds its own claim and an execution no longer waiting.
  */
 public final class DecideApproval {
 
@@ -26,6 +28,9 @@ public final class DecideApproval {
             return status == 200;
         }
     }
+
+    /** How long a decision being carried out holds the approval against other clicks (Slack waits 3 s, Lambda 10). */
+    public static final java.time.Duration CLAIM_FOR = java.time.Duration.ofSeconds(30);
 
     private final RequestSignature signature;
     private final ApprovalStore approvals;
@@ -101,36 +106,84 @@ public final class DecideApproval {
             return new Outcome(400, "A rejection needs a reason: fill in the reason, then Reject.", "refused: " + who
                     + ": rejection without a reason");
         }
-        Approval decided = approval.decided(approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED, click.userId(),
-                now, click.reason());
-        if (!approvals.decide(decided)) {
+        ApprovalStatus decision = approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED;
+        Approval.Resuming earlier = approval.resuming();
+        boolean retry = earlier != null && earlier.by().equals(click.userId()) && earlier.status() == decision;
+        if (earlier != null && !retry && now.isBefore(earlier.at().plus(CLAIM_FOR))) {
+            return new Outcome(409, "<@" + earlier.by() + "> is deciding this right now.", "refused: " + who
+                    + ": lost the race to decide (" + earlier.by() + " is resuming it)");
+        }
+        // The claim is written first: of two clicks exactly one carries the decision out. The approval stays PENDING
+        // until the resume took effect, so a resume that fails leaves it open to a retry.
+        Approval claimed = retry ? approval : approval.resuming(new Approval.Resuming(decision, click.userId(), now,
+                approve ? null : click.reason()));
+        if (!retry && !approvals.decide(claimed)) {
             return new Outcome(409, "Someone else decided first.", "refused: " + who + ": lost the race to decide");
         }
-        com.fasterxml.jackson.databind.node.ObjectNode result = io.portcullis.json.Json.mapper().createObjectNode()
-                .put("approvalId", approval.approvalId()).put("by", click.userId()).put("at", now.toString());
-        String verb;
-        if (approval.isUndo()) {
-            undo.request(approval.incidentId(), approval.approvalId(), click.userId());
-            verb = "Undo requested";
-        } else if (approve) {
-            workflow.approve(approval.taskToken(), result.put("decision", "approved").toString());
-            verb = "Approved";
-        } else {
-            workflow.reject(approval.taskToken(), result.put("decision", "rejected").put("reason", click.reason()).toString());
-            verb = "Rejected";
+        Approval.Resuming carried = claimed.resuming();
+        try {
+            carryOut(approval, carried);
+        } catch (WorkflowResumer.NotWaiting e) {
+            if (earlier == null) {
+                release(claimed);
+                return new Outcome(410, "The playbook is no longer waiting for this decision (it timed out or was"
+                        + " stopped); the protocol's timeout action applies.", "refused: " + who
+                        + ": the execution no longer waits for it (" + e.getMessage() + ")");
+            }
+            // A claim was there before this click: its resume took effect and only the record was not written.
+            carried = earlier;
+        } catch (RuntimeException e) {
+            release(claimed);
+            throw e;
         }
-        String text = verb + " by <@" + click.userId() + "> at " + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + (approve ? "." : ": " + click.reason());
+        Approval decided = claimed.decided(carried.status(), carried.by(), carried.at(), carried.reason());
+        boolean recorded;
+        try {
+            recorded = approvals.decide(decided);
+        } catch (RuntimeException e) {
+            recorded = false;
+        }
+        String recordNote = recorded ? "" : "; the decision took effect but was not recorded yet (a retry of the"
+                + " click records it)";
+        boolean approved = carried.status() == ApprovalStatus.APPROVED;
+        String verb = approval.isUndo() ? "Undo requested" : approved ? "Approved" : "Rejected";
+        String text = verb + " by <@" + carried.by() + "> at "
+                + carried.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + (approved ? "." : ": " + carried.reason());
         if (notifier != null && approval.channel() != null) {
             try {
                 notifier.decided(new io.portcullis.notify.SlackThread(approval.channel(), approval.messageTs()), text);
             } catch (RuntimeException e) {
                 // The decision stands and the playbook resumed; only the message edit failed.
                 return new Outcome(200, text, verb.toLowerCase(java.util.Locale.ROOT) + ": " + who + " for incident "
-                        + approval.incidentId() + "; the Slack message was not updated: " + e.getMessage());
+                        + approval.incidentId() + recordNote + "; the Slack message was not updated: "
+                        + e.getMessage());
             }
         }
         return new Outcome(200, text, verb.toLowerCase(java.util.Locale.ROOT) + ": " + who + " for incident "
-                + approval.incidentId());
+                + approval.incidentId() + recordNote);
+    }
+
+    /** Resumes the execution (or requests the Undo) with the claimed decision. */
+    private void carryOut(Approval approval, Approval.Resuming carried) {
+        com.fasterxml.jackson.databind.node.ObjectNode result = io.portcullis.json.Json.mapper().createObjectNode()
+                .put("approvalId", approval.approvalId()).put("by", carried.by()).put("at", carried.at().toString());
+        if (approval.isUndo()) {
+            undo.request(approval.incidentId(), approval.approvalId(), carried.by());
+        } else if (carried.status() == ApprovalStatus.APPROVED) {
+            workflow.approve(approval.taskToken(), result.put("decision", "approved").toString());
+        } else {
+            workflow.reject(approval.taskToken(), result.put("decision", "rejected").put("reason", carried.reason())
+                    .toString());
+        }
+    }
+
+    /** Gives a claim back after its resume failed, so the click can be retried; a claim left behind expires. */
+    private void release(Approval claimed) {
+        try {
+            approvals.decide(claimed.resuming(null));
+        } catch (RuntimeException ignored) {
+            // The claim lapses after CLAIM_FOR; its owner's retry carries it on before that.
+        }
     }
 }
