@@ -22,8 +22,15 @@ public final class DecideApproval {
      *                409 already decided, or for another incident; 410 expired
      * @param message shown to the clicker
      * @param reason  for the log: why, naming the approval and user (never the token)
+     * @param followUp the Slack calls a decision makes after it took effect (the message's buttons replaced by who
+     *                decided), which must not hold up Slack's acknowledgement; null when there are none
      */
-    public record Outcome(int status, String message, String reason) {
+    public record Outcome(int status, String message, String reason, Runnable followUp) {
+
+        public Outcome(int status, String message, String reason) {
+            this(status, message, reason, null);
+        }
+
         public boolean decided() {
             return status == 200;
         }
@@ -32,11 +39,13 @@ public final class DecideApproval {
     /** How long a decision being carried out holds the approval against other clicks (Slack waits 3 s, Lambda 10). */
     public static final java.time.Duration CLAIM_FOR = java.time.Duration.ofSeconds(30);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DecideApproval.class);
+
     private final RequestSignature signature;
     private final ApprovalStore approvals;
     private final WorkflowResumer workflow;
     private final Clock clock;
-    private io.portcullis.notify.Notifier notifier;
+    private java.util.function.Supplier<io.portcullis.notify.Notifier> notifier = () -> null;
     private UndoRequests undo = (incidentId, undoId, by) -> {
         throw new IllegalStateException("Undo is not configured");
     };
@@ -50,6 +59,12 @@ public final class DecideApproval {
 
     /** Replace the buttons of the decided message with who decided what and when. */
     public DecideApproval withNotifier(io.portcullis.notify.Notifier slack) {
+        this.notifier = () -> slack;
+        return this;
+    }
+
+    /** As above, asked for the notifier when a message is edited (its bot token is read on first use). */
+    public DecideApproval withNotifier(java.util.function.Supplier<io.portcullis.notify.Notifier> slack) {
         this.notifier = slack;
         return this;
     }
@@ -113,6 +128,12 @@ public final class DecideApproval {
             return new Outcome(409, "<@" + earlier.by() + "> is deciding this right now.", "refused: " + who
                     + ": lost the race to decide (" + earlier.by() + " is resuming it)");
         }
+        if (!retry && approval.needed() > 1) {
+            Optional<Outcome> vote = vote(approval, click, decision, now, who);
+            if (vote.isPresent()) {
+                return vote.get();
+            }
+        }
         // The claim is written first: of two clicks exactly one carries the decision out. The approval stays PENDING
         // until the resume took effect, so a resume that fails leaves it open to a retry.
         Approval claimed = retry ? approval : approval.resuming(new Approval.Resuming(decision, click.userId(), now,
@@ -150,18 +171,59 @@ public final class DecideApproval {
         String text = verb + " by <@" + carried.by() + "> at "
                 + carried.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 + (approved ? "." : ": " + carried.reason());
-        if (notifier != null && approval.channel() != null) {
+        Runnable edit = approval.channel() == null ? null : () -> {
             try {
-                notifier.decided(new io.portcullis.notify.SlackThread(approval.channel(), approval.messageTs()), text);
+                io.portcullis.notify.Notifier slack = notifier.get();
+                if (slack != null) {
+                    slack.decided(new io.portcullis.notify.SlackThread(approval.channel(), approval.messageTs()), text);
+                }
             } catch (RuntimeException e) {
                 // The decision stands and the playbook resumed; only the message edit failed.
-                return new Outcome(200, text, verb.toLowerCase(java.util.Locale.ROOT) + ": " + who + " for incident "
-                        + approval.incidentId() + recordNote + "; the Slack message was not updated: "
-                        + e.getMessage());
+                LOG.warn("The Slack message of approval {} (incident {}) was not updated: {}", approval.approvalId(),
+                        approval.incidentId(), e.getMessage());
             }
-        }
+        };
         return new Outcome(200, text, verb.toLowerCase(java.util.Locale.ROOT) + ": " + who + " for incident "
-                + approval.incidentId() + recordNote);
+                + approval.incidentId() + recordNote, edit);
+    }
+
+    /**
+     * Four-eyes when who made the change is not known for certain: each approver's click is recorded, and the gate
+     * resumes only when enough distinct approvers agree. Empty when this click completes the decision.
+     */
+    private Optional<Outcome> vote(Approval approval, SlackAction click, ApprovalStatus decision, Instant now,
+                                   String who) {
+        if (approval.votes().stream().anyMatch(v -> v.by().equals(click.userId()))) {
+            return Optional.of(new Outcome(409, "You have decided already: another approver must agree.", "refused: "
+                    + who + ": already counted; " + approval.needed() + " distinct approvers must agree"));
+        }
+        long agreeing = approval.votes().stream().filter(v -> v.decision() == decision).count() + 1;
+        if (agreeing >= approval.needed()) {
+            return Optional.empty();
+        }
+        Approval voted = approval.voted(new Approval.Vote(click.userId(), decision, now, click.reason()));
+        if (!approvals.decide(voted)) {
+            return Optional.of(new Outcome(409, "Someone else decided first.", "refused: " + who
+                    + ": lost the race to decide"));
+        }
+        String what = decision == ApprovalStatus.APPROVED ? "Approval" : "Rejection";
+        String text = what + " by <@" + click.userId() + "> counted (" + agreeing + " of " + approval.needed()
+                + "): another approver must agree before anything happens, because " + approval.actorIdentity()
+                + ".";
+        Runnable tell = approval.channel() == null ? null : () -> {
+            try {
+                io.portcullis.notify.Notifier slack = notifier.get();
+                if (slack != null) {
+                    slack.reply(new io.portcullis.notify.SlackThread(approval.channel(), approval.messageTs()), text);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not tell Slack that approval {} needs another approver: {}", approval.approvalId(),
+                        e.getMessage());
+            }
+        };
+        return Optional.of(new Outcome(200, text, "counted: " + who + " for incident " + approval.incidentId() + ", "
+                + decision.name().toLowerCase(java.util.Locale.ROOT) + " " + agreeing + " of " + approval.needed()
+                + " (the actor is not known for certain); nothing resumed yet", tell));
     }
 
     /** Resumes the execution (or requests the Undo) with the claimed decision. */

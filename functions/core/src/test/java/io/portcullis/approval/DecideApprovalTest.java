@@ -155,6 +155,28 @@ class DecideApprovalTest {
     }
 
     @Test
+    void whenTheActorIsUnknownTwoDistinctApproversMustAgreeBeforeAnythingResumes() {
+        store.create(new Approval("apv-2", "inc-2b", ApprovalStatus.PENDING, Set.of("UONCALL", "UBOB"), Set.of(),
+                NOW.plusSeconds(900), TOKEN, null, null, null, 1).withNeeded(2, "nobody trusted names the actor"));
+
+        DecideApproval.Outcome first = send(click("UONCALL", "approve", "apv-2", "inc-2b", null));
+        DecideApproval.Outcome again = send(click("UONCALL", "approve", "apv-2", "inc-2b", null));
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.message()).contains("1 of 2").contains("nobody trusted names the actor");
+        assertThat(again.status()).as("the same approver twice is one approver").isEqualTo(409);
+        assertThat(resumed).isEmpty();
+        assertThat(store.find("apv-2").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+        assertThat(store.find("apv-2").orElseThrow().votes()).extracting(Approval.Vote::by).containsExactly("UONCALL");
+
+        DecideApproval.Outcome second = send(click("UBOB", "approve", "apv-2", "inc-2b", null));
+
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(resumed).hasSize(1);
+        assertThat(store.find("apv-2").orElseThrow().status()).isEqualTo(ApprovalStatus.APPROVED);
+    }
+
+    @Test
     void aRejectionNeedsAReasonAndCarriesIt() {
         assertThat(send(click("UONCALL", "reject", "apv-1", "inc-1", null)).status()).isEqualTo(400);
         assertThat(store.find("apv-1").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);

@@ -58,6 +58,14 @@ class PlaybookWorkerTest {
         public Set<String> slackIdsOf(Actor actor) {
             return actor.principalArn().endsWith("/bob") ? Set.of("U0BOB") : Set.of();
         }
+
+        /** As if the identity map named Bob's principal. */
+        @Override
+        public io.portcullis.approval.ActorIdentity identify(Actor actor) {
+            Set<String> ids = slackIdsOf(actor);
+            return ids.isEmpty() ? io.portcullis.approval.ActorIdentity.unresolved("nobody names them")
+                    : new io.portcullis.approval.ActorIdentity(ids, "found by the identity map");
+        }
     };
     /** The deployment's approvers: U0LEAD, and the on-call group S0ONCALL (Alice and Bob). */
     final PlaybookWorker worker = workerWith(Set.of("U0LEAD"), "S0ONCALL");
@@ -164,6 +172,35 @@ class PlaybookWorkerTest {
         });
         assertThat(approvals.find("apv-1")).as("no approval nobody could answer").isEmpty();
         assertThat(slack.sent).isEmpty();
+    }
+
+    @Test
+    void aGateOnAChangeNoTrustedSourceAttributesNeedsTwoApproversAndSaysWhyWithoutFailing() {
+        // Only the session name says "bob": nothing the caller cannot choose names him.
+        Directory sessionNameOnly = new Directory() {
+            @Override
+            public Set<String> members(String group) {
+                return directory.members(group);
+            }
+
+            @Override
+            public Set<String> slackIdsOf(Actor actor) {
+                return Set.of("U0BOB");
+            }
+        };
+        PlaybookWorker worker = new PlaybookWorker(incidents, approvals, slack, sessionNameOnly,
+                new SecurityGroupActions(groups, groups), List.of(), clock, RemediationMode.ENFORCE, Set.of("U0LEAD"),
+                () -> "apv-1").withApproverGroup("S0ONCALL");
+
+        StepOutcome outcome = run(worker, "approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900)
+                .put("onTimeout", "escalate"));
+
+        assertThat(outcome).isEqualTo(new StepOutcome.Pending("apv-1"));
+        Approval approval = approvals.find("apv-1").orElseThrow();
+        assertThat(approval.needed()).isEqualTo(2);
+        assertThat(approval.actorSlackIds()).as("a session name excludes nobody").isEmpty();
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("reply: ").contains("needs two approvers"));
+        assertThat(incident().timeline()).anySatisfy(t -> assertThat(t.detail()).contains("Two approvers must agree"));
     }
 
     @Test

@@ -37,7 +37,8 @@ public final class RemediatorFunction {
      */
     public static PlaybookWorker build(java.util.Map<String, String> environment, AwsConnection aws, Clock clock) {
         return build(FunctionSettings.fromEnvironment(environment), SafeguardSettings.fromEnvironment(environment),
-                InventorySettings.fromEnvironment(environment).store(aws), aws, clock);
+                InventorySettings.fromEnvironment(environment).store(aws), aws, clock,
+                io.portcullis.approval.Identities.from(environment));
     }
 
     /** As below, with no inventory: nothing is known of a resource from before a change. */
@@ -55,6 +56,14 @@ public final class RemediatorFunction {
      */
     public static PlaybookWorker build(FunctionSettings settings, SafeguardSettings safeguards,
                                        LastKnownConfigurations inventory, AwsConnection aws, Clock clock) {
+        return build(settings, safeguards, inventory, aws, clock,
+                io.portcullis.approval.Identities.from(java.util.Map.of()));
+    }
+
+    /** As above, with the identity map four-eyes reads (the bundled functions/policy/identities.yaml by default). */
+    public static PlaybookWorker build(FunctionSettings settings, SafeguardSettings safeguards,
+                                       LastKnownConfigurations inventory, AwsConnection aws, Clock clock,
+                                       io.portcullis.approval.Identities identities) {
         SlackCredentials slack;
         try (var secrets = aws.secretsManager()) {
             slack = new SecretsManagerSlackCredentials(secrets, settings.requireSlackSecretId()).read();
@@ -66,7 +75,7 @@ public final class RemediatorFunction {
         PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
-                notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups, inventory), others,
+                notifier, new SlackDirectory(notifier.methods(), identities), new SecurityGroupActions(groups, groups, inventory), others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next)
                 .withApproverGroup(settings.approverGroup())
                 .withJurisdiction(new Jurisdiction(settings.accountId(), aws.region().id()));
