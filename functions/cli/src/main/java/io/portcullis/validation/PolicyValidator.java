@@ -178,16 +178,18 @@ public final class PolicyValidator {
             boolean arn = entry.has("arn");
             boolean source = entry.has("sourceIdentity");
             if (arn == source) {
-                out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document), (arn ? "gives both"
-                        : "gives neither") + " arn and sourceIdentity; give exactly one: the principal this entry names"));
+                out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document),
+                        (arn ? "gives both arn and" : "gives neither arn nor")
+                                + " sourceIdentity; give exactly one: the principal this entry names"));
             }
             if (entry.has("session") && !arn) {
                 out.add(new Problem(file, locations.lineOf(pointer + "/session"), field(pointer + "/session", document),
                         "a session narrows a role's arn; give the role's arn with it"));
             }
             if (entry.has("email") == entry.has("slack")) {
-                out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document), (entry.has("email")
-                        ? "gives both" : "gives neither") + " email and slack; give exactly one: the person it is"));
+                out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document),
+                        (entry.has("email") ? "gives both email and" : "gives neither email nor")
+                                + " slack; give exactly one: the person it is"));
             }
         }
         return out;

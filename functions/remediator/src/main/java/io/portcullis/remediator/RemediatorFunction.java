@@ -8,8 +8,7 @@ import io.portcullis.aws.FunctionSettings;
 import io.portcullis.aws.InventorySettings;
 import io.portcullis.aws.SafeguardSettings;
 import io.portcullis.aws.SsmKillSwitch;
-import io.portcullis.aws.SecretsManagerSlackCredentials;
-import io.portcullis.aws.SlackCredentials;
+import io.portcullis.aws.SlackSecrets;
 import io.portcullis.aws.SqsAlertQueue;
 import io.portcullis.inventory.LastKnownConfigurations;
 import io.portcullis.json.Json;
@@ -19,7 +18,7 @@ import io.portcullis.playbook.PlaybookWorker;
 import io.portcullis.playbook.ResourceActions;
 import io.portcullis.playbook.SecurityGroupActions;
 import io.portcullis.slack.SlackDirectory;
-import io.portcullis.slack.SlackNotifier;
+import io.portcullis.slack.CurrentSlack;
 import java.time.Clock;
 import java.util.List;
 
@@ -64,18 +63,17 @@ public final class RemediatorFunction {
     public static PlaybookWorker build(FunctionSettings settings, SafeguardSettings safeguards,
                                        LastKnownConfigurations inventory, AwsConnection aws, Clock clock,
                                        io.portcullis.approval.Identities identities) {
-        SlackCredentials slack;
-        try (var secrets = aws.secretsManager()) {
-            slack = new SecretsManagerSlackCredentials(secrets, settings.requireSlackSecretId()).read();
-        }
-        SlackNotifier notifier = SlackNotifier.create(slack.botToken(), settings.requireSlackChannel(),
+        // No secret is read here (SnapStart snapshots what the composition root did): the bot token is read on the
+        // first Slack call after a restore and again after SlackSecrets.TTL, so a rotation needs no new version.
+        SlackSecrets secrets = SlackSecrets.of(aws, settings.requireSlackSecretId(), null, Clock.systemUTC());
+        CurrentSlack notifier = new CurrentSlack(secrets::botToken, settings.requireSlackChannel(),
                 settings.slackApiUrl());
         Ec2SecurityGroups groups = new Ec2SecurityGroups(aws::ec2);
         List<ResourceActions> others = OtherActions.all(aws, inventory);
         PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper()),
-                notifier, new SlackDirectory(notifier.methods(), identities), new SecurityGroupActions(groups, groups, inventory), others,
+                notifier, new SlackDirectory(notifier::methods, identities), new SecurityGroupActions(groups, groups, inventory), others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next)
                 .withApproverGroup(settings.approverGroup())
                 .withJurisdiction(new Jurisdiction(settings.accountId(), aws.region().id()));

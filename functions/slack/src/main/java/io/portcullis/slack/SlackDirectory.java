@@ -24,16 +24,21 @@ public final class SlackDirectory implements Directory {
 
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
 
-    private final MethodsClient methods;
+    private final java.util.function.Supplier<MethodsClient> client;
     private final ActorIdentities identities;
 
     /** With the identity map bundled in the function ({@code functions/policy/identities.yaml}). */
     public SlackDirectory(MethodsClient methods) {
-        this(methods, Identities.from(java.util.Map.of()));
+        this(() -> methods, Identities.from(java.util.Map.of()));
     }
 
     public SlackDirectory(MethodsClient methods, Identities map) {
-        this.methods = methods;
+        this(() -> methods, map);
+    }
+
+    /** @param client the Web API client for the bot token as it is now ({@link CurrentSlack#methods()}) */
+    public SlackDirectory(java.util.function.Supplier<MethodsClient> client, Identities map) {
+        this.client = client;
         this.identities = new ActorIdentities(map, this::userByEmail);
     }
 
@@ -45,7 +50,7 @@ public final class SlackDirectory implements Directory {
     @Override
     public java.util.Optional<String> userByEmail(String email) {
         try {
-            var response = methods.usersLookupByEmail(r -> r.email(email));
+            var response = client.get().usersLookupByEmail(r -> r.email(email));
             if (response.isOk() && response.getUser() != null) {
                 return java.util.Optional.of(response.getUser().getId());
             }
@@ -61,7 +66,7 @@ public final class SlackDirectory implements Directory {
     @Override
     public Set<String> members(String userGroupId) {
         try {
-            var response = methods.usergroupsUsersList(r -> r.usergroup(userGroupId));
+            var response = client.get().usergroupsUsersList(r -> r.usergroup(userGroupId));
             if (!response.isOk()) {
                 if ("no_such_subteam".equals(response.getError())) {
                     return Set.of();
@@ -79,7 +84,7 @@ public final class SlackDirectory implements Directory {
         Set<String> out = new LinkedHashSet<>();
         for (String email : emails(actor)) {
             try {
-                var response = methods.usersLookupByEmail(r -> r.email(email));
+                var response = client.get().usersLookupByEmail(r -> r.email(email));
                 if (response.isOk() && response.getUser() != null) {
                     out.add(response.getUser().getId());
                 } else if (!"users_not_found".equals(response.getError())) {
