@@ -28,13 +28,26 @@ final class LocalPortcullis {
     final Path root = LocalRuntime.repositoryRoot();
 
     LocalPortcullis(RemediationMode mode) {
-        this(mode, env -> { });
+        this(mode, env -> { }, null);
     }
 
     /** With the functions' environment adjusted before they are built. */
     LocalPortcullis(RemediationMode mode, java.util.function.Consumer<Map<String, String>> adjust) {
+        this(mode, adjust, null);
+    }
+
+    /**
+     * @param adjust the functions' environment, changed before they are built (a test's identity map)
+     * @param faults sees every AWS call the functions make, and may fail one (null: none)
+     */
+    LocalPortcullis(RemediationMode mode, java.util.function.Consumer<Map<String, String>> adjust,
+                    software.amazon.awssdk.core.interceptor.ExecutionInterceptor faults) {
         AwsConnection aws = Emulator.connection().withInterceptor(calls);
-        runtime = LocalRuntime.deploy(root, aws, mode, java.time.Clock.systemUTC(), java.time.Clock.systemUTC(), adjust);
+        if (faults != null) {
+            aws = aws.withInterceptor(faults);
+        }
+        runtime = LocalRuntime.deploy(root, aws, mode, java.time.Clock.systemUTC(), java.time.Clock.systemUTC(),
+                adjust);
         sandbox = Sandbox.create(runtime.ec2(), "web-prod-" + UUID.randomUUID().toString().substring(0, 8), "production");
     }
 

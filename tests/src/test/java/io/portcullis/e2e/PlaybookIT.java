@@ -402,6 +402,11 @@ class PlaybookIT {
         ObjectNode danasChange = policyEvent(first);
         ((ObjectNode) danasChange.path("detail").path("userIdentity")).put("arn",
                 "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0123456789abcdef/dana@example.com");
+        // As CloudTrail records an IAM Identity Center session: an assumed role under Identity Center's reserved path.
+        ((ObjectNode) danasChange.path("detail").path("userIdentity")).put("type", "AssumedRole")
+                .putObject("sessionContext").putObject("sessionIssuer").put("type", "Role")
+                .put("arn", "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/"
+                        + "AWSReservedSSO_Developer_0123456789abcdef");
         String incidentA = detect(danasChange);
         String incidentB = detect(policyEvent(second));
         runtime.runPlaybook(incidentA);

@@ -14,7 +14,10 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
 /**
  * Reads {@link SlackCredentials} from a Secrets Manager secret whose {@code SecretString} is
  *
- * <pre>{@code {"botToken": "xoxb-…", "signingSecret": "8f14e45f…"}}</pre>
+ * <pre>{@code {"botToken": "xoxb-…"}}</pre>
+ *
+ * <p>and the signing secret from its own secret, {@code {"signingSecret": "8f14e45f…"}}, which only the interaction
+ * function reads ({@link SlackSecrets}). A bot-token secret that still holds {@code signingSecret} is read as before.
  *
  * <p>Errors name the secret and the field that is wrong, and never quote the secret's content: the JSON parser's own
  * messages can contain a piece of it, so they are not passed on.
@@ -23,7 +26,7 @@ public final class SecretsManagerSlackCredentials {
 
     public static final String BOT_TOKEN = "botToken";
     public static final String SIGNING_SECRET = "signingSecret";
-    private static final String SHAPE = "{\"" + BOT_TOKEN + "\":\"xoxb-…\",\"" + SIGNING_SECRET + "\":\"…\"}";
+    private static final String SHAPE = "{\"" + BOT_TOKEN + "\":\"xoxb-…\"}";
 
     private final SecretsManagerClient secrets;
     private final String secretId;
@@ -41,8 +44,17 @@ public final class SecretsManagerSlackCredentials {
         this.secretId = secretId;
     }
 
-    /** The current credentials. Call once per container and keep them; every call is a Secrets Manager request. */
+    /** The current credentials (the signing secret null when this secret has none); a Secrets Manager request. */
     public SlackCredentials read() {
+        return parse(secretId, secretString());
+    }
+
+    /** One field of the secret, which must be a non-empty string; a Secrets Manager request. */
+    public String read(String field) {
+        return field(secretId, secretString(), field);
+    }
+
+    private String secretString() {
         GetSecretValueResponse value;
         try {
             value = secrets.getSecretValue(r -> r.secretId(secretId));
@@ -54,11 +66,36 @@ public final class SecretsManagerSlackCredentials {
                     + e.awsErrorDetails().errorCode() + " (check the function role's secretsmanager:GetSecretValue"
                     + " permission and the secret's KMS key policy)", e);
         }
-        return parse(secretId, value.secretString());
+        return value.secretString();
     }
 
-    /** The credentials in a secret's {@code SecretString}; an error naming the secret and every missing field. */
+    /** The credentials in a secret's {@code SecretString}: a bot token, and a signing secret if it still holds one. */
     static SlackCredentials parse(String secretId, String secretString) {
+        JsonNode root = object(secretId, secretString);
+        List<String> missing = new ArrayList<>();
+        String botToken = text(root, BOT_TOKEN, missing);
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Slack secret '" + secretId + "' has no " + String.join(" and ", missing)
+                    + " (a non-empty string): store JSON of the form " + SHAPE);
+        }
+        JsonNode signing = root.get(SIGNING_SECRET);
+        String signingSecret = signing != null && signing.isTextual() && !signing.asText().isBlank()
+                ? signing.asText().trim() : null;
+        return new SlackCredentials(botToken, signingSecret);
+    }
+
+    /** One string field of a secret's {@code SecretString}; an error naming the secret and the field. */
+    static String field(String secretId, String secretString, String field) {
+        List<String> missing = new ArrayList<>();
+        String value = text(object(secretId, secretString), field, missing);
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Slack secret '" + secretId + "' has no \"" + field + "\" (a non-empty"
+                    + " string): store JSON of the form {\"" + field + "\":\"…\"}");
+        }
+        return value;
+    }
+
+    private static JsonNode object(String secretId, String secretString) {
         if (secretString == null || secretString.isBlank()) {
             throw new IllegalStateException("Slack secret '" + secretId + "' has no SecretString (is it binary?): "
                     + "store JSON of the form " + SHAPE);
@@ -76,14 +113,7 @@ public final class SecretsManagerSlackCredentials {
             throw new IllegalStateException("Slack secret '" + secretId + "' is not a JSON object: store JSON of the "
                     + "form " + SHAPE);
         }
-        List<String> missing = new ArrayList<>();
-        String botToken = text(root, BOT_TOKEN, missing);
-        String signingSecret = text(root, SIGNING_SECRET, missing);
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("Slack secret '" + secretId + "' has no " + String.join(" and ", missing)
-                    + " (a non-empty string): store JSON of the form " + SHAPE);
-        }
-        return new SlackCredentials(botToken, signingSecret);
+        return root;
     }
 
     private static String text(JsonNode root, String field, List<String> missing) {

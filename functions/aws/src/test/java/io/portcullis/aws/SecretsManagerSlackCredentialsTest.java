@@ -26,17 +26,29 @@ class SecretsManagerSlackCredentialsTest {
     }
 
     @Test
+    void theBotTokenSecretNeedsNoSigningSecretSinceTheSigningSecretHasItsOwn() {
+        assertThat(SecretsManagerSlackCredentials.parse(ID, "{\"botToken\":\"xoxb-1-2-abc\"}"))
+                .isEqualTo(new SlackCredentials("xoxb-1-2-abc", null));
+    }
+
+    @Test
     void aMissingFieldIsNamedWithTheSecretButTheOtherValueIsNotEchoed() {
-        assertThatThrownBy(() -> SecretsManagerSlackCredentials.parse(ID, "{\"botToken\":\"xoxb-1-2-abc\"}"))
+        assertThatThrownBy(() -> SecretsManagerSlackCredentials.parse(ID, "{\"signingSecret\":\"8f14e45fceea167a\"}"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("'portcullis/slack'").hasMessageContaining("\"signingSecret\"")
+                .hasMessageContaining("'portcullis/slack'").hasMessageContaining("\"botToken\"")
+                .hasMessageNotContaining("8f14e45fceea167a");
+        assertThatThrownBy(() -> SecretsManagerSlackCredentials.field("portcullis/slack-signing",
+                "{\"botToken\":\"xoxb-1-2-abc\"}", SecretsManagerSlackCredentials.SIGNING_SECRET))
+                .hasMessageContaining("'portcullis/slack-signing'").hasMessageContaining("\"signingSecret\"")
                 .hasMessageNotContaining("xoxb-1-2-abc");
     }
 
     @Test
-    void everyMissingOrEmptyFieldIsNamedAtOnce() {
+    void anEmptyOrNonTextFieldIsMissing() {
         assertThatThrownBy(() -> SecretsManagerSlackCredentials.parse(ID, "{\"botToken\":\"  \",\"signingSecret\":7}"))
-                .hasMessageContaining("no \"botToken\" and \"signingSecret\"");
+                .hasMessageContaining("no \"botToken\"");
+        assertThatThrownBy(() -> SecretsManagerSlackCredentials.field(ID, "{\"signingSecret\":7}",
+                SecretsManagerSlackCredentials.SIGNING_SECRET)).hasMessageContaining("no \"signingSecret\"");
     }
 
     @Test

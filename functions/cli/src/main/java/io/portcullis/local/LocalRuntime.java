@@ -95,10 +95,9 @@ public final class LocalRuntime implements AutoCloseable {
         this.deployment = deployment;
         this.slack = slack;
         this.environment = Map.copyOf(environment);
-        FunctionSettings settings = FunctionSettings.fromEnvironment(environment);
         this.detector = new DetectorHandler(DetectorFunction.build(environment, aws, Clock.systemUTC()));
         this.worker = new PlaybookStepHandler(RemediatorFunction.build(environment, aws, workerClock), aws::sfn);
-        var decide = InteractionFunction.build(settings, aws, interactionClock);
+        var decide = InteractionFunction.build(environment, aws, interactionClock);
         this.interaction = new SlackInteractionHandler(() -> decide);
     }
 
@@ -131,6 +130,7 @@ public final class LocalRuntime implements AutoCloseable {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         LocalDeployment deployment;
         String secretArn;
+        String signingSecretArn;
         try (DynamoDbClient d = aws.dynamoDb(); SqsClient s = aws.sqs(); SfnClient f = aws.sfn();
              var secrets = aws.secretsManager(); var s3 = aws.s3(aws.region()); var ssm = aws.ssm();
              var kms = aws.kms()) {
@@ -140,22 +140,43 @@ public final class LocalRuntime implements AutoCloseable {
             // switch) runs in the same mode.
             ssm.putParameter(r -> r.name(created.killSwitchParameter()).value(mode.value()).overwrite(true));
             deployment = created;
-            String value = Json.mapper().createObjectNode().put("botToken", SLACK_BOT_TOKEN)
-                    .put("signingSecret", SLACK_SIGNING_SECRET).toString();
+            // Two secrets, as the template makes them: the bot token for every function that posts, the signing
+            // secret for the interaction function alone.
+            String value = Json.mapper().createObjectNode().put("botToken", SLACK_BOT_TOKEN).toString();
             secretArn = secrets.createSecret(r -> r.name("portcullis-slack-" + suffix).secretString(value)).arn();
+            String signing = Json.mapper().createObjectNode().put("signingSecret", SLACK_SIGNING_SECRET).toString();
+            signingSecretArn = secrets.createSecret(r -> r.name("portcullis-slack-signing-" + suffix)
+                    .secretString(signing)).arn();
         }
         LocalSlack slack = LocalSlack.start(SLACK_BOT_TOKEN).userGroup(APPROVER_GROUP, APPROVERS);
         Map<String, String> env = detectorEnvironment(deployment, mode);
         env.put(FunctionSettings.APPROVALS_TABLE, deployment.approvalsTable());
         env.put(FunctionSettings.TOKEN_KEY_ID, deployment.tokenKeyId());
         env.put(FunctionSettings.SLACK_SECRET_ID, secretArn);
+        env.put(io.portcullis.aws.SlackSecrets.SIGNING_SECRET_ID, signingSecretArn);
         env.put(FunctionSettings.SLACK_CHANNEL, SLACK_CHANNEL);
         env.put(FunctionSettings.APPROVER_GROUP, APPROVER_GROUP);
         env.put(FunctionSettings.SLACK_API_URL, slack.url());
         env.put(FunctionSettings.REPORT_BUCKET, deployment.reportsBucket());
         env.put(FunctionSettings.REPORT_TIME_ZONE, "UTC");
+        env.put(io.portcullis.approval.Identities.FILE_VARIABLE, localIdentities().toString());
         adjust.accept(env);
         return new LocalRuntime(aws, deployment, slack, env, workerClock, interactionClock);
+    }
+
+    /**
+     * The local deployment's identity map (who the sample events' principals are), as a file the worker reads like
+     * the bundled {@code functions/policy/identities.yaml}.
+     */
+    static Path localIdentities() {
+        try (var in = LocalRuntime.class.getResourceAsStream("identities.yaml")) {
+            Path file = Files.createTempFile("portcullis-identities-", ".yaml");
+            file.toFile().deleteOnExit();
+            Files.write(file, in.readAllBytes());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The detector's environment variables for a local deployment, as template.yaml sets them. */

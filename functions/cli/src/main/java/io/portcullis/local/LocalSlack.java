@@ -59,6 +59,8 @@ public final class LocalSlack implements AutoCloseable {
      * @param ok            whether it answered ok
      * @param error         the error it answered, if not ok
      */
+    private final Map<String, java.time.Duration> delays = new java.util.concurrent.ConcurrentHashMap<>();
+
     public record Request(String method, String token, String channel, String ts, String threadTs, String text,
                           JsonNode blocks, boolean replyBroadcast, boolean ok, String error) {
 
@@ -179,6 +181,12 @@ public final class LocalSlack implements AutoCloseable {
         failures.add(new Failure(200, error, null));
     }
 
+    /** Every later call of this method is answered only after {@code delay}, as a slow Slack would (zero: at once). */
+    public LocalSlack slow(String method, java.time.Duration delay) {
+        delays.put(method, delay);
+        return this;
+    }
+
     /** The next call is answered HTTP 429 with {@code Retry-After: seconds}, as Slack rate-limits. */
     public synchronized void rateLimitNext(long retryAfterSeconds) {
         failures.add(new Failure(429, "ratelimited", retryAfterSeconds));
@@ -199,6 +207,15 @@ public final class LocalSlack implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestURI().getPath().substring("/api/".length());
+            java.time.Duration delay = delays.getOrDefault(method, java.time.Duration.ZERO);
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             if (!exchange.getRequestMethod().equals("POST")) {
                 answer(exchange, 405, error("method_not_supported_for_channel_type"), null);
                 return;

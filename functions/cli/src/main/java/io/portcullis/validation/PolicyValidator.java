@@ -34,7 +34,8 @@ public final class PolicyValidator {
             "protocol.yaml", "protocol.schema.json",
             "accounts.yaml", "accounts.schema.json",
             "exceptions.yaml", "exceptions.schema.json",
-            "rules.yaml", "rules.schema.json");
+            "rules.yaml", "rules.schema.json",
+            "identities.yaml", "identities.schema.json");
 
     private final YAMLFactory yaml = new YAMLFactory();
     private final ObjectMapper mapper = new ObjectMapper(yaml);
@@ -148,6 +149,9 @@ public final class PolicyValidator {
             problems.addAll(adviceReferences(file, document, locations));
             problems.addAll(remediateAsReferences(file, document, locations));
         }
+        if (schemaName.equals("identities.schema.json")) {
+            problems.addAll(identityEntries(file, document, locations));
+        }
         if (schemaName.equals(PLAYBOOK_SCHEMA)) {
             problems.addAll(PlaybookChecks.check(file, document, locations::lineOf));
             if (protocol != null) {
@@ -156,6 +160,39 @@ public final class PolicyValidator {
         }
         problems.sort(Comparator.comparingInt(Problem::line).thenComparing(Problem::field));
         return problems.stream().distinct().toList();
+    }
+
+    /**
+     * Each identity names one principal (an ARN, with an optional session, or a SourceIdentity) and one person (an
+     * e-mail or a Slack id): an entry with both or neither would say nothing certain about anyone.
+     */
+    private static List<Problem> identityEntries(Path file, JsonNode document, YamlLocations locations) {
+        List<Problem> out = new ArrayList<>();
+        JsonNode list = document.path("identities");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode entry = list.get(i);
+            if (!entry.isObject()) {
+                continue; // the schema says so
+            }
+            String pointer = "/identities/" + i;
+            boolean arn = entry.has("arn");
+            boolean source = entry.has("sourceIdentity");
+            if (arn == source) {
+                out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document),
+                        (arn ? "gives both arn and" : "gives neither arn nor")
+                                + " sourceIdentity; give exactly one: the principal this entry names"));
+            }
+            if (entry.has("session") && !arn) {
+                out.add(new Problem(file, locations.lineOf(pointer + "/session"), field(pointer + "/session", document),
+                        "a session narrows a role's arn; give the role's arn with it"));
+            }
+            if (entry.has("email") == entry.has("slack")) {
+                out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document),
+                        (entry.has("email") ? "gives both email and" : "gives neither email nor")
+                                + " slack; give exactly one: the person it is"));
+            }
+        }
+        return out;
     }
 
     /** Severity overrides must name rules that exist: a typo would silently change nothing. */

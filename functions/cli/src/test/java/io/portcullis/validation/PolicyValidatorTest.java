@@ -381,6 +381,38 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void anIdentityNamesOnePrincipalAndOnePersonAndEveryMistakeIsNamedWithItsLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("identities.yaml");
+        Files.writeString(file, """
+                version: 1
+                identities:
+                  - arn: "arn:aws:iam::123456789012:user/bob"
+                    slack: U0BOB
+                  - arn: "arn:aws:iam::123456789012:role/Admin"
+                    session: alice
+                    email: alice@example.com
+                    slack: U0ALICE
+                  - sourceIdentity: build-bot
+                    session: run-1
+                    slack: U0BUILDBOT
+                  - arn: "arn:aws:iam::123456789012:group/ops"
+                    email: ops@example.com
+                    team: ops
+                  - slack: U0NOBODY
+                """);
+
+        assertThat(validator.validateDirectory(dir)).extracting(Problem::toString).containsExactlyInAnyOrder(
+                file + ":5: identities[1]: gives both email and slack; give exactly one: the person it is",
+                file + ":10: identities[2].session: a session narrows a role's arn; give the role's arn with it",
+                file + ":12: identities[3].arn: 'arn:aws:iam::123456789012:group/ops' does not have the required form"
+                        + " ^arn:aws[a-z-]*:(iam::[0-9]{12}:((user|role)/.+|root)|sts::[0-9]{12}:assumed-role/[^/]+/.+)$",
+                file + ":14: identities[3].team: unknown field 'team'; check its spelling or remove it (the schema allows"
+                        + " no other fields)",
+                file + ":15: identities[4]: gives neither arn nor sourceIdentity; give exactly one: the principal this"
+                        + " entry names");
+    }
+
+    @Test
     void accountKeysStayKeysEvenThoughTheyAreDigits(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("accounts.yaml"), "version: 1\naccounts:\n  \"123456789012\": {environment: prod}\n");
         assertThat(validator.validateDirectory(dir)).singleElement()

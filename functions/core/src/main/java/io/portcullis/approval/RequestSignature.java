@@ -23,13 +23,27 @@ public final class RequestSignature {
 
     public static final Duration MAX_SKEW = Duration.ofMinutes(5);
 
-    private final SecretKeySpec key;
+    private final java.util.function.Supplier<String> signingSecret;
 
     public RequestSignature(String signingSecret) {
-        if (signingSecret == null || signingSecret.isBlank()) {
+        this(() -> signingSecret);
+        key();
+    }
+
+    /**
+     * @param signingSecret asked for the secret at each request (the function reads it on first use and re-reads it
+     *                      after its cache time, so a rotation takes effect), never when this is built
+     */
+    public RequestSignature(java.util.function.Supplier<String> signingSecret) {
+        this.signingSecret = signingSecret;
+    }
+
+    private SecretKeySpec key() {
+        String secret = signingSecret.get();
+        if (secret == null || secret.isBlank()) {
             throw new IllegalArgumentException("the Slack signing secret is empty");
         }
-        this.key = new SecretKeySpec(signingSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }
 
     /** Why the request must be refused, or empty when it is authentic and fresh. */
@@ -59,7 +73,7 @@ public final class RequestSignature {
     public String sign(String timestamp, byte[] rawBody) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            mac.init(key());
             mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8));
             return "v0=" + HexFormat.of().formatHex(mac.doFinal(rawBody));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {

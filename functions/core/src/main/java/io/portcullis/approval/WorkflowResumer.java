@@ -8,4 +8,14 @@ public interface WorkflowResumer {
 
     /** @param causeJson what the gate's Catch receives as Cause: {"approvalId", "by", "at", "reason"} */
     void reject(String taskToken, String causeJson);
+
+    /**
+     * The execution no longer waits on this token: it was resumed already (an earlier attempt of this decision took
+     * effect), timed out, or was stopped. Any other failure may be transient and the click can be retried.
+     */
+    final class NotWaiting extends RuntimeException {
+        public NotWaiting(String why) {
+            super(why);
+        }
+    }
 }

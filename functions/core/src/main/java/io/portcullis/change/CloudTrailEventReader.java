@@ -335,7 +335,8 @@ public final class CloudTrailEventReader {
         boolean mfa = "true".equalsIgnoreCase(text(session.path("attributes").path("mfaAuthenticated")));
         return new Actor(text(identity.path("arn")), text(identity.path("type")),
                 text(session.path("sessionIssuer").path("arn")), mfa,
-                text(detail.path("sourceIPAddress")), text(detail.path("userAgent")));
+                text(detail.path("sourceIPAddress")), text(detail.path("userAgent")),
+                text(session.path("sourceIdentity")));
     }
 
     /** Both request forms: {@code ipPermissions.items[]}, and the legacy top-level {@code cidrIp}/{@code ipProtocol}/ports. */

@@ -32,8 +32,10 @@ record ApprovalSteps(StepContext context) {
             approvers.addAll(directory.members(group));
         }
         approvers.addAll(context.approvers().resolve(directory));
-        // The actor stays on the list, marked: the interaction endpoint refuses them by name.
-        Set<String> actor = directory.slackIdsOf(incident.actor());
+        // The actor stays on the list, marked: the interaction endpoint refuses them by name. Only sources the caller
+        // cannot choose say who the actor is; when none does, two approvers must agree instead (never a failed step).
+        io.portcullis.approval.ActorIdentity identity = directory.identify(incident.actor());
+        Set<String> actor = identity.slackIds();
         if (approvers.stream().allMatch(actor::contains)) {
             // A gate nobody can answer fails loudly (MarkFailed alerts on-call) instead of waiting for its time-out.
             return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "Nobody can approve incident "
@@ -43,17 +45,27 @@ record ApprovalSteps(StepContext context) {
         String onTimeout = Optional.ofNullable(request.text("onTimeout")).orElse("escalate");
         Instant now = context.clock.instant();
         Instant expires = now.plusSeconds(seconds);
+        int needed = identity.approversNeeded();
         Approval approval = new Approval(context.ids.get(), incident.incidentId(), ApprovalStatus.PENDING, approvers,
-                actor, expires, request.taskToken(), null, null, null, 1);
+                actor, expires, request.taskToken(), null, null, null, 1).withNeeded(needed, identity.how());
         context.approvals.create(approval);
+        long eligible = approvers.stream().filter(a -> !actor.contains(a)).count();
+        String fourEyes = needed == 1 ? "" : " Two approvers must agree: " + identity.how() + "."
+                + (eligible < needed ? " Only " + eligible + " approver is configured, so the gate can only time out;"
+                        + " " + Approvers.HOW_TO_CONFIGURE + "." : "");
         context.record(incident.incidentId(), IncidentStatus.AWAITING_APPROVAL, request.step(), ACTOR,
                 "Asked on-call to approve (" + String.join(", ", approvers) + ") by " + expires
-                        + "; on timeout: " + onTimeout + ".");
+                        + "; on timeout: " + onTimeout + "." + fourEyes);
         SlackThread thread = request.slack().orElseGet(() -> context.notifier.announce(incident,
                 NotifyStep.next(context.dryRun(request, incident), incident)));
         SlackThread buttons = context.notifier.askApproval(thread, incident, approval.approvalId(), approvers, expires,
                 onTimeout);
         context.approvals.posted(approval.postedAs(buttons.channel(), buttons.ts()));
+        if (needed > 1) {
+            context.notifier.reply(buttons, "This change needs two approvers, neither of them the person who made"
+                    + " it: " + identity.how() + "." + (eligible < needed ? " Only " + eligible + " approver is"
+                    + " configured, so nobody can complete this approval before it times out." : ""));
+        }
         return new StepOutcome.Pending(approval.approvalId());
     }
 

@@ -8,8 +8,10 @@ import java.util.Optional;
 
 /**
  * Where a step finds a decision made in Slack: in the approvals table, never in the message. The interaction endpoint
- * writes the decision (conditionally, once) before it resumes the execution, so a decision the table does not hold was
- * never made.
+ * claims the approval with the decision (conditionally, once) before it resumes the execution, and records it as
+ * APPROVED or REJECTED only once the resume took effect; so the execution's next step may arrive while the approval is
+ * still PENDING with that claim, and the claim is then the decision. A decision the table holds neither way was never
+ * made.
  */
 final class Decisions {
 
@@ -22,13 +24,22 @@ final class Decisions {
      */
     static Optional<Approval> of(StepContext context, Incident incident, String approvalId, ApprovalStatus status) {
         if (approvalId != null && !approvalId.isBlank()) {
-            Optional<Approval> named = context.approvals.find(approvalId).filter(a -> decides(a, incident, status));
+            Optional<Approval> named = context.approvals.find(approvalId).map(Decisions::effective)
+                    .filter(a -> decides(a, incident, status));
             if (named.isPresent()) {
                 return named;
             }
         }
-        return context.approvals.ofIncident(incident.incidentId()).stream().filter(a -> decides(a, incident, status))
+        return context.approvals.ofIncident(incident.incidentId()).stream().map(Decisions::effective)
+                .filter(a -> decides(a, incident, status))
                 .max(Comparator.comparing(a -> a.decidedAt() == null ? a.expiresAt() : a.decidedAt()));
+    }
+
+    /** A PENDING approval claimed with a decision, as that decision; any other as it is. */
+    static Approval effective(Approval a) {
+        Approval.Resuming claim = a.resuming();
+        return a.status() == ApprovalStatus.PENDING && claim != null && claim.status() != null
+                ? a.decided(claim.status(), claim.by(), claim.at(), claim.reason()) : a;
     }
 
     private static boolean decides(Approval a, Incident incident, ApprovalStatus status) {

@@ -15,6 +15,20 @@ public interface Directory {
      */
     Set<String> slackIdsOf(Actor actor);
 
+    /** The Slack user with this e-mail, or empty when Slack has none. */
+    default java.util.Optional<String> userByEmail(String email) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Who made the change, from sources the caller cannot choose ({@link io.portcullis.approval.ActorIdentities}):
+     * what four-eyes rests on. {@link #slackIdsOf} may also read a session name, which is good enough to tell someone
+     * about their change, never to decide who may approve it.
+     */
+    default io.portcullis.approval.ActorIdentity identify(Actor actor) {
+        return io.portcullis.approval.ActorIdentity.unresolved("no directory of people is configured");
+    }
+
     Directory NONE = new Directory() {
         @Override
         public Set<String> members(String userGroupId) {

@@ -45,8 +45,12 @@ record ResolveStep(StepContext context) {
             thread.ifPresent(t -> context.notifier.reply(t, resolved.outcome() + " Undo is not offered: "
                     + context.approvers().whyNobody() + "."));
         } else if (offer) {
+            // Whoever a trusted source names may not undo the fix of their own change; as before, neither may anyone
+            // a session name names (Undo puts a risky change back, so refusing too many is the safe side).
+            Set<String> actor = new java.util.LinkedHashSet<>(context.directory.identify(resolved.actor()).slackIds());
+            actor.addAll(context.directory.slackIdsOf(resolved.actor()));
             Approval undo = new Approval(context.ids.get(), resolved.incidentId(), ApprovalStatus.PENDING, undoers,
-                    context.directory.slackIdsOf(resolved.actor()), now.plus(UNDO_FOR), null, null, null, null, 1,
+                    actor, now.plus(UNDO_FOR), null, null, null, null, 1,
                     Approval.UNDO, null, null, Json.mapper().valueToTree(undoable).toString());
             context.approvals.create(undo);
             String done = String.join(" ", undoable.stream().map(AppliedFix::detail).toList())

@@ -25,10 +25,21 @@ class DecideApprovalTest {
 
     final io.portcullis.testing.InMemoryApprovals store = new io.portcullis.testing.InMemoryApprovals();
     final List<String> resumed = new ArrayList<>();
+    /** What the next resume does instead of taking effect (a Step Functions outage, a token no longer waited on). */
+    final java.util.ArrayDeque<RuntimeException> resumeFailures = new java.util.ArrayDeque<>();
+    /** Whether the token has been used: Step Functions answers a second use as not waiting. */
+    boolean tokenUsed;
     final RequestSignature signature = new RequestSignature(SECRET);
     final DecideApproval decide = new DecideApproval(signature, store, new WorkflowResumer() {
         @Override
         public void approve(String taskToken, String outputJson) {
+            if (!resumeFailures.isEmpty()) {
+                throw resumeFailures.poll();
+            }
+            if (tokenUsed) {
+                throw new WorkflowResumer.NotWaiting("TaskTimedOut");
+            }
+            tokenUsed = true;
             resumed.add("approve " + taskToken + " " + outputJson);
         }
 
@@ -78,6 +89,91 @@ class DecideApprovalTest {
                 + "\"at\":\"2026-11-25T10:00:00Z\",\"decision\":\"approved\"}");
         assertThat(store.find("apv-1").orElseThrow().decidedBy()).isEqualTo("UONCALL");
         assertThat(first.reason()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void aResumeThatFailsLeavesTheApprovalPendingAndTheRetryDecides() {
+        resumeFailures.add(new IllegalStateException("Step Functions: ServiceUnavailable"));
+        byte[] click = click("UONCALL", "approve", "apv-1", "inc-1", null);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> send(click)).hasMessageContaining("ServiceUnavailable");
+        Approval afterFailure = store.find("apv-1").orElseThrow();
+        assertThat(afterFailure.status()).isEqualTo(ApprovalStatus.PENDING);
+        assertThat(afterFailure.resuming()).as("the claim was given back").isNull();
+        assertThat(resumed).isEmpty();
+
+        DecideApproval.Outcome retry = send(click);
+
+        assertThat(retry.status()).as("the retry is not a 409").isEqualTo(200);
+        assertThat(resumed).hasSize(1);
+        assertThat(store.find("apv-1").orElseThrow().status()).isEqualTo(ApprovalStatus.APPROVED);
+    }
+
+    @Test
+    void aResumeThatTookEffectButWasNotRecordedIsRecordedByTheRetry() {
+        // The first attempt resumed the execution, then the record write was lost (the function died in between).
+        byte[] click = click("UONCALL", "approve", "apv-1", "inc-1", null);
+        Approval pending = store.find("apv-1").orElseThrow();
+        store.decide(pending.resuming(new Approval.Resuming(ApprovalStatus.APPROVED, "UONCALL", NOW, null)));
+        tokenUsed = true;
+
+        DecideApproval.Outcome retry = send(click);
+
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(resumed).as("resumed once only: by the first attempt").isEmpty();
+        Approval recorded = store.find("apv-1").orElseThrow();
+        assertThat(recorded.status()).isEqualTo(ApprovalStatus.APPROVED);
+        assertThat(recorded.decidedBy()).isEqualTo("UONCALL");
+        assertThat(send(click).status()).as("after that, a replay is refused").isEqualTo(409);
+    }
+
+    @Test
+    void anotherApproverCannotDecideWhileADecisionIsBeingCarriedOut() {
+        store.create(new Approval("apv-3", "inc-3", ApprovalStatus.PENDING, Set.of("UONCALL", "UBOB"), Set.of(),
+                NOW.plusSeconds(900), TOKEN, null, null, null, 1));
+        store.decide(store.find("apv-3").orElseThrow()
+                .resuming(new Approval.Resuming(ApprovalStatus.APPROVED, "UONCALL", NOW, null)));
+
+        DecideApproval.Outcome other = send(click("UBOB", "reject", "apv-3", "inc-3", "no"));
+
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.reason()).contains("lost the race to decide");
+        assertThat(resumed).isEmpty();
+        assertThat(store.find("apv-3").orElseThrow().resuming().by()).isEqualTo("UONCALL");
+    }
+
+    @Test
+    void anExecutionThatNoLongerWaitsLeavesTheApprovalPendingAndSaysSo() {
+        tokenUsed = true;
+
+        DecideApproval.Outcome late = send(click("UONCALL", "approve", "apv-1", "inc-1", null));
+
+        assertThat(late.status()).isEqualTo(410);
+        assertThat(late.reason()).startsWith("refused: ").contains("no longer waits");
+        assertThat(store.find("apv-1").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+        assertThat(store.find("apv-1").orElseThrow().resuming()).isNull();
+    }
+
+    @Test
+    void whenTheActorIsUnknownTwoDistinctApproversMustAgreeBeforeAnythingResumes() {
+        store.create(new Approval("apv-2", "inc-2b", ApprovalStatus.PENDING, Set.of("UONCALL", "UBOB"), Set.of(),
+                NOW.plusSeconds(900), TOKEN, null, null, null, 1).withNeeded(2, "nobody trusted names the actor"));
+
+        DecideApproval.Outcome first = send(click("UONCALL", "approve", "apv-2", "inc-2b", null));
+        DecideApproval.Outcome again = send(click("UONCALL", "approve", "apv-2", "inc-2b", null));
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.message()).contains("1 of 2").contains("nobody trusted names the actor");
+        assertThat(again.status()).as("the same approver twice is one approver").isEqualTo(409);
+        assertThat(resumed).isEmpty();
+        assertThat(store.find("apv-2").orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+        assertThat(store.find("apv-2").orElseThrow().votes()).extracting(Approval.Vote::by).containsExactly("UONCALL");
+
+        DecideApproval.Outcome second = send(click("UBOB", "approve", "apv-2", "inc-2b", null));
+
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(resumed).hasSize(1);
+        assertThat(store.find("apv-2").orElseThrow().status()).isEqualTo(ApprovalStatus.APPROVED);
     }
 
     @Test

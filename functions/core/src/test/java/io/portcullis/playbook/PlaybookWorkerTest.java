@@ -59,6 +59,14 @@ class PlaybookWorkerTest {
         public Set<String> slackIdsOf(Actor actor) {
             return actor.principalArn().endsWith("/bob") ? Set.of("U0BOB") : Set.of();
         }
+
+        /** As if the identity map named Bob's principal. */
+        @Override
+        public io.portcullis.approval.ActorIdentity identify(Actor actor) {
+            Set<String> ids = slackIdsOf(actor);
+            return ids.isEmpty() ? io.portcullis.approval.ActorIdentity.unresolved("nobody names them")
+                    : new io.portcullis.approval.ActorIdentity(ids, "found by the identity map");
+        }
     };
     /** The deployment's approvers: U0LEAD, and the on-call group S0ONCALL (Alice and Bob). */
     final PlaybookWorker worker = workerWith(Set.of("U0LEAD"), "S0ONCALL");
@@ -165,6 +173,35 @@ class PlaybookWorkerTest {
         });
         assertThat(approvals.find("apv-1")).as("no approval nobody could answer").isEmpty();
         assertThat(slack.sent).isEmpty();
+    }
+
+    @Test
+    void aGateOnAChangeNoTrustedSourceAttributesNeedsTwoApproversAndSaysWhyWithoutFailing() {
+        // Only the session name says "bob": nothing the caller cannot choose names him.
+        Directory sessionNameOnly = new Directory() {
+            @Override
+            public Set<String> members(String group) {
+                return directory.members(group);
+            }
+
+            @Override
+            public Set<String> slackIdsOf(Actor actor) {
+                return Set.of("U0BOB");
+            }
+        };
+        PlaybookWorker worker = new PlaybookWorker(incidents, approvals, slack, sessionNameOnly,
+                new SecurityGroupActions(groups, groups), List.of(), clock, RemediationMode.ENFORCE, Set.of("U0LEAD"),
+                () -> "apv-1").withApproverGroup("S0ONCALL");
+
+        StepOutcome outcome = run(worker, "approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900)
+                .put("onTimeout", "escalate"));
+
+        assertThat(outcome).isEqualTo(new StepOutcome.Pending("apv-1"));
+        Approval approval = approvals.find("apv-1").orElseThrow();
+        assertThat(approval.needed()).isEqualTo(2);
+        assertThat(approval.actorSlackIds()).as("a session name excludes nobody").isEmpty();
+        assertThat(slack.sent).anySatisfy(m -> assertThat(m).startsWith("reply: ").contains("needs two approvers"));
+        assertThat(incident().timeline()).anySatisfy(t -> assertThat(t.detail()).contains("Two approvers must agree"));
     }
 
     @Test
@@ -732,6 +769,36 @@ class PlaybookWorkerTest {
         assertThat(incident().status()).isEqualTo(IncidentStatus.REJECTED);
         assertThat(incident().acceptedRisk().owner()).isEqualTo("U0ALICE");
         assertThat(incident().acceptedRisk().reason()).isEqualTo("lab host");
+    }
+
+    @Test
+    void aRejectionClaimedInTheTableIsRecordedEvenBeforeTheInteractionMarksItRejected() {
+        // The interaction endpoint claims, resumes, then records: the execution's next step can come first.
+        run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
+        approvals.decide(approvals.find("apv-1").orElseThrow().resuming(new Approval.Resuming(ApprovalStatus.REJECTED,
+                "U0ALICE", clock.instant(), "lab host")));
+
+        StepOutcome rejected = run("rejected", "AwaitApproval.Rejected", b -> b.putObject("error")
+                .put("Error", "Portcullis.Rejected").put("Cause", "{\"approvalId\":\"apv-1\",\"by\":\"U0MALLORY\"}"));
+
+        assertThat(rejected).isInstanceOf(StepOutcome.Done.class);
+        assertThat(incident().status()).isEqualTo(IncidentStatus.REJECTED);
+        assertThat(incident().acceptedRisk().owner()).isEqualTo("U0ALICE");
+    }
+
+    @Test
+    void aClaimReleasedAfterAFailedResumeDecidesNothing() {
+        run("approve", "AwaitApproval", b -> b.put("timeoutSeconds", 900).put("onTimeout", "escalate"));
+        Approval claimed = approvals.find("apv-1").orElseThrow().resuming(new Approval.Resuming(
+                ApprovalStatus.REJECTED, "U0ALICE", clock.instant(), "lab host"));
+        approvals.decide(claimed);
+        approvals.decide(approvals.find("apv-1").orElseThrow().resuming(null));
+
+        StepOutcome rejected = run("rejected", "AwaitApproval.Rejected", b -> { });
+
+        assertThat(rejected).isInstanceOfSatisfying(StepOutcome.Failed.class,
+                f -> assertThat(f.error()).isEqualTo(StepOutcome.REFUSED));
+        assertThat(incident().status()).isEqualTo(IncidentStatus.AWAITING_APPROVAL);
     }
 
     @Test

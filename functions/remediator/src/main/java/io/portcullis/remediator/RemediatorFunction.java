@@ -10,8 +10,7 @@ import io.portcullis.aws.FunctionSettings;
 import io.portcullis.aws.InventorySettings;
 import io.portcullis.aws.SafeguardSettings;
 import io.portcullis.aws.SsmKillSwitch;
-import io.portcullis.aws.SecretsManagerSlackCredentials;
-import io.portcullis.aws.SlackCredentials;
+import io.portcullis.aws.SlackSecrets;
 import io.portcullis.aws.SqsAlertQueue;
 import io.portcullis.inventory.LastKnownConfigurations;
 import io.portcullis.json.Json;
@@ -24,7 +23,7 @@ import io.portcullis.playbook.StepAuthority;
 import io.portcullis.safeguard.BlastRadiusBreaker;
 import io.portcullis.safeguard.Safeguards;
 import io.portcullis.slack.SlackDirectory;
-import io.portcullis.slack.SlackNotifier;
+import io.portcullis.slack.CurrentSlack;
 import java.time.Clock;
 import java.util.List;
 
@@ -42,7 +41,8 @@ public final class RemediatorFunction {
      */
     public static PlaybookWorker build(java.util.Map<String, String> environment, AwsConnection aws, Clock clock) {
         return build(FunctionSettings.fromEnvironment(environment), SafeguardSettings.fromEnvironment(environment),
-                InventorySettings.fromEnvironment(environment).store(aws), aws, clock);
+                InventorySettings.fromEnvironment(environment).store(aws), aws, clock,
+                io.portcullis.approval.Identities.from(environment));
     }
 
     /** As below, with no inventory: nothing is known of a resource from before a change. */
@@ -60,11 +60,18 @@ public final class RemediatorFunction {
      */
     public static PlaybookWorker build(FunctionSettings settings, SafeguardSettings safeguards,
                                        LastKnownConfigurations inventory, AwsConnection aws, Clock clock) {
-        SlackCredentials slack;
-        try (var secrets = aws.secretsManager()) {
-            slack = new SecretsManagerSlackCredentials(secrets, settings.requireSlackSecretId()).read();
-        }
-        SlackNotifier notifier = SlackNotifier.create(slack.botToken(), settings.requireSlackChannel(),
+        return build(settings, safeguards, inventory, aws, clock,
+                io.portcullis.approval.Identities.from(java.util.Map.of()));
+    }
+
+    /** As above, with the identity map four-eyes reads (the bundled functions/policy/identities.yaml by default). */
+    public static PlaybookWorker build(FunctionSettings settings, SafeguardSettings safeguards,
+                                       LastKnownConfigurations inventory, AwsConnection aws, Clock clock,
+                                       io.portcullis.approval.Identities identities) {
+        // No secret is read here (SnapStart snapshots what the composition root did): the bot token is read on the
+        // first Slack call after a restore and again after SlackSecrets.TTL, so a rotation needs no new version.
+        SlackSecrets secrets = SlackSecrets.of(aws, settings.requireSlackSecretId(), null, Clock.systemUTC());
+        CurrentSlack notifier = new CurrentSlack(secrets::botToken, settings.requireSlackChannel(),
                 settings.slackApiUrl());
         Ec2SecurityGroups groups = new Ec2SecurityGroups(aws::ec2);
         List<ResourceActions> others = OtherActions.all(aws, inventory);
@@ -72,7 +79,7 @@ public final class RemediatorFunction {
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper(),
                         io.portcullis.aws.KmsTokenSealer.of(settings, aws)),
-                notifier, new SlackDirectory(notifier.methods()), new SecurityGroupActions(groups, groups, inventory), others,
+                notifier, new SlackDirectory(notifier::methods, identities), new SecurityGroupActions(groups, groups, inventory), others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next)
                 .withApproverGroup(settings.approverGroup())
                 .withJurisdiction(new Jurisdiction(settings.accountId(), aws.region().id()));

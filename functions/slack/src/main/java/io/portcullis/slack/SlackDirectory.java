@@ -2,6 +2,9 @@ package io.portcullis.slack;
 
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
+import io.portcullis.approval.ActorIdentities;
+import io.portcullis.approval.ActorIdentity;
+import io.portcullis.approval.Identities;
 import io.portcullis.change.Actor;
 import io.portcullis.playbook.Directory;
 import java.io.IOException;
@@ -12,24 +15,58 @@ import java.util.regex.Pattern;
 
 /**
  * Who is who, from Slack's Web API: a user group's members ({@code usergroups.users.list}, scope
- * {@code usergroups:read}) and the Slack account of the person who made a change, found by e-mail
- * ({@code users.lookupByEmail}, scope {@code users:read.email}) when their AWS session is named by e-mail, as IAM
- * Identity Center sessions are ({@code arn:aws:sts::…:assumed-role/AWSReservedSSO_Admin_…/alice@example.com}).
+ * {@code usergroups:read}) and the Slack account of a person, found by e-mail ({@code users.lookupByEmail}, scope
+ * {@code users:read.email}). Who made a change, for four-eyes, is {@link #identify}: the identity map, SourceIdentity
+ * and IAM Identity Center sessions only ({@link ActorIdentities}). {@link #slackIdsOf} also reads an e-mail in any
+ * session name, which only says whom to tell about a change.
  */
 public final class SlackDirectory implements Directory {
 
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
 
-    private final MethodsClient methods;
+    private final java.util.function.Supplier<MethodsClient> client;
+    private final ActorIdentities identities;
 
+    /** With the identity map bundled in the function ({@code functions/policy/identities.yaml}). */
     public SlackDirectory(MethodsClient methods) {
-        this.methods = methods;
+        this(() -> methods, Identities.from(java.util.Map.of()));
+    }
+
+    public SlackDirectory(MethodsClient methods, Identities map) {
+        this(() -> methods, map);
+    }
+
+    /** @param client the Web API client for the bot token as it is now ({@link CurrentSlack#methods()}) */
+    public SlackDirectory(java.util.function.Supplier<MethodsClient> client, Identities map) {
+        this.client = client;
+        this.identities = new ActorIdentities(map, this::userByEmail);
+    }
+
+    @Override
+    public ActorIdentity identify(Actor actor) {
+        return identities.resolve(actor);
+    }
+
+    @Override
+    public java.util.Optional<String> userByEmail(String email) {
+        try {
+            var response = client.get().usersLookupByEmail(r -> r.email(email));
+            if (response.isOk() && response.getUser() != null) {
+                return java.util.Optional.of(response.getUser().getId());
+            }
+            if ("users_not_found".equals(response.getError())) {
+                return java.util.Optional.empty();
+            }
+            throw new SlackException("users.lookupByEmail", response.getError());
+        } catch (IOException | SlackApiException e) {
+            throw new SlackException("users.lookupByEmail", e.getClass().getSimpleName());
+        }
     }
 
     @Override
     public Set<String> members(String userGroupId) {
         try {
-            var response = methods.usergroupsUsersList(r -> r.usergroup(userGroupId));
+            var response = client.get().usergroupsUsersList(r -> r.usergroup(userGroupId));
             if (!response.isOk()) {
                 if ("no_such_subteam".equals(response.getError())) {
                     return Set.of();
@@ -47,7 +84,7 @@ public final class SlackDirectory implements Directory {
         Set<String> out = new LinkedHashSet<>();
         for (String email : emails(actor)) {
             try {
-                var response = methods.usersLookupByEmail(r -> r.email(email));
+                var response = client.get().usersLookupByEmail(r -> r.email(email));
                 if (response.isOk() && response.getUser() != null) {
                     out.add(response.getUser().getId());
                 } else if (!"users_not_found".equals(response.getError())) {

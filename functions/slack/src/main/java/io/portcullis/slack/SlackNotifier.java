@@ -110,6 +110,11 @@ public final class SlackNotifier implements Notifier {
         config.setHttpClientReadTimeoutMillis(10_000);
         config.setHttpClientWriteTimeoutMillis(10_000);
         config.setHttpClientCallTimeoutMillis(15_000);
+        // The SDK's default listeners log every request and response body at DEBUG (message text, e-mail addresses
+        // looked up, anything a future call sends as a form field); a function's DEBUG level must not publish them.
+        config.setLibraryMaintainerMode(false);
+        config.setPrettyResponseLoggingEnabled(false);
+        config.setHttpClientResponseHandlers(new ArrayList<>());
         return new SlackNotifier(Slack.getInstance(config).methods(botToken), channel);
     }
 

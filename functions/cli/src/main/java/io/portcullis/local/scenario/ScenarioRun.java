@@ -115,9 +115,12 @@ public final class ScenarioRun {
                     if (button.isEmpty()) {
                         break;
                     }
-                    int status = runtime.click(SlackButtons.click(approver, button.get(),
+                    // Approvers take turns: a change whose actor nobody trusted names needs two of them to agree.
+                    String clicker = LocalRuntime.APPROVERS.get((LocalRuntime.APPROVERS.indexOf(approver) + gate)
+                            % LocalRuntime.APPROVERS.size());
+                    int status = runtime.click(SlackButtons.click(clicker, button.get(),
                             decision == Decision.REJECT ? REJECT_REASON : null), Instant.now()).getStatusCode();
-                    clicks.add(new RunOutcome.Click(action, approver, status));
+                    clicks.add(new RunOutcome.Click(action, clicker, status));
                     if (status != 200) {
                         break;
                     }
