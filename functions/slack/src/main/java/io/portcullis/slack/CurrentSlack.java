@@ -93,7 +93,7 @@ public final class CurrentSlack implements Notifier {
     }
 
     @Override
-    public SlackThread weeklyReport(ReportFigures figures, String link) {
+    public SlackThread weeklyReport(ReportFigures figures, io.portcullis.report.ReportLink link) {
         return now().weeklyReport(figures, link);
     }
 }
