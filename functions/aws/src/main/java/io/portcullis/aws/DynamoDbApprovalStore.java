@@ -150,8 +150,6 @@ public final class DynamoDbApprovalStore implements ApprovalStore {
     }
 
     private static Approval withToken(Approval a, String token) {
-        return new Approval(a.approvalId(), a.incidentId(), a.status(), a.approvers(), a.actorSlackIds(),
-                a.expiresAt(), token, a.decidedBy(), a.decidedAt(), a.reason(), a.version(), a.kind(), a.channel(),
-                a.messageTs(), a.payload());
+        return a.withTaskToken(token);
     }
 }

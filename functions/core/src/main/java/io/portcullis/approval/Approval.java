@@ -116,6 +116,12 @@ public record Approval(String approvalId, String incidentId, ApprovalStatus stat
                 actorIdentity);
     }
 
+    /** The same approval with this task token (a store opens a sealed one): every other field as it is. */
+    public Approval withTaskToken(String token) {
+        return new Approval(approvalId, incidentId, status, approvers, actorSlackIds, expiresAt, token, decidedBy,
+                decidedAt, reason, version, kind, channel, messageTs, payload, resuming, needed, votes, actorIdentity);
+    }
+
     /** The same approval, with the Slack message that carries its buttons. */
     public Approval postedAs(String slackChannel, String ts) {
         return new Approval(approvalId, incidentId, status, approvers, actorSlackIds, expiresAt, taskToken, decidedBy,
