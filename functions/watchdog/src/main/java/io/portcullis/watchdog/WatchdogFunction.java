@@ -9,9 +9,8 @@ import io.portcullis.aws.IamInlinePolicyInventory;
 import io.portcullis.aws.InventorySettings;
 import io.portcullis.aws.S3EncryptionInventory;
 import io.portcullis.aws.SafeguardSettings;
-import io.portcullis.aws.SecretsManagerSlackCredentials;
 import io.portcullis.aws.SecurityGroupInventory;
-import io.portcullis.aws.SlackCredentials;
+import io.portcullis.aws.SlackSecrets;
 import io.portcullis.aws.SqsAlertQueue;
 import io.portcullis.inventory.InventorySource;
 import io.portcullis.inventory.TakeInventory;
@@ -20,7 +19,7 @@ import io.portcullis.safeguard.FanOutPager;
 import io.portcullis.safeguard.Pager;
 import io.portcullis.safeguard.Safeguards;
 import io.portcullis.safeguard.WatchFeeds;
-import io.portcullis.slack.SlackNotifier;
+import io.portcullis.slack.CurrentSlack;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,11 +52,10 @@ public final class WatchdogFunction {
     public static Checks build(Map<String, String> environment, AwsConnection aws, Clock clock) {
         FunctionSettings settings = FunctionSettings.fromEnvironment(environment);
         SafeguardSettings safeguards = SafeguardSettings.fromEnvironment(environment);
-        SlackCredentials slack;
-        try (var secrets = aws.secretsManager()) {
-            slack = new SecretsManagerSlackCredentials(secrets, settings.requireSlackSecretId()).read();
-        }
-        SlackNotifier notifier = SlackNotifier.create(slack.botToken(), settings.requireSlackChannel(),
+        // The bot token is read on the first page to Slack, never while the function initialises: no SnapStart
+        // snapshot holds it, and a rotation takes effect after SlackSecrets.TTL without a new version.
+        SlackSecrets secrets = SlackSecrets.of(aws, settings.requireSlackSecretId(), null, clock);
+        CurrentSlack notifier = new CurrentSlack(secrets::botToken, settings.requireSlackChannel(),
                 settings.slackApiUrl());
         List<Pager> channels = new ArrayList<>();
         if (safeguards.alertQueueUrl() != null) {
