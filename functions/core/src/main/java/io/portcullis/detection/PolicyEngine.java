@@ -43,7 +43,7 @@ public final class PolicyEngine {
 
     /** The default rules, aware of the organisation's accounts. */
     public static PolicyEngine of(Protocol protocol, Accounts accounts, Exceptions exceptions) {
-        return new PolicyEngine(RuleSet.defaults(accounts.environments().keySet()), protocol, accounts, exceptions);
+        return new PolicyEngine(RuleSet.defaults(accounts.ids()), protocol, accounts, exceptions);
     }
 
     public PolicyEngine withAccounts(Accounts other) {

@@ -4,17 +4,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.portcullis.policy.PolicyFiles;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The environment of each watched account ({@code functions/policy/accounts.yaml}, or {@code evaluate --accounts}):
- * used for resources that carry no environment tag, and the floor a tag cannot go below in a production account.
+ * The accounts Portcullis watches: the environment of each (used for resources that carry no environment tag, and
+ * the floor a tag cannot go below in a production account), its name for people and its organizational unit (the
+ * report groups by it). Built from AWS Organizations in an organisation deployment, with
+ * {@code functions/policy/accounts.yaml} as the override, or from the file alone ({@code evaluate --accounts}, a
+ * single-account deployment).
+ *
+ * @param environments the environment of each account listed
+ * @param names        a name for people, by account (absent: the id is its name)
+ * @param units        the organizational unit's path ({@code Root/Workloads/Prod}), by account (absent: none known)
  */
-public record Accounts(Map<String, Environment> environments) {
+public record Accounts(Map<String, Environment> environments, Map<String, String> names, Map<String, String> units) {
 
     public static final String RESOURCE = "accounts.yaml";
 
     public Accounts {
         environments = Map.copyOf(environments);
+        names = Map.copyOf(names);
+        units = Map.copyOf(units);
+    }
+
+    /** Environments only: no names, no units. */
+    public Accounts(Map<String, Environment> environments) {
+        this(environments, Map.of(), Map.of());
     }
 
     public static Accounts none() {
@@ -27,6 +42,7 @@ public record Accounts(Map<String, Environment> environments) {
 
     public static Accounts fromTree(JsonNode root) {
         Map<String, Environment> out = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
         JsonNode accounts = root.path("accounts");
         if (!accounts.isObject()) {
             throw new IllegalArgumentException("accounts: 'accounts' must be a map from account id to {environment: …}");
@@ -39,8 +55,45 @@ public record Accounts(Map<String, Environment> environments) {
                 default -> throw new IllegalArgumentException("accounts." + e.getKey() + ".environment is '" + env
                         + "', not one of [production, non-production]");
             });
+            String name = e.getValue().path("name").asText("");
+            if (!name.isBlank()) {
+                names.put(e.getKey(), name);
+            }
         });
-        return new Accounts(out);
+        return new Accounts(out, names, Map.of());
+    }
+
+    /** Every account listed here (with an environment, a name or a unit). */
+    public Set<String> ids() {
+        Set<String> ids = new java.util.TreeSet<>(environments.keySet());
+        ids.addAll(names.keySet());
+        ids.addAll(units.keySet());
+        return ids;
+    }
+
+    public boolean contains(String account) {
+        return environments.containsKey(account) || names.containsKey(account) || units.containsKey(account);
+    }
+
+    /** The account's name for people, or its id when it has none. */
+    public String nameOf(String account) {
+        return names.getOrDefault(account, account);
+    }
+
+    /** The account's organizational unit path, or the empty string when none is known. */
+    public String unitOf(String account) {
+        return units.getOrDefault(account, "");
+    }
+
+    /** These accounts with {@code override}'s entries winning, field by field (the accounts file over Organizations). */
+    public Accounts overriddenBy(Accounts override) {
+        Map<String, Environment> e = new LinkedHashMap<>(environments);
+        e.putAll(override.environments);
+        Map<String, String> n = new LinkedHashMap<>(names);
+        n.putAll(override.names);
+        Map<String, String> u = new LinkedHashMap<>(units);
+        u.putAll(override.units);
+        return new Accounts(e, n, u);
     }
 
     /**

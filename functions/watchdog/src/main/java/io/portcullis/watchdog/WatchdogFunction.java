@@ -64,7 +64,7 @@ public final class WatchdogFunction {
         channels.add(page -> notifier.alert(null, null, page.text()));
         WatchFeeds feeds = new WatchFeeds(new DynamoDbSafeguards(aws::dynamoDb, safeguards.requireSafeguardsTable()),
                 new FanOutPager(channels), Safeguards.defaults().silentFeedAfter(),
-                Accounts.defaults().environments().keySet(), clock);
+                Accounts.defaults().ids(), clock);
         return new Checks(feeds, inventory(environment, settings, aws, clock), clock);
     }
 
