@@ -51,6 +51,9 @@ import java.util.List;
  *                      repeats attached to it)
  * @param acceptedRisk  the exception a rejection in Slack recorded (owner, reason, expiry); else null
  * @param fixes         every change the playbook made to the resource, in order, with what Undo needs
+ * @param accountName   the resource account's name for people (from AWS Organizations or the accounts file, at
+ *                      detection); null when none is known (the id is its name)
+ * @param accountUnit   the account's organizational unit path ({@code Root/Workloads}) at detection; null when none
  */
 @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true,
         value = {"week", "resourceKey", "problemKey", "family"}, allowGetters = true)
@@ -61,7 +64,8 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
                        Instant verifiedAt, Instant resolvedAt, Instant acknowledgedAt, Instant decidedAt,
                        Resolution resolution, List<IngressRule> revokedRules, String outcome,
                        List<TimelineEntry> timeline, List<SuppressedFinding> suppressed, List<IngressRule> autoRules,
-                       int occurrences, PolicyException acceptedRisk, List<AppliedFix> fixes) {
+                       int occurrences, PolicyException acceptedRisk, List<AppliedFix> fixes, String accountName,
+                       String accountUnit) {
 
     public Incident {
         fixes = fixes == null ? List.of() : List.copyOf(fixes);
@@ -71,6 +75,34 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
         suppressed = suppressed == null ? List.of() : List.copyOf(suppressed);
         autoRules = autoRules == null ? List.of() : List.copyOf(autoRules);
         occurrences = Math.max(1, occurrences);
+    }
+
+    /** An incident with no account name or unit known. */
+    public Incident(String incidentId, long version, IncidentStatus status, RemediationMode mode,
+                    String sourceEventId, String eventName, Instant eventTime, Actor actor, Origin origin,
+                    ResourceRef resource, String environment, List<Finding> findings, Priority priority,
+                    Response response, Decision decision, Instant detectedAt, Instant remediatedAt,
+                    Instant verifiedAt, Instant resolvedAt, Instant acknowledgedAt, Instant decidedAt,
+                    Resolution resolution, List<IngressRule> revokedRules, String outcome,
+                    List<TimelineEntry> timeline, List<SuppressedFinding> suppressed, List<IngressRule> autoRules,
+                    int occurrences, PolicyException acceptedRisk, List<AppliedFix> fixes) {
+        this(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin, resource,
+                environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt, resolvedAt,
+                acknowledgedAt, decidedAt, resolution, revokedRules, outcome, timeline, suppressed, autoRules,
+                occurrences, acceptedRisk, fixes, null, null);
+    }
+
+    /** With the resource account's name and organizational unit, as known at detection. */
+    public Incident withAccount(String name, String unit) {
+        return new Incident(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin,
+                resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
+                resolvedAt, acknowledgedAt, decidedAt, resolution, revokedRules, outcome, timeline, suppressed,
+                autoRules, occurrences, acceptedRisk, fixes, name, unit);
+    }
+
+    /** The account's name for people: its recorded name, else its id. */
+    public String accountLabel() {
+        return accountName == null || accountName.isBlank() ? resource.account() : accountName;
     }
 
     /** An incident with no fix made yet (what the detector records). */
@@ -183,7 +215,7 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
         return new Incident(incidentId, version, status, newMode, sourceEventId, eventName, eventTime, actor, origin,
                 resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
                 resolvedAt, acknowledgedAt, decidedAt, resolution, revokedRules, outcome, timeline, suppressed,
-                autoRules, occurrences, acceptedRisk, fixes);
+                autoRules, occurrences, acceptedRisk, fixes, accountName, accountUnit);
     }
 
     /** The exception a rejection recorded. */
@@ -213,7 +245,8 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
                           List<IngressRule> revoked, int count, PolicyException risk) {
         return new Incident(incidentId, v, s, mode, sourceEventId, eventName, eventTime, actor, origin, resource,
                 environment, findings, priority, response, decision, detectedAt, remediated, verified, resolved,
-                acknowledged, decided, how, revoked, out, t, suppressed, autoRules, count, risk, fixes);
+                acknowledged, decided, how, revoked, out, t, suppressed, autoRules, count, risk, fixes, accountName,
+                accountUnit);
     }
 
     /** With one more fix made by a remediate step. */
@@ -223,7 +256,7 @@ public record Incident(String incidentId, long version, IncidentStatus status, R
         return new Incident(incidentId, version, status, mode, sourceEventId, eventName, eventTime, actor, origin,
                 resource, environment, findings, priority, response, decision, detectedAt, remediatedAt, verifiedAt,
                 resolvedAt, acknowledgedAt, decidedAt, resolution, revokedRules, outcome, timeline, suppressed,
-                autoRules, occurrences, acceptedRisk, all);
+                autoRules, occurrences, acceptedRisk, all, accountName, accountUnit);
     }
 
     /** The fixes Undo can put back. */
