@@ -19,6 +19,8 @@ class TemplateTest {
     /** The kill switch's ARN, as every statement that may read it must name it. */
     static final String KILL_SWITCH_ARN =
             "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${AWS::StackName}/kill-switch";
+    /** The per-account kill switches (issue 15): {@code <switch>/<account id>}, created by operators. */
+    static final String ACCOUNT_KILL_SWITCHES_ARN = KILL_SWITCH_ARN + "/*";
 
     final Path root = LocalRuntime.repositoryRoot();
     final JsonNode template = LocalDeployment.readTemplate(root.resolve("template.yaml"));
@@ -244,15 +246,33 @@ class TemplateTest {
 
     /** The statements of one role's inline policy. */
     List<JsonNode> statements(String role) {
+        return statements(resources.path(role));
+    }
+
+    /**
+     * The statements of a role's first inline policy as written, both branches of a conditional ({@code !If
+     * [condition, statement, statement or AWS::NoValue]}) statement included.
+     */
+    static List<JsonNode> statements(JsonNode role) {
         List<JsonNode> out = new ArrayList<>();
-        resources.path(role).path("Properties").path("Policies").get(0).path("PolicyDocument").path("Statement")
-                .forEach(out::add);
+        role.path("Properties").path("Policies").get(0).path("PolicyDocument").path("Statement").forEach(s -> {
+            if (s.isArray()) {
+                for (int i = 1; i < s.size(); i++) {
+                    if (s.get(i).isObject()) {
+                        out.add(s.get(i));
+                    }
+                }
+            } else {
+                out.add(s);
+            }
+        });
         return out;
     }
 
     /**
      * The kill switch is an SSM parameter the stack creates at {@code enforce}; the detector and the worker, and only
-     * they, may read it, by its own ARN; nobody in the stack may write it (only an operator flips it).
+     * they, may read it, by its own ARN, and the per-account switches beneath it ({@code <switch>/<account id>});
+     * nobody in the stack may write it (only an operator flips it).
      */
     @Test
     void theKillSwitchIsAParameterOnlyTheDetectorAndTheWorkerMayReadByItsOwnArn() {
@@ -261,16 +281,20 @@ class TemplateTest {
         assertThat(killSwitch.path("Properties").path("Value").asText()).isEqualTo("enforce");
         assertThat(killSwitch.path("Properties").path("AllowedPattern").asText()).isEqualTo("^(enforce|dry-run)$");
         List<String> readers = new ArrayList<>();
-        resources.fields().forEachRemaining(r -> r.getValue().path("Properties").path("Policies").forEach(p ->
-                p.path("PolicyDocument").path("Statement").forEach(st -> {
+        resources.fields().forEachRemaining(r -> {
+            if (r.getValue().path("Properties").has("Policies")) {
+                statements(r.getValue()).forEach(st -> {
                     List<String> actions = strings(st.path("Action"));
                     assertThat(actions).as(r.getKey()).noneMatch(a -> a.startsWith("ssm:") && !a.equals("ssm:GetParameter"));
                     if (actions.contains("ssm:GetParameter")) {
                         readers.add(r.getKey());
                         assertThat(actions).as(r.getKey()).containsExactly("ssm:GetParameter");
-                        assertThat(strings(st.path("Resource"))).as(r.getKey()).containsExactly(KILL_SWITCH_ARN);
+                        assertThat(strings(st.path("Resource"))).as(r.getKey())
+                                .containsExactly(KILL_SWITCH_ARN, ACCOUNT_KILL_SWITCHES_ARN);
                     }
-                })));
+                });
+            }
+        });
         assertThat(readers).containsExactlyInAnyOrder("DetectorRole", "RemediatorRole");
         assertThat(killSwitch.path("Properties").path("Name").asText()).isEqualTo("/${AWS::StackName}/kill-switch");
         for (String function : List.of("DetectorFunction", "RemediatorFunction")) {

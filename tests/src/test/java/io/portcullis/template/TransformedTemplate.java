@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * template.yaml as CloudFormation receives it (the SAM transform applied by the translator `sam deploy` uses, from the
  * repository's .venv, offline: tests/src/test/python/transform_template.py), with its intrinsic functions resolved for
  * one stack: physical names as CloudFormation would make them, so policies can be evaluated against real-looking ARNs.
+ * One stack is one account and region with one DeploymentRole: only the resources whose conditions hold there are
+ * kept, as CloudFormation would create them (the hub's by default; {@link #member} for a member stack).
  */
 final class TransformedTemplate {
 
@@ -42,7 +44,7 @@ final class TransformedTemplate {
             "SlackSigningSecretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:portcullis/slack-signing-AbCdEf",
             "AlarmTopicArn", "arn:aws:sns:us-east-1:123456789012:on-call",
             "DetectorReservedConcurrency", "20", "WorkerReservedConcurrency", "5", "InteractionMaxConcurrency", "3",
-            "SlackApiBurstLimit", "7", "SlackApiRateLimit", "3");
+            "SlackApiBurstLimit", "7", "SlackApiRateLimit", "3", "OrganizationId", "o-a1b2c3d4e5");
     /** What CloudFormation appends to a generated physical name. */
     static final String SUFFIX = "1A2B3C4D5E6F7";
 
@@ -50,15 +52,30 @@ final class TransformedTemplate {
     private static final Pattern SUB = Pattern.compile("\\$\\{([A-Za-z0-9:.]+)}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The hub's account and region in {@link #member} stacks' parameters, and the organisation. */
+    static final String HUB_ACCOUNT = "111122223333";
+    static final String HUB_REGION = "eu-west-1";
+    static final String ORGANIZATION = "o-a1b2c3d4e5";
+    static final String HUB_WORKER_ROLE = "arn:aws:iam::" + HUB_ACCOUNT
+            + ":role/portcullis/portcullis-prod/portcullis-prod-RemediatorRole-" + SUFFIX;
+    /** A member stack's parameters, as README.md's StackSet passes them. */
+    static final Map<String, String> MEMBER = Map.of("DeploymentRole", "member", "HubAccountId", HUB_ACCOUNT,
+            "HubRegion", HUB_REGION, "HubWorkerRoleArn", HUB_WORKER_ROLE, "OrganizationId", ORGANIZATION);
+
     final JsonNode template;
     final JsonNode resources;
     final String stack;
+    final String account;
+    final String region;
     final Map<String, String> parameters = new TreeMap<>();
 
-    private TransformedTemplate(JsonNode template, String stack, Map<String, String> values) {
+    private TransformedTemplate(JsonNode template, String stack, String account, String region,
+            Map<String, String> values) {
         this.template = template;
         this.resources = template.path("Resources");
         this.stack = stack;
+        this.account = account;
+        this.region = region;
         template.path("Parameters").fields().forEachRemaining(p ->
                 parameters.put(p.getKey(), p.getValue().path("Default").asText("")));
         parameters.putAll(values);
@@ -72,17 +89,30 @@ final class TransformedTemplate {
     static TransformedTemplate with(String stack, Map<String, String> values) {
         Map<String, String> all = new TreeMap<>(REQUIRED);
         all.putAll(values);
-        return CACHE.computeIfAbsent(stack + all, k -> new TransformedTemplate(transform(all), stack, all));
+        return of(stack, ACCOUNT, REGION, all);
     }
 
-    private static JsonNode transform(Map<String, String> parameters) {
+    /** A member stack ({@link #MEMBER}'s parameters and these) in this account and region. */
+    static TransformedTemplate member(String account, String region, Map<String, String> values) {
+        Map<String, String> all = new TreeMap<>(MEMBER);
+        all.putAll(values);
+        return of("StackSet-portcullis-member-0a1b2c3d", account, region, all);
+    }
+
+    private static TransformedTemplate of(String stack, String account, String region, Map<String, String> all) {
+        return CACHE.computeIfAbsent(stack + account + region + all,
+                k -> new TransformedTemplate(transform(all, account, region), stack, account, region, all));
+    }
+
+    private static JsonNode transform(Map<String, String> parameters, String account, String region) {
         Path root = LocalRuntime.repositoryRoot();
         Path python = root.resolve(".venv/bin/python");
         assertThat(python).as("the repository's .venv (./portcullis sets it up) holds the SAM translator").exists();
         try {
             Process process = new ProcessBuilder(python.toString(),
                     root.resolve("tests/src/test/python/transform_template.py").toString(),
-                    root.resolve("template.yaml").toString(), JSON.writeValueAsString(parameters))
+                    root.resolve("template.yaml").toString(), JSON.writeValueAsString(parameters),
+                    JSON.writeValueAsString(Map.of("AWS::AccountId", account, "AWS::Region", region)))
                     .directory(root.toFile()).redirectError(ProcessBuilder.Redirect.PIPE).start();
             byte[] out = process.getInputStream().readAllBytes();
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -228,9 +258,9 @@ final class TransformedTemplate {
     String ref(String name) {
         switch (name) {
             case "AWS::AccountId":
-                return ACCOUNT;
+                return account;
             case "AWS::Region":
-                return REGION;
+                return region;
             case "AWS::Partition":
                 return "aws";
             case "AWS::StackName":
@@ -246,13 +276,13 @@ final class TransformedTemplate {
         assertThat(r.isMissingNode()).as("Ref " + name).isFalse();
         JsonNode p = r.path("Properties");
         return switch (r.path("Type").asText()) {
-            case "AWS::IAM::ManagedPolicy" -> "arn:aws:iam::" + ACCOUNT + ":policy" + text(resolve(p.path("Path")))
+            case "AWS::IAM::ManagedPolicy" -> "arn:aws:iam::" + account + ":policy" + text(resolve(p.path("Path")))
                     + physical(name);
-            case "AWS::SQS::Queue" -> "https://sqs." + REGION + ".amazonaws.com/" + ACCOUNT + "/" + physical(name);
+            case "AWS::SQS::Queue" -> "https://sqs." + region + ".amazonaws.com/" + account + "/" + physical(name);
             case "AWS::Lambda::Function" -> text(resolve(p.path("FunctionName")));
             case "AWS::Lambda::Alias" -> lambdaArn(text(resolve(p.path("FunctionName")))) + ":" + p.path("Name").asText();
             case "AWS::Lambda::Version" -> lambdaArn(text(resolve(p.path("FunctionName")))) + ":1";
-            case "AWS::StepFunctions::StateMachine" -> "arn:aws:states:" + REGION + ":" + ACCOUNT + ":stateMachine:"
+            case "AWS::StepFunctions::StateMachine" -> "arn:aws:states:" + region + ":" + account + ":stateMachine:"
                     + text(resolve(p.path("StateMachineName")));
             case "AWS::SSM::Parameter", "AWS::Logs::LogGroup" -> text(resolve(p.has("Name") ? p.path("Name")
                     : p.path("LogGroupName")));
@@ -272,21 +302,21 @@ final class TransformedTemplate {
         }
         assertThat(attribute).as("GetAtt " + logicalId + "." + attribute).isEqualTo("Arn");
         return switch (type) {
-            case "AWS::IAM::Role" -> "arn:aws:iam::" + ACCOUNT + ":role" + text(resolve(p.path("Path")))
+            case "AWS::IAM::Role" -> "arn:aws:iam::" + account + ":role" + text(resolve(p.path("Path")))
                     + physical(logicalId);
-            case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + physical(logicalId);
-            case "AWS::SQS::Queue" -> "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + physical(logicalId);
+            case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + region + ":" + account + ":table/" + physical(logicalId);
+            case "AWS::SQS::Queue" -> "arn:aws:sqs:" + region + ":" + account + ":" + physical(logicalId);
             case "AWS::S3::Bucket" -> "arn:aws:s3:::" + ref(logicalId);
-            case "AWS::KMS::Key" -> "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":key/" + ref(logicalId);
+            case "AWS::KMS::Key" -> "arn:aws:kms:" + region + ":" + account + ":key/" + ref(logicalId);
             case "AWS::Lambda::Function" -> lambdaArn(ref(logicalId));
-            case "AWS::Logs::LogGroup" -> "arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:" + ref(logicalId) + ":*";
-            default -> "arn:aws:" + type.split("::")[1].toLowerCase(java.util.Locale.ROOT) + ":" + REGION + ":"
-                    + ACCOUNT + ":" + physical(logicalId);
+            case "AWS::Logs::LogGroup" -> "arn:aws:logs:" + region + ":" + account + ":log-group:" + ref(logicalId) + ":*";
+            default -> "arn:aws:" + type.split("::")[1].toLowerCase(java.util.Locale.ROOT) + ":" + region + ":"
+                    + account + ":" + physical(logicalId);
         };
     }
 
     String lambdaArn(String functionName) {
-        return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + functionName;
+        return "arn:aws:lambda:" + region + ":" + account + ":function:" + functionName;
     }
 
     /** A name CloudFormation generates: the stack's, the resource's, and a random suffix. */
