@@ -192,6 +192,46 @@ class LeastPrivilegeTest {
         assertThat(called).isEqualTo(declared);
     }
 
+    /** The hub's own services: what the worker calls for itself, never on a customer's resources. */
+    static final Set<String> HUB_SERVICES = Set.of("dynamodb", "sqs", "states", "ssm", "kms", "secretsmanager", "sts");
+
+    /**
+     * The member role (issue 15) may do exactly what the worker does on customer resources: the worker's actions
+     * (themselves checked against its code above) without the hub's own services and without what Lambda does with
+     * the worker's role, each under the statement of the same name, on the same resources of its own account in any
+     * region (the role is global; the worker's grants name the hub's region), with the same conditions but the
+     * function's source (a session assumed from the hub is no function).
+     */
+    @Test
+    void theMemberRoleGrantsExactlyTheWorkersActionsOnCustomerResources() {
+        Set<String> expected = new TreeSet<>(actions(statements("RemediatorRole")));
+        expected.removeIf(a -> HUB_SERVICES.contains(a.substring(0, a.indexOf(':'))));
+        expected.removeAll(lambdaActions("RemediatorFunction"));
+
+        List<JsonNode> member = statements("MemberRemediationRole");
+        assertThat(actions(member)).isEqualTo(expected)
+                .contains("ec2:RevokeSecurityGroupIngress", "s3:PutBucketPublicAccessBlock", "iam:DetachRolePolicy",
+                        "cloudtrail:StartLogging", "s3:PutAccountPublicAccessBlock");
+
+        Map<String, JsonNode> worker = new TreeMap<>();
+        statements("RemediatorRole").forEach(s -> worker.put(s.path("Sid").asText(), s));
+        for (JsonNode s : member) {
+            String sid = s.path("Sid").asText();
+            JsonNode hub = worker.get(sid);
+            assertThat(hub).as("the worker's statement " + sid).isNotNull();
+            assertThat(TemplateTest.strings(s.path("Action"))).as(sid).isEqualTo(TemplateTest.strings(hub.path("Action")));
+            assertThat(TemplateTest.strings(s.path("Resource"))).as(sid).isEqualTo(TemplateTest.strings(hub.path("Resource"))
+                    .stream().map(r -> r.replace(":ec2:${AWS::Region}:", ":ec2:*:")).toList());
+            JsonNode conditions = hub.path("Condition").deepCopy();
+            if (conditions.isObject()) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) conditions).remove("ArnEquals");
+            }
+            assertThat(s.path("Condition").isMissingNode() ? conditions.isEmpty() || conditions.isMissingNode()
+                    : s.path("Condition").equals(conditions)).as(sid + "'s conditions are the worker's").isTrue();
+        }
+        assertThat(member.toString()).as("no Portcullis function uses the member role").doesNotContain("lambda:");
+    }
+
     // --- reading the template and the code ---
 
     Map<String, Set<String>> codeActions(String function) {

@@ -158,8 +158,16 @@ class TemplateTest {
         assertThat(worker.path("PORTCULLIS_APPROVER_GROUP").asText()).isEqualTo("SlackApproverGroup");
     }
 
-    /** Evaluates a rule assertion written in long form (Fn::Or, Fn::Not, Fn::Equals, Ref) for parameter values. */
+    /** Evaluates a rule assertion written in long form (Fn::And, Fn::Or, Fn::Not, Fn::Equals, Ref) for parameter values. */
     static boolean holds(JsonNode condition, Map<String, String> parameters) {
+        if (condition.has("Fn::And")) {
+            for (JsonNode c : condition.path("Fn::And")) {
+                if (!holds(c, parameters)) {
+                    return false;
+                }
+            }
+            return true;
+        }
         if (condition.has("Fn::Or")) {
             for (JsonNode c : condition.path("Fn::Or")) {
                 if (holds(c, parameters)) {

@@ -302,8 +302,9 @@ final class TransformedTemplate {
         }
         assertThat(attribute).as("GetAtt " + logicalId + "." + attribute).isEqualTo("Arn");
         return switch (type) {
-            case "AWS::IAM::Role" -> "arn:aws:iam::" + account + ":role" + text(resolve(p.path("Path")))
-                    + physical(logicalId);
+            case "AWS::IAM::Role" -> "arn:aws:iam::" + account + ":role"
+                    + (p.has("Path") ? text(resolve(p.path("Path"))) : "/")
+                    + (p.has("RoleName") ? text(resolve(p.path("RoleName"))) : physical(logicalId));
             case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + region + ":" + account + ":table/" + physical(logicalId);
             case "AWS::SQS::Queue" -> "arn:aws:sqs:" + region + ":" + account + ":" + physical(logicalId);
             case "AWS::S3::Bucket" -> "arn:aws:s3:::" + ref(logicalId);
