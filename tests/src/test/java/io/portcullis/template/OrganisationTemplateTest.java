@@ -197,8 +197,9 @@ class OrganisationTemplateTest {
     }
 
     /**
-     * The member's boundary lets its role do everything its policy grants on the account's resources, and never
-     * change itself, its boundary, the forwarding roles, or the hub's roles (when the hub's account is a member too).
+     * The member's boundary lets its role do everything its policy grants on the account's resources, allows nothing
+     * more, and never lets it change itself, its boundary, the forwarding roles, the hub's roles (when the hub's account
+     * is a member too) or the protected trail and its bucket.
      */
     @Test
     void theMemberBoundaryLeavesEveryGrantAndStopsTheRoleFromRewritingPortcullis() {
@@ -223,6 +224,11 @@ class OrganisationTemplateTest {
             }
         }
         assertThat(blocked).as("grants the member boundary takes away").isEmpty();
+        Set<String> granted = LeastPrivilegeTest.actions(policy);
+        boundary.stream().filter(s -> s.path("Effect").asText().equals("Allow")).forEach(s ->
+                TransformedTemplate.strings(s.path("Action")).forEach(pattern -> assertThat(granted)
+                        .as("the member boundary allows " + pattern + ", which the member role is not granted")
+                        .anyMatch(a -> PolicyEvaluation.wildcard(pattern, true).matcher(a).matches())));
 
         String self = member.attribute("MemberRemediationRole", "Arn");
         List<String> possible = new ArrayList<>();

@@ -169,6 +169,10 @@ class RoleHardeningTest {
                 "sqs:SetQueueAttributes", "sqs:DeleteQueue", "sqs:PurgeQueue", "sqs:AddPermission")));
         t.ofType("AWS::SSM::Parameter").keySet().forEach(p -> out.put("arn:aws:ssm:" + TransformedTemplate.REGION + ":"
                 + TransformedTemplate.ACCOUNT + ":parameter" + t.ref(p), List.of("ssm:PutParameter", "ssm:DeleteParameter")));
+        // An account's own kill switch (issue 15), which an operator creates beneath the global one.
+        out.put("arn:aws:ssm:" + TransformedTemplate.REGION + ":" + TransformedTemplate.ACCOUNT + ":parameter"
+                + t.ref("KillSwitch") + "/" + TransformedTemplate.HUB_ACCOUNT, List.of("ssm:PutParameter",
+                "ssm:DeleteParameter"));
         t.ofType("AWS::StepFunctions::StateMachine").keySet().forEach(m -> {
             out.put(t.ref(m), List.of("states:UpdateStateMachine", "states:DeleteStateMachine"));
             out.put(t.ref(m).replace(":stateMachine:", ":execution:") + ":incident-1", List.of("states:StopExecution"));
