@@ -12,6 +12,9 @@ AWS_ENDPOINT_URL_DYNAMODB is moto). What it does, as `sam deploy` and CloudForma
 3. Creates a second stack with another name beside it, in the same account and region.
 4. Changes one parameter of the first stack, RemediationMode from dry-run to enforce, translating again with the new
    value, and proves that each function's `live` alias now serves a new version whose configuration says enforce.
+5. Creates a member stack from the same packaged template (DeploymentRole=member, its hub the first stack, as if in
+   another region so that it forwards): exactly the member's resources, none of the hub's, and its role trusting the
+   hub's worker role.
 
 Every step prints what it checked and how long it took; a failure names the resource and LocalStack's reason, and
 exits 1. Afterwards it removes the DynamoDB tables the stacks created in moto (the incidents and approvals tables are
@@ -216,6 +219,38 @@ def timed(started):
     return f"{time.monotonic() - started:.1f} s"
 
 
+# What a member stack holds (OrganisationTemplateTest checks the same in the transformed template).
+MEMBER_RESOURCES = {"MemberRemediationRole", "MemberBoundary", "EventForwardingRole", "ForwardingDeadLetterQueue",
+                    "ForwardingDeadLetterQueuePolicy", "ForwardSecurityGroupChanges", "ForwardAuditLoggingChanges",
+                    "ForwardIamPrivilegeChanges", "ForwardConfigDrift", "ForwardS3ExposureChanges"}
+
+
+def check_member(deployment, run_id, packaged, hub):
+    """A member stack beside the hub, its hub the first stack: in the hub's account, as if the hub were in another
+    region (in the hub's own region a member forwards nothing)."""
+    member = f"portcullis-member-{run_id}"
+    worker = deployment.output(hub, "RemediatorRoleArn")
+    account = deployment.session.client("sts").get_caller_identity()["Account"]
+    role_name = f"portcullis-remediation-{run_id}"
+    parameters = {"DeploymentRole": "member", "OrganizationId": "o-a1b2c3d4e5", "HubAccountId": account,
+                  "HubRegion": "eu-west-1" if REGION != "eu-west-1" else "eu-central-1", "HubWorkerRoleArn": worker,
+                  "MemberRoleName": role_name, "MemberRoleRegion": REGION}
+    started = time.monotonic()
+    resources, _ = deployment.create(member, packaged, parameters)
+    created = {r["LogicalResourceId"] for r in resources}
+    if created != MEMBER_RESOURCES:
+        raise CheckFailed(f"stack {member}: the member stack holds {sorted(created)}, expected {sorted(MEMBER_RESOURCES)}"
+                          f" (missing: {sorted(MEMBER_RESOURCES - created)}, not a member's: "
+                          f"{sorted(created - MEMBER_RESOURCES)})")
+    trust = deployment.session.client("iam").get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    if isinstance(trust, str):
+        trust = json.loads(trust)
+    if worker not in json.dumps(trust):
+        raise CheckFailed(f"stack {member}: role {role_name} does not trust the hub's worker {worker}: {trust}")
+    say(f"stack {member} (DeploymentRole=member, hub {hub}): CREATE_COMPLETE with the member's {len(created)} resources "
+        f"and nothing of the hub's; role {role_name} trusts {worker} ({timed(started)})")
+
+
 def check(deployment, run_id):
     first, beside = f"portcullis-check-{run_id}", f"portcullis-beside-{run_id}"
     with tempfile.TemporaryDirectory(prefix="portcullis-deploy-check-") as workdir:
@@ -260,6 +295,8 @@ def check(deployment, run_id):
         "moved to a new version in enforce: "
         + ", ".join(f"{f} {before[f][0]}->{v}" for f, (v, _) in sorted(after.items())) + f" ({timed(started)})")
 
+    check_member(deployment, run_id, packaged, first)
+
 
 def main():
     logging.getLogger("samtranslator").setLevel(logging.ERROR)
@@ -278,7 +315,7 @@ def main():
     finally:
         deployment.clean_up(delete_stacks)
     say(f"passed: the template deploys, twice side by side, and a parameter-only switch to enforce is served by "
-        f"the live aliases ({timed(started)})")
+        f"the live aliases; as a member it deploys the member's resources only ({timed(started)})")
     return 0
 
 
