@@ -148,6 +148,13 @@ class RoleHardeningTest {
                 "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:UpdateAssumeRolePolicy",
                 "iam:DeleteRole", "iam:UpdateRole", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
                 "iam:PassRole")));
+        // The member role and a forwarding role, when the hub's account is a member too (issue 15): the worker must
+        // not widen the role it acts as.
+        for (String memberRole : List.of("role/portcullis-remediation", "role/portcullis-member/StackSet-x-EventForwardingRole-1")) {
+            out.put("arn:aws:iam::" + TransformedTemplate.ACCOUNT + ":" + memberRole, List.of("iam:PutRolePolicy",
+                    "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary",
+                    "iam:PassRole"));
+        }
         out.put(t.ref("PortcullisBoundary"), List.of("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
                 "iam:DeletePolicyVersion", "iam:DeletePolicy"));
         t.ofType("AWS::Lambda::Function").keySet().forEach(f -> {
