@@ -5,6 +5,9 @@ import io.portcullis.safeguard.KillSwitch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -14,16 +17,22 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
- * The kill switch as an SSM Parameter Store parameter (template.yaml {@code KillSwitch}) holding {@code enforce} or
- * {@code dry-run}, read at run time and trusted for {@code maxAge} (30 s by default), so a flip takes effect within
- * that without a deployment:
+ * The kill switches as SSM Parameter Store parameters holding {@code enforce} or {@code dry-run}: the global one
+ * (template.yaml {@code KillSwitch}) and, created by operators when they want one account in dry-run alone, one per
+ * account named {@code <global name>/<account id>}. Each is read at run time and trusted for {@code maxAge} (30 s by
+ * default), one GetParameter per parameter per period, so a flip takes effect within that without a deployment:
  *
- * <pre>aws ssm put-parameter --overwrite --name /&lt;stack&gt;/kill-switch --value dry-run</pre>
+ * <pre>aws ssm put-parameter --overwrite --name /&lt;stack&gt;/kill-switch --value dry-run
+ * aws ssm put-parameter --name /&lt;stack&gt;/kill-switch/111122223333 --value dry-run --type String</pre>
  *
- * <p>Fails safe: a parameter that is missing, cannot be read (permissions, throttling, an SSM outage) or holds
- * anything else reads as {@code dry-run}, and {@code onUnreadable} is told once per outage so on-call hears of it. A
- * remediation tool that cannot tell whether it may act does not act; the cost is that containment waits for the
- * switch to be readable again, and the alert says so.
+ * <p>An account's incidents follow the stricter of the global switch and the account's own
+ * ({@link KillSwitch#perAccount}); an account without a parameter of its own follows the global one.
+ *
+ * <p>Fails safe: a global parameter that is missing, and any parameter that cannot be read (permissions, throttling,
+ * an SSM outage) or holds anything else, reads as {@code dry-run} (for every account, or for that account), and
+ * {@code onUnreadable} is told once per outage of each parameter so on-call hears of it. A remediation tool that
+ * cannot tell whether it may act does not act; the cost is that containment waits for the switch to be readable
+ * again, and the alert says so.
  */
 public final class SsmKillSwitch implements KillSwitch {
 
@@ -34,13 +43,18 @@ public final class SsmKillSwitch implements KillSwitch {
     private final Clock clock;
     private final Duration maxAge;
     private final Consumer<String> onUnreadable;
-    private Position cached;
-    private Instant readAt;
-    private boolean unreadable;
+    private final KillSwitch perAccount;
+    /** The last reading of each parameter, by name (the global one and every account's asked for). */
+    private final Map<String, Reading> readings = new HashMap<>();
+
+    /** One parameter's last reading: its position, or empty when an account's parameter does not exist. */
+    private record Reading(Optional<Position> position, Instant readAt, boolean unreadable) {
+    }
 
     /**
-     * @param onUnreadable told (with the reason) when the switch becomes unreadable; not again until it has been
-     *                     read successfully in between
+     * @param name         the global switch's parameter; an account's is {@code name + "/" + account}
+     * @param onUnreadable told (with the reason) when a switch becomes unreadable; not again for that switch until it
+     *                     has been read successfully in between
      */
     public SsmKillSwitch(Supplier<SsmClient> ssm, String name, Clock clock, Duration maxAge,
                          Consumer<String> onUnreadable) {
@@ -49,17 +63,35 @@ public final class SsmKillSwitch implements KillSwitch {
         this.clock = clock;
         this.maxAge = maxAge;
         this.onUnreadable = onUnreadable;
+        this.perAccount = KillSwitch.perAccount(this::position,
+                account -> read(name + "/" + account, " for account " + account, true));
     }
 
     @Override
-    public synchronized Position position() {
+    public Position position() {
+        return read(name, "", false).orElseThrow();
+    }
+
+    @Override
+    public Position position(String account) {
+        return perAccount.position(account);
+    }
+
+    /**
+     * @param scope           whose incidents the switch governs, in words (" for account 111122223333")
+     * @param absentFollowsGlobal an account's switch: a parameter that does not exist is no switch (empty), not a
+     *                            problem
+     */
+    private synchronized Optional<Position> read(String parameter, String scope, boolean absentFollowsGlobal) {
         Instant now = clock.instant();
-        if (cached != null && now.isBefore(readAt.plus(maxAge))) {
-            return cached;
+        Reading last = readings.get(parameter);
+        if (last != null && now.isBefore(last.readAt().plus(maxAge))) {
+            return last.position();
         }
+        boolean wasUnreadable = last != null && last.unreadable();
         String problem;
         try {
-            String value = ssm.get().getParameter(r -> r.name(name)).parameter().value();
+            String value = ssm.get().getParameter(r -> r.name(parameter)).parameter().value();
             String trimmed = value == null ? "" : value.trim();
             problem = switch (trimmed) {
                 case "enforce", "dry-run" -> null;
@@ -67,32 +99,33 @@ public final class SsmKillSwitch implements KillSwitch {
                         + "', not enforce or dry-run";
             };
             if (problem == null) {
-                unreadable = false;
-                return remember(new Position(RemediationMode.parse(trimmed), "kill switch " + name + " is set to "
-                        + trimmed), now);
+                return remember(parameter, Optional.of(new Position(RemediationMode.parse(trimmed), "kill switch "
+                        + parameter + " is set to " + trimmed)), now, false);
             }
         } catch (ParameterNotFoundException e) {
+            if (absentFollowsGlobal) {
+                return remember(parameter, Optional.empty(), now, false);
+            }
             problem = "does not exist";
         } catch (SdkException e) {
             problem = "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
         }
-        Position failSafe = new Position(RemediationMode.DRY_RUN, "kill switch " + name + " " + problem
-                + ", so dry-run to be safe");
+        Position failSafe = new Position(RemediationMode.DRY_RUN, "kill switch " + parameter + " " + problem
+                + ", so dry-run" + scope + " to be safe");
         LOG.warn("{}", failSafe.reason());
-        if (!unreadable) {
-            unreadable = true;
+        if (!wasUnreadable) {
             try {
                 onUnreadable.accept(failSafe.reason());
             } catch (RuntimeException e) {
-                LOG.error("Could not raise the alarm that the kill switch is unreadable: {}", e.toString());
+                LOG.error("Could not raise the alarm that kill switch {} is unreadable: {}", parameter, e.toString());
             }
         }
-        return remember(failSafe, now);
+        return remember(parameter, Optional.of(failSafe), now, true);
     }
 
-    private Position remember(Position position, Instant now) {
-        cached = position;
-        readAt = now;
+    private Optional<Position> remember(String parameter, Optional<Position> position, Instant now,
+                                        boolean unreadable) {
+        readings.put(parameter, new Reading(position, now, unreadable));
         return position;
     }
 }

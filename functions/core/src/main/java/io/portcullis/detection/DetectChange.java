@@ -103,7 +103,9 @@ public final class DetectChange {
             return new DetectionResult.Ignored(change.eventId(),
                     "the call failed with " + change.errorCode() + ", so it changed nothing");
         }
-        // Whoever flips the kill switch, Portcullis' own roles included, on-call hears of it.
+        // Whoever flips a kill switch, Portcullis' own roles included, on-call hears of it. Only the hub's own
+        // parameters are switches: a member account writing a parameter of the same name in its own account changes
+        // nothing Portcullis reads, so it pages nobody.
         if (killSwitchParameter != null && home(change) && KillSwitchChange.concerns(change, killSwitchParameter)) {
             return pageKillSwitchChange(change);
         }
@@ -174,15 +176,15 @@ public final class DetectChange {
         Decision decision = engine.decide(change, judged, environment);
         // The mode in force now: the deployment's, unless the operator's kill switch says dry-run.
         io.portcullis.safeguard.KillSwitch.Position position = io.portcullis.safeguard.KillSwitch.effective(mode,
-                killSwitch);
+                killSwitch, change.resource().account());
         RemediationMode incidentMode = position.mode();
         boolean automatic = !active.isEmpty() && decision.response() == Response.AUTO && remediable(change);
         io.portcullis.safeguard.BlastRadiusBreaker.Admission admission = null;
         if (automatic && incidentMode == RemediationMode.ENFORCE && breaker != null) {
             admission = breaker.admit(change.resource().account(), incidentId, now);
-            if (admission instanceof io.portcullis.safeguard.BlastRadiusBreaker.Held) {
+            if (admission instanceof io.portcullis.safeguard.BlastRadiusBreaker.Held held) {
                 Map<String, String> inputs = new java.util.LinkedHashMap<>(decision.inputs());
-                inputs.put("breaker", breaker.heldNote(change.resource().account()));
+                inputs.put("breaker", breaker.heldNote(held));
                 decision = new Decision(decision.priority(), Response.APPROVAL, decision.row(), decision.rowName(),
                         inputs);
                 automatic = false;
@@ -250,7 +252,7 @@ public final class DetectChange {
         boolean started = !active.isEmpty() && decision.response() != Response.RECORD
                 && playbooks.start(incident, input(incident));
         if (admission instanceof io.portcullis.safeguard.BlastRadiusBreaker.Held held && held.tripped()) {
-            pageBreakerOpen(incident, now);
+            pageBreakerOpen(incident, held, now);
         }
         return new DetectionResult.Opened(incident, started);
     }
@@ -259,12 +261,12 @@ public final class DetectChange {
      * The incident that found the breaker open pages on-call, once per window. A page that cannot be sent is logged,
      * not retried: the incident is recorded and its approval request reaches on-call in Slack all the same.
      */
-    private void pageBreakerOpen(Incident incident, Instant now) {
+    private void pageBreakerOpen(Incident incident, io.portcullis.safeguard.BlastRadiusBreaker.Held held,
+                                 Instant now) {
         String account = incident.resource().account();
-        String text = breaker.heldNote(account) + " Every automatic remediation in this account asks on-call first"
-                + " until the last " + io.portcullis.report.Markup.duration(breaker.config().within().toSeconds())
-                + " hold fewer than " + breaker.config().maxAutomatic() + ". Look at what is changing so much: a burst"
-                + " of real changes, a bad rule or protocol change, or someone steering Portcullis. First held back: "
+        String text = breaker.heldNote(held) + " " + breaker.openedNote(held) + " Look at what is changing so much: a"
+                + " burst of real changes, a bad rule or protocol change, or someone steering Portcullis. First held"
+                + " back: "
                 + incident.incidentId() + " on " + incident.resource().id() + ".";
         try {
             pager.page(new io.portcullis.safeguard.Pager.Page(io.portcullis.safeguard.Pager.BREAKER_OPEN, account,
@@ -625,8 +627,12 @@ public final class DetectChange {
      */
     private DetectionResult pageKillSwitchChange(Change change) {
         String text = KillSwitchChange.describe(change, killSwitchParameter);
+        // The page names the account the switch governs: the account's own switch, else the hub's (the global one).
+        String governed = KillSwitchChange.targets(change, killSwitchParameter).stream()
+                .filter(t -> t.account() == null).findFirst().map(t -> change.resource().account())
+                .orElseGet(() -> KillSwitchChange.targets(change, killSwitchParameter).get(0).account());
         pager.page(new io.portcullis.safeguard.Pager.Page(io.portcullis.safeguard.Pager.KILL_SWITCH_CHANGED,
-                change.resource().account(), null, text, change.eventTime()));
+                governed, null, text, change.eventTime()));
         return new DetectionResult.KillSwitchChanged(change.eventId(), change.actor().principalArn(), text);
     }
 

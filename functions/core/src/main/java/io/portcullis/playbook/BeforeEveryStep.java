@@ -60,7 +60,7 @@ record BeforeEveryStep(StepContext context) {
             return incident;
         }
         // Read at every step, even of a dry-run incident: an unreadable switch raises the alarm from here too.
-        KillSwitch.Position position = context.killSwitch().position();
+        KillSwitch.Position position = context.killSwitch().position(incident.resource().account());
         if (position.mode() != RemediationMode.DRY_RUN || incident.mode() == RemediationMode.DRY_RUN
                 || context.mode == RemediationMode.DRY_RUN || incident.remediatedAt() != null
                 || incident.status().isFinal()) {

@@ -128,7 +128,7 @@ record RemediateStep(StepContext context, OnCall onCall) {
         Instant now = context.clock.instant();
         if (breaker.get().admit(account, incident.incidentId(), now)
                 instanceof io.portcullis.safeguard.BlastRadiusBreaker.Held held) {
-            String note = breaker.get().pausedNote(account);
+            String note = breaker.get().pausedNote(held);
             if (held.tripped()) {
                 onCall.page(incident, io.portcullis.safeguard.Pager.BREAKER_OPEN, note, now);
             }

@@ -24,7 +24,8 @@ record UndoStep(StepContext context) {
         }
         String by = found.get().decidedBy();
         // Undo changes the account too: with enforcement switched off it changes nothing, like every other step.
-        KillSwitch.Position position = KillSwitch.effective(context.mode, context.killSwitch());
+        KillSwitch.Position position = KillSwitch.effective(context.mode, context.killSwitch(),
+                incident.resource().account());
         if (position.mode() != RemediationMode.ENFORCE) {
             String why = "Undo by " + by + " was not run: " + position.reason() + ", so Portcullis changes nothing"
                     + " in the account; nothing was undone. Put the fixes back by hand if they must go.";

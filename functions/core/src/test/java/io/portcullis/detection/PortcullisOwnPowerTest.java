@@ -215,6 +215,89 @@ class PortcullisOwnPowerTest {
     }
 
     @Test
+    void settingOneAccountsOwnSwitchPagesNamingTheAccountItGoverns() throws Exception {
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(
+                Fixtures.bytes("cloudtrail/ssm-put-parameter-kill-switch-cli.json"));
+        ((ObjectNode) event.path("detail").path("requestParameters"))
+                .put("name", KILL_SWITCH + "/111122223333").put("value", "dry-run");
+
+        DetectionResult result = detector().handle(Json.mapper().writeValueAsBytes(event));
+
+        assertThat(result).isInstanceOf(DetectionResult.KillSwitchChanged.class);
+        assertThat(incidents.size()).isZero();
+        assertThat(pages).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(Pager.KILL_SWITCH_CHANGED);
+            assertThat(p.account()).isEqualTo("111122223333");
+            assertThat(p.text()).contains("Kill switch " + KILL_SWITCH + "/111122223333 of account 111122223333 alone"
+                    + " was set to 'dry-run' by arn:aws:sts::123456789012:assumed-role/Developer/dev-mallory")
+                    .contains("Portcullis changes nothing in account 111122223333")
+                    .doesNotContain("in any account");
+        });
+    }
+
+    @Test
+    void deletingOneAccountsSwitchSaysTheAccountFollowsTheGlobalOneAgain() throws Exception {
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(
+                Fixtures.bytes("cloudtrail/ssm-delete-parameter-kill-switch-console.json"));
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("name", KILL_SWITCH + "/111122223333");
+
+        detector().handle(Json.mapper().writeValueAsBytes(event));
+
+        assertThat(pages).singleElement().satisfies(p -> {
+            assertThat(p.account()).isEqualTo("111122223333");
+            assertThat(p.text()).contains("was deleted by arn:aws:iam::123456789012:user/ops-bob")
+                    .contains("Account 111122223333 follows the global kill switch again")
+                    .doesNotContain("A missing switch reads as dry-run");
+        });
+    }
+
+    @Test
+    void deletingSeveralSwitchesAtOnceNamesEachTheGlobalOneFirst() throws Exception {
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(
+                Fixtures.bytes("cloudtrail/ssm-delete-parameter-kill-switch-console.json"));
+        ObjectNode detail = (ObjectNode) event.path("detail");
+        detail.put("eventName", "DeleteParameters");
+        ObjectNode request = detail.putObject("requestParameters");
+        request.putArray("names").add(KILL_SWITCH + "/111122223333").add("/portcullis/other").add(KILL_SWITCH);
+
+        DetectionResult result = detector().handle(Json.mapper().writeValueAsBytes(event));
+
+        assertThat(result).isInstanceOf(DetectionResult.KillSwitchChanged.class);
+        assertThat(pages).singleElement().satisfies(p -> {
+            assertThat(p.account()).isEqualTo(ACCOUNT);
+            assertThat(p.text()).startsWith("Kill switch " + KILL_SWITCH + " was deleted")
+                    .contains("Kill switch " + KILL_SWITCH + "/111122223333 of account 111122223333 alone was deleted")
+                    .doesNotContain("/portcullis/other");
+        });
+    }
+
+    @Test
+    void onlyAnAccountIdAfterTheSwitchsNameIsAnAccountsSwitch() throws Exception {
+        for (String name : List.of(KILL_SWITCH + "/staging", KILL_SWITCH + "/11112222333", KILL_SWITCH + "-old",
+                KILL_SWITCH + "/111122223333/x")) {
+            ObjectNode event = (ObjectNode) Json.mapper().readTree(
+                    Fixtures.bytes("cloudtrail/ssm-put-parameter-kill-switch-cli.json"));
+            ((ObjectNode) event.path("detail").path("requestParameters")).put("name", name);
+
+            assertThat(detector().handle(Json.mapper().writeValueAsBytes(event))).as(name)
+                    .isInstanceOf(DetectionResult.Ignored.class);
+        }
+        assertThat(pages).isEmpty();
+    }
+
+    @Test
+    void anAccountsSwitchWrittenInThatAccountItselfIsNotPortcullisSwitch() throws Exception {
+        // A member account writing a parameter of that name in its own account changes nothing Portcullis reads.
+        ObjectNode event = (ObjectNode) Json.mapper().readTree(
+                Fixtures.bytes("cloudtrail/ssm-put-parameter-kill-switch-cli.json"));
+        ((ObjectNode) event.path("detail")).put("recipientAccountId", "111122223333");
+        ((ObjectNode) event.path("detail").path("requestParameters")).put("name", KILL_SWITCH + "/111122223333");
+
+        assertThat(detector().handle(Json.mapper().writeValueAsBytes(event))).isInstanceOf(DetectionResult.Ignored.class);
+        assertThat(pages).isEmpty();
+    }
+
+    @Test
     void aPageThatCannotBeSentFailsTheEventSoItIsRetried() {
         DetectChange detect = detector(Accounts.none()).watchingKillSwitch(KILL_SWITCH)
                 .withSafeguards(KillSwitch.NONE, null, null, page -> {

@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,9 @@ class SafeguardsInDetectionTest {
     final List<Pager.Page> pages = new ArrayList<>();
     final AtomicReference<KillSwitch.Position> switchAt = new AtomicReference<>(
             new KillSwitch.Position(RemediationMode.ENFORCE, "kill switch /p/kill-switch is set to enforce"));
+    /** Accounts' own kill switches (absent: the account follows the global one). */
+    final Map<String, KillSwitch.Position> ownSwitch = new java.util.concurrent.ConcurrentHashMap<>();
+    Safeguards.Breaker breakerConfig = TWO_IN_TEN_MINUTES;
     final Clock clock = Clock.fixed(Instant.parse("2026-11-25T03:42:09Z"), ZoneOffset.UTC);
     int ids;
 
@@ -76,26 +80,34 @@ class SafeguardsInDetectionTest {
                     started.put(incident.incidentId(), input);
                     return true;
                 }, clock, RemediationMode.ENFORCE, Set.of())
-                .withSafeguards(switchAt::get, new BlastRadiusBreaker(safeguards, TWO_IN_TEN_MINUTES),
+                .withSafeguards(KillSwitch.perAccount(switchAt::get, a -> Optional.ofNullable(ownSwitch.get(a))),
+                        new BlastRadiusBreaker(safeguards, breakerConfig),
                         new ThrottledHeartbeat(safeguards), pages::add);
     }
 
     PlaybookWorker worker() {
         return new PlaybookWorker(incidents, approvals, slack, Directory.NONE, new SecurityGroupActions(groups, groups),
                 List.of(), clock, RemediationMode.ENFORCE, Set.of("UONCALL"), () -> "apv-" + (++ids))
-                .withKillSwitch(switchAt::get);
+                .withKillSwitch(KillSwitch.perAccount(switchAt::get, a -> Optional.ofNullable(ownSwitch.get(a))));
     }
 
     /** SSH opened to the world on production group {@code sg-…n}, which exists in memory with that rule. */
     byte[] sshOpenedOn(int n) throws Exception {
+        return sshOpenedOn(n, ACCOUNT);
+    }
+
+    /** The same in {@code account}. */
+    byte[] sshOpenedOn(int n, String account) throws Exception {
         String group = String.format("sg-%017d", n);
         String rule = String.format("sgr-%017d", n);
-        groups.put(new SecurityGroupState(ResourceRef.securityGroup(group, ACCOUNT, "us-east-1"), "web-" + n,
+        groups.put(new SecurityGroupState(ResourceRef.securityGroup(group, account, "us-east-1"), "web-" + n,
                 Map.of("environment", "production"), List.of(new IngressRule(rule, IpProtocol.TCP,
                 new PortRange(22, 22), Cidr.parse("0.0.0.0/0"), null, null))));
         ObjectNode event = (ObjectNode) Json.mapper().readTree(Fixtures.bytes("cloudtrail/ec2-authorize-ssh-world-console.json"));
         ObjectNode detail = (ObjectNode) event.path("detail");
         detail.put("eventID", "00000000-0000-4000-8000-" + String.format("%012d", n));
+        detail.put("recipientAccountId", account);
+        event.put("account", account);
         ((ObjectNode) detail.path("requestParameters")).put("groupId", group);
         for (var item : (ArrayNode) detail.at("/responseElements/securityGroupRuleSet/items")) {
             ((ObjectNode) item).put("groupId", group).put("securityGroupRuleId", rule);
@@ -248,5 +260,110 @@ class SafeguardsInDetectionTest {
 
         assertThat(groups.revokeCalls).isEmpty();
         assertThat(incidents.find(incident.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.DRY_RUN);
+    }
+
+    static final String B = "111122223333";
+
+    @Test
+    void oneAccountInDryRunAloneRecordsItsIncidentsDryRunAndTheOthersStillEnforce() throws Exception {
+        ownSwitch.put(B, new KillSwitch.Position(RemediationMode.DRY_RUN,
+                "kill switch /p/kill-switch/" + B + " is set to dry-run"));
+        DetectChange detect = detector();
+
+        Incident inB = ((DetectionResult.Opened) detect.handle(sshOpenedOn(1, B))).incident();
+        Incident inHub = ((DetectionResult.Opened) detect.handle(sshOpenedOn(2, ACCOUNT))).incident();
+        runAutomatic(inB.incidentId());
+        runAutomatic(inHub.incidentId());
+
+        assertThat(inB.mode()).isEqualTo(RemediationMode.DRY_RUN);
+        assertThat(inB.outcome()).contains("dry-run mode (kill switch /p/kill-switch/" + B + " is set to dry-run)");
+        assertThat(inHub.mode()).isEqualTo(RemediationMode.ENFORCE);
+        assertThat(incidents.find(inB.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.DRY_RUN);
+        assertThat(incidents.find(inHub.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+        // Only the hub's group lost its rule; B's dry-run took no breaker slot.
+        assertThat(groups.revokeCalls).containsExactly(List.of(String.format("sgr-%017d", 2)));
+        assertThat(safeguards.held(B, clock.instant())).isZero();
+    }
+
+    @Test
+    void theWorkerChecksTheSwitchOfTheIncidentsAccountBeforeTheChange() throws Exception {
+        DetectChange detect = detector();
+        Incident inB = ((DetectionResult.Opened) detect.handle(sshOpenedOn(1, B))).incident();
+        Incident inHub = ((DetectionResult.Opened) detect.handle(sshOpenedOn(2, ACCOUNT))).incident();
+        step(inB.incidentId(), "Snapshot", "snapshot", null);
+        step(inHub.incidentId(), "Snapshot", "snapshot", null);
+
+        // B is put in dry-run alone after detection, before the change.
+        ownSwitch.put(B, new KillSwitch.Position(RemediationMode.DRY_RUN,
+                "kill switch /p/kill-switch/" + B + " is set to dry-run"));
+        for (Incident i : List.of(inB, inHub)) {
+            step(i.incidentId(), "RevokeOffendingIngress", "remediate", "revoke-ingress");
+            step(i.incidentId(), "Verify", "verify", null);
+            step(i.incidentId(), "Resolve", "resolve", null);
+        }
+
+        assertThat(incidents.find(inB.incidentId()).orElseThrow()).satisfies(i -> {
+            assertThat(i.mode()).isEqualTo(RemediationMode.DRY_RUN);
+            assertThat(i.status()).isEqualTo(IncidentStatus.DRY_RUN);
+            assertThat(i.timeline()).anySatisfy(t -> assertThat(t.detail())
+                    .contains("kill switch /p/kill-switch/" + B + " is set to dry-run"));
+        });
+        assertThat(incidents.find(inHub.incidentId()).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+        assertThat(groups.revokeCalls).containsExactly(List.of(String.format("sgr-%017d", 2)));
+    }
+
+    @Test
+    void anAccountsEnforceDoesNotOverrideTheGlobalDryRun() throws Exception {
+        switchAt.set(new KillSwitch.Position(RemediationMode.DRY_RUN, "kill switch /p/kill-switch is set to dry-run"));
+        ownSwitch.put(B, new KillSwitch.Position(RemediationMode.ENFORCE,
+                "kill switch /p/kill-switch/" + B + " is set to enforce"));
+
+        Incident inB = ((DetectionResult.Opened) detector().handle(sshOpenedOn(1, B))).incident();
+
+        assertThat(inB.mode()).isEqualTo(RemediationMode.DRY_RUN);
+        assertThat(inB.outcome()).contains("(kill switch /p/kill-switch is set to dry-run)");
+    }
+
+    @Test
+    void oneAccountsBreakerTripDoesNotHoldBackAnotherAccount() throws Exception {
+        DetectChange detect = detector();
+        List<Incident> inB = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            inB.add(((DetectionResult.Opened) detect.handle(sshOpenedOn(n, B))).incident());
+        }
+        Incident inHub = ((DetectionResult.Opened) detect.handle(sshOpenedOn(4, ACCOUNT))).incident();
+
+        assertThat(inB).extracting(Incident::response).containsExactly(Response.AUTO, Response.AUTO, Response.APPROVAL);
+        assertThat(inB.get(2).outcome()).contains("Blast-radius breaker open for account " + B);
+        assertThat(inHub.response()).isEqualTo(Response.AUTO);
+        assertThat(pages).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(Pager.BREAKER_OPEN);
+            assertThat(p.account()).isEqualTo(B);
+        });
+    }
+
+    @Test
+    void theLimitAcrossAllAccountsHoldsBackEveryAccountAndPagesSayingSo() throws Exception {
+        breakerConfig = new Safeguards.Breaker(2, Duration.ofMinutes(10), Duration.ofMinutes(30),
+                TimeoutAction.ESCALATE, new Safeguards.Limit(3, Duration.ofMinutes(10)));
+        DetectChange detect = detector();
+        List<Incident> opened = new ArrayList<>();
+        opened.add(((DetectionResult.Opened) detect.handle(sshOpenedOn(1, B))).incident());
+        opened.add(((DetectionResult.Opened) detect.handle(sshOpenedOn(2, B))).incident());
+        opened.add(((DetectionResult.Opened) detect.handle(sshOpenedOn(3, ACCOUNT))).incident());
+        opened.add(((DetectionResult.Opened) detect.handle(sshOpenedOn(4, ACCOUNT))).incident());
+        opened.add(((DetectionResult.Opened) detect.handle(sshOpenedOn(5, "222233334444"))).incident());
+
+        assertThat(opened).extracting(Incident::response).containsExactly(Response.AUTO, Response.AUTO, Response.AUTO,
+                Response.APPROVAL, Response.APPROVAL);
+        assertThat(opened.get(3).outcome()).contains("Blast-radius breaker open for all accounts: more than 3 automatic"
+                + " remediations within 10 min across all accounts together (this one in account " + ACCOUNT + ")");
+        // The held-back incidents get the breaker's gate.
+        assertThat(started.get(opened.get(4).incidentId()).path("response").asText()).isEqualTo("approval");
+        assertThat(pages).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(Pager.BREAKER_OPEN);
+            assertThat(p.text()).contains("for all accounts").contains("in every account asks on-call first");
+            assertThat(p.incidentId()).isEqualTo(opened.get(3).incidentId());
+        });
     }
 }

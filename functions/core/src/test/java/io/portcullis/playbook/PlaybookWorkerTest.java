@@ -875,4 +875,49 @@ class PlaybookWorkerTest {
         assertThat(incident().timeline()).last().satisfies(t -> assertThat(t.step()).isEqualTo("undo-refused"));
         assertThat(slack.sent).anySatisfy(m -> assertThat(m).contains("Undo by U0ALICE was not run"));
     }
+
+    @Test
+    void undoFollowsTheKillSwitchOfTheIncidentsAccount() {
+        containedBy(workerWith(Set.of(), "S0ONCALL"));
+        approvals.decide(approvals.find("apv-1").orElseThrow().decided(ApprovalStatus.APPROVED, "U0ALICE",
+                clock.instant(), null));
+        var enforce = new io.portcullis.safeguard.KillSwitch.Position(RemediationMode.ENFORCE,
+                "kill switch /portcullis/kill-switch is set to enforce");
+        java.util.Map<String, io.portcullis.safeguard.KillSwitch.Position> own = new java.util.HashMap<>();
+        own.put("111122223333", new io.portcullis.safeguard.KillSwitch.Position(RemediationMode.DRY_RUN,
+                "kill switch /portcullis/kill-switch/111122223333 is set to dry-run"));
+        PlaybookWorker worker = workerWith(Set.of(), "S0ONCALL").withKillSwitch(io.portcullis.safeguard.KillSwitch
+                .perAccount(() -> enforce, a -> java.util.Optional.ofNullable(own.get(a))));
+        String undo = Json.mapper().createObjectNode().put("type", "undo").put("incidentId", incidentId)
+                .put("undoId", "apv-1").toString();
+
+        // Another account in dry-run alone: this incident's account (123456789012) still enforces, so Undo runs.
+        StepOutcome outcome = worker.run(StepRequest.parse(undo, new StringBuilder()).orElseThrow());
+
+        assertThat(outcome).isInstanceOf(StepOutcome.Finished.class);
+        assertThat(groups.restoreCalls).hasSize(1);
+    }
+
+    @Test
+    void undoIsNotRunWhileTheIncidentsOwnAccountIsInDryRun() {
+        containedBy(workerWith(Set.of(), "S0ONCALL"));
+        approvals.decide(approvals.find("apv-1").orElseThrow().decided(ApprovalStatus.APPROVED, "U0ALICE",
+                clock.instant(), null));
+        var enforce = new io.portcullis.safeguard.KillSwitch.Position(RemediationMode.ENFORCE,
+                "kill switch /portcullis/kill-switch is set to enforce");
+        var hubDry = new io.portcullis.safeguard.KillSwitch.Position(RemediationMode.DRY_RUN,
+                "kill switch /portcullis/kill-switch/123456789012 is set to dry-run");
+        PlaybookWorker worker = workerWith(Set.of(), "S0ONCALL").withKillSwitch(io.portcullis.safeguard.KillSwitch
+                .perAccount(() -> enforce, a -> a.equals("123456789012") ? java.util.Optional.of(hubDry)
+                        : java.util.Optional.empty()));
+        String undo = Json.mapper().createObjectNode().put("type", "undo").put("incidentId", incidentId)
+                .put("undoId", "apv-1").toString();
+
+        StepOutcome outcome = worker.run(StepRequest.parse(undo, new StringBuilder()).orElseThrow());
+
+        assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Finished.class, f -> assertThat(f.detail())
+                .startsWith("Undo by U0ALICE was not run: kill switch /portcullis/kill-switch/123456789012 is set to"
+                        + " dry-run"));
+        assertThat(groups.restoreCalls).isEmpty();
+    }
 }

@@ -35,6 +35,31 @@ class SafeguardsTest {
     }
 
     @Test
+    void theShippedProtocolLimitsAllAccountsTogether() {
+        assertThat(Safeguards.defaults().breaker().allAccounts())
+                .isEqualTo(new Safeguards.Limit(25, Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void theLimitAcrossAllAccountsIsReadAndLeftOutNeverBindsBeforeOneAccountsOwn() throws Exception {
+        Safeguards set = Safeguards.fromTree(yaml(
+                "safeguards:\n  breaker: {maxAutomatic: 3, allAccounts: {maxAutomatic: 40, within: PT1H}}\n"));
+        Safeguards left = Safeguards.fromTree(yaml("safeguards:\n  breaker: {maxAutomatic: 30, within: PT20M}\n"));
+
+        assertThat(set.breaker().allAccounts()).isEqualTo(new Safeguards.Limit(40, Duration.ofHours(1)));
+        assertThat(set.breaker().perAccount()).isEqualTo(new Safeguards.Limit(3, Duration.ofMinutes(10)));
+        assertThat(left.breaker().allAccounts()).isEqualTo(new Safeguards.Limit(30, Duration.ofMinutes(20)));
+    }
+
+    @Test
+    void badLimitsAcrossAllAccountsAreRefusedNamingTheField() throws Exception {
+        assertThatThrownBy(() -> Safeguards.fromTree(yaml("safeguards: {breaker: {allAccounts: {maxAutomatic: 0}}}")))
+                .hasMessage("protocol: safeguards.breaker.allAccounts.maxAutomatic must be 1 or more");
+        assertThatThrownBy(() -> Safeguards.fromTree(yaml("safeguards: {breaker: {allAccounts: {within: an hour}}}")))
+                .hasMessageContaining("safeguards.breaker.allAccounts.within").hasMessageContaining("an hour");
+    }
+
+    @Test
     void badValuesAreRefusedNamingTheField() throws Exception {
         assertThatThrownBy(() -> Safeguards.fromTree(yaml("safeguards: {silentFeedAfter: six hours}")))
                 .hasMessageContaining("safeguards.silentFeedAfter").hasMessageContaining("six hours");

@@ -91,7 +91,7 @@ public final class DetectorFunction {
         KillSwitch killSwitch = settings.killSwitchParameter() == null ? KillSwitch.NONE
                 : new SsmKillSwitch(aws::ssm, settings.killSwitchParameter(), clock, settings.killSwitchMaxAge(),
                         reason -> pager.page(new Pager.Page(Pager.KILL_SWITCH_UNREADABLE, null, null, "The detector "
-                                + "records every incident in dry-run: " + reason + ". Fix the parameter (enforce or"
+                                + "records incidents in dry-run: " + reason + ". Fix the parameter (enforce or"
                                 + " dry-run) or the detector's ssm:GetParameter permission.", clock.instant())));
         if (settings.safeguardsTable() == null) {
             LOG.warn("{} is not set: no silent-feed heartbeat and no blast-radius breaker",
