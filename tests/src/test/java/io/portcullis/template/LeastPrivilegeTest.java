@@ -38,6 +38,8 @@ class LeastPrivilegeTest {
             Map.entry("ec2:DescribeSecurityGroups", "EC2 Describe* actions have no resource type"),
             Map.entry("ec2:DescribeSecurityGroupRules", "EC2 Describe* actions have no resource type"),
             Map.entry("ec2:DescribeFlowLogs", "EC2 Describe* actions have no resource type"),
+            // AWS Organizations: ListAccounts lists the whole organisation; its row names no resource.
+            Map.entry("organizations:ListAccounts", "listing the organisation's accounts has no resource type"),
             // CloudWatch Logs: the log-delivery actions behind flow logs to S3 or Firehose have no resource type.
             Map.entry("logs:CreateLogDelivery", "CloudWatch Logs' log-delivery actions have no resource type"),
             Map.entry("logs:DeleteLogDelivery", "CloudWatch Logs' log-delivery actions have no resource type"),
