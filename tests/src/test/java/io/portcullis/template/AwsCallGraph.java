@@ -42,6 +42,13 @@ final class AwsCallGraph {
 
     private static final String OURS = "io/portcullis/";
     private static final String SDK_SERVICES = "software/amazon/awssdk/services/";
+    /**
+     * AWS Organizations' client is Portcullis' own (signed over the SDK's core, the SDK's module being unavailable):
+     * each of these methods is one call, the IAM action of its name.
+     */
+    private static final String ORGANIZATIONS_API = "io/portcullis/aws/OrganizationsApi";
+    private static final Set<String> ORGANIZATIONS_CALLS = Set.of("listAccounts", "listParents",
+            "describeOrganizationalUnit", "listTagsForResource");
     /** Client methods that make no API call. */
     private static final Set<String> NOT_CALLS = Set.of("builder", "create", "close", "serviceName",
             "serviceClientConfiguration", "utilities", "waiter", "toString", "hashCode", "equals", "getClass",
@@ -243,6 +250,12 @@ final class AwsCallGraph {
         if (call.owner().startsWith(SDK_SERVICES)) {
             sdkCall(from, call);
             return;
+        }
+        if (call.owner().equals(ORGANIZATIONS_API) && ORGANIZATIONS_CALLS.contains(call.name())) {
+            String where = from.owner.substring(from.owner.lastIndexOf('/') + 1) + "."
+                    + from.key.substring(0, from.key.indexOf('('));
+            actions.computeIfAbsent("organizations:" + call.name().substring(0, 1).toUpperCase(Locale.ROOT)
+                    + call.name().substring(1), k -> new TreeSet<>()).add(where);
         }
         if (!classes.containsKey(call.owner())) {
             return;

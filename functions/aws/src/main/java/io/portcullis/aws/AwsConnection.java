@@ -114,8 +114,8 @@ public record AwsConnection(Region region, Optional<URI> endpoint, Map<String, U
      * The services Portcullis calls, by the suffix of the SDK's per-service endpoint variable (the service id in
      * capitals, spaces as underscores: {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}).
      */
-    public static final java.util.List<String> SERVICES = java.util.List.of("CLOUDTRAIL", "DYNAMODB", "EC2", "IAM", "S3",
-            "S3_CONTROL", "SECRETS_MANAGER", "SFN", "SQS", "SSM");
+    public static final java.util.List<String> SERVICES = java.util.List.of("CLOUDTRAIL", "DYNAMODB", "EC2", "IAM",
+            "ORGANIZATIONS", "S3", "S3_CONTROL", "SECRETS_MANAGER", "SFN", "SQS", "SSM");
 
     /** The account both local emulators keep their resources in (the one the sample events describe). */
     public static final String EMULATOR_ACCOUNT = "123456789012";
@@ -231,6 +231,15 @@ public record AwsConnection(Region region, Optional<URI> endpoint, Map<String, U
     /** IAM is global: its endpoint lives in us-east-1 (aws-global). */
     public IamClient iam() {
         return configure(IamClient.builder(), "IAM", endpointFor("IAM").isPresent() ? region : Region.AWS_GLOBAL).build();
+    }
+
+    /**
+     * AWS Organizations (the directory of accounts). Global, like IAM: one endpoint per partition
+     * ({@code organizations.us-east-1.amazonaws.com} in aws), or {@code AWS_ENDPOINT_URL_ORGANIZATIONS} /
+     * {@code AWS_ENDPOINT_URL} locally. A signed JSON client of its own: see {@link OrganizationsApi} for why.
+     */
+    public OrganizationsApi organizations() {
+        return OrganizationsApi.of(this);
     }
 
     /** Secrets Manager in the function's region, where the Slack secret lives. */

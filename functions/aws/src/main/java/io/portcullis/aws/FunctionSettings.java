@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
  *                                   (unset: any holder of an own role counts; for local and offline use only)
  * PORTCULLIS_IAC_ROLE_ARNS          comma-separated IaC deployment roles      (detector)             default none
  * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector, remediator, watchdog) default any
+ *                                   (the detector admits its events; unset: every account's, for local use only)
+ * PORTCULLIS_ORGANIZATION_ID        the organisation guarded (o-…)            (detector)  empty: single-account deployment
+ * PORTCULLIS_ACCOUNTS_CACHE_SECONDS how long one read of AWS Organizations is trusted (detector)    default 300
  * PORTCULLIS_SLACK_SECRET_ID        Secrets Manager secret: {"botToken","signingSecret"} (remediator, interaction)
  * PORTCULLIS_SLACK_CHANNEL          the on-call channel id (C…)               (remediator)           required
  * PORTCULLIS_APPROVERS              Slack user ids who may approve and Undo   (remediator)           \ one of the two;
@@ -68,6 +71,10 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
     /** Read by the detector alone ({@code DetectorFunction}); unset only for local and offline use. */
     public static final String WORKER_FUNCTION_NAME = "PORTCULLIS_WORKER_FUNCTION_NAME";
     public static final String ACCOUNT_ID = "PORTCULLIS_ACCOUNT_ID";
+    /** Read by the detector alone ({@code DetectorFunction}): members come from AWS Organizations when set. */
+    public static final String ORGANIZATION_ID = "PORTCULLIS_ORGANIZATION_ID";
+    /** Read by the detector alone ({@code DetectorFunction}): the directory of accounts' time to live. */
+    public static final String ACCOUNTS_CACHE_SECONDS = "PORTCULLIS_ACCOUNTS_CACHE_SECONDS";
 
     public static FunctionSettings fromEnvironment(Map<String, String> env) {
         String mode = env.getOrDefault(REMEDIATION_MODE, "dry-run");

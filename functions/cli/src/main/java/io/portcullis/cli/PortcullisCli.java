@@ -137,7 +137,8 @@ public final class PortcullisCli implements Runnable {
     static final class EvaluateCommand implements Callable<Integer> {
 
         @Option(names = "--accounts", paramLabel = "FILE",
-                description = "accounts: {\"123456789012\": {environment: production}} (default: functions/policy/accounts.yaml)")
+                description = "accounts: {\"123456789012\": {name: payments, environment: production}} (default:"
+                        + " functions/policy/accounts.yaml); offline, AWS Organizations is not read")
         Path accounts;
 
         @Parameters(arity = "1..*", paramLabel = "FILE", description = "Events, as EventBridge delivers them; a folder "

@@ -152,6 +152,9 @@ public final class PolicyValidator {
         if (schemaName.equals("identities.schema.json")) {
             problems.addAll(identityEntries(file, document, locations));
         }
+        if (schemaName.equals("accounts.schema.json")) {
+            problems.addAll(accountEntries(file, document, locations));
+        }
         if (schemaName.equals(PLAYBOOK_SCHEMA)) {
             problems.addAll(PlaybookChecks.check(file, document, locations::lineOf));
             if (protocol != null) {
@@ -160,6 +163,24 @@ public final class PolicyValidator {
         }
         problems.sort(Comparator.comparingInt(Problem::line).thenComparing(Problem::field));
         return problems.stream().distinct().toList();
+    }
+
+    /**
+     * An account entry gives a name (its environment may then come from AWS Organizations), an environment, or both:
+     * an entry with neither would say nothing about the account.
+     */
+    private static List<Problem> accountEntries(Path file, JsonNode document, YamlLocations locations) {
+        List<Problem> out = new ArrayList<>();
+        document.path("accounts").properties().forEach(e -> {
+            JsonNode entry = e.getValue();
+            if (entry.isObject() && !entry.has("name") && !entry.has("environment")) {
+                String pointer = "/accounts/" + e.getKey();
+                out.add(new Problem(file, locations.lineOf(pointer), field(pointer, document), "gives neither name nor"
+                        + " environment; give a name (its environment then comes from AWS Organizations), an"
+                        + " environment, or both"));
+            }
+        });
+        return out;
     }
 
     /**

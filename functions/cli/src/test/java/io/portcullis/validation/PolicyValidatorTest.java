@@ -419,6 +419,15 @@ class PolicyValidatorTest {
                 .satisfies(p -> assertThat(p.field()).isEqualTo("accounts.123456789012.environment"));
     }
 
+    @Test
+    void aNamedAccountMayLeaveItsEnvironmentToOrganizationsAnEmptyOneMayNot(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("accounts.yaml"), "version: 1\naccounts:\n  \"123456789012\": {name: payments}\n"
+                + "  \"210987654321\": {}\n");
+        assertThat(validator.validateDirectory(dir)).singleElement()
+                .satisfies(p -> assertThat(p.toString()).contains(":4: accounts.210987654321: gives neither name nor"
+                        + " environment; give a name (its environment then comes from AWS Organizations)"));
+    }
+
     /** Every schema is closed and documented: no object without additionalProperties: false, no undocumented field. */
     @Test
     void everySchemaIsClosedAndEveryPropertyDescribed() throws Exception {

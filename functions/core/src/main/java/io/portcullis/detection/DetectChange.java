@@ -55,6 +55,11 @@ public final class DetectChange {
     private io.portcullis.remediation.MfaDevices mfaDevices = io.portcullis.remediation.MfaDevices.NONE;
     private String homeAccount;
     private String homeRegion;
+    /** Where the engine's accounts come from; null: the engine's own, fixed (offline tools, unit tests). */
+    private io.portcullis.protocol.AccountDirectory directory;
+    /** Whether events from accounts that are not members are refused (the detector function sets it). */
+    private boolean admitting;
+    private String ownAccount;
     private final IncidentStore incidents;
     private final PlaybookStarter playbooks;
     private final Clock clock;
@@ -95,7 +100,12 @@ public final class DetectChange {
             return new DetectionResult.Refused(refused.eventRef(), refused.reason());
         }
         Change change = ((ReadResult.Read) read).change();
-        // Any readable event proves the account's feed is alive, whatever becomes of it.
+        io.portcullis.protocol.Accounts accounts = accounts();
+        String stranger = admitting ? stranger(change, accounts) : null;
+        if (stranger != null) {
+            return new DetectionResult.Refused(change.eventId(), stranger);
+        }
+        // Any readable event of a member proves the account's feed is alive, whatever becomes of it.
         if (heartbeat != null) {
             heartbeat.seen(change.resource().account(), clock.instant());
         }
@@ -219,7 +229,9 @@ public final class DetectChange {
                 change.resource(), environment.label(), active, decision.priority(), decision.response(), decision, now,
                 null, null, null, null, resolution == null ? null : now, resolution, List.of(), summary,
                 List.of(new TimelineEntry(now, active.isEmpty() ? "suppressed" : "detected", ACTOR, summary)), suppressed,
-                autoRules(change, active, environment), 1, null);
+                autoRules(change, active, environment), 1, null)
+                .withAccount(accounts.names().get(change.resource().account()),
+                        accounts.units().get(change.resource().account()));
         IncidentStore.Creation creation;
         try {
             creation = incidents.create(incident);
@@ -615,10 +627,55 @@ public final class DetectChange {
         return this;
     }
 
-    /** The accounts' environments in force (the detector's bundled accounts.yaml by default). */
+    /**
+     * These accounts, fixed, instead of the directory's (tests and offline tools): their environments, names and
+     * units, the organisation of the trust-policy rule and, when members are admitted, the members besides this
+     * account.
+     */
     public DetectChange withAccounts(io.portcullis.protocol.Accounts accounts) {
         this.engine = engine.withAccounts(accounts);
+        this.directory = io.portcullis.protocol.AccountDirectory.fixed(accounts, "the accounts given");
         return this;
+    }
+
+    /**
+     * Admit only events from members: the directory's accounts (AWS Organizations with accounts.yaml over it, or
+     * accounts.yaml alone in a single-account deployment) and this account. Anything else is refused with the reason,
+     * not judged, not retried. The directory also gives every judgement its environments, the trust-policy rule its
+     * organisation, and each incident its account's name and unit; the engine is rebuilt when it changes.
+     *
+     * @param ownAccount the deployment's own account; null admits every account (local and offline runs only)
+     */
+    public DetectChange withMembership(io.portcullis.protocol.AccountDirectory directory, String ownAccount) {
+        this.directory = directory;
+        this.ownAccount = ownAccount == null || ownAccount.isBlank() ? null : ownAccount.trim();
+        this.admitting = this.ownAccount != null;
+        return this;
+    }
+
+    /** The directory's accounts now; the engine follows them (a new read rebuilds the rules once). */
+    private io.portcullis.protocol.Accounts accounts() {
+        if (directory == null) {
+            return engine.accounts();
+        }
+        io.portcullis.protocol.Accounts now = directory.current();
+        if (now != engine.accounts() && !now.equals(engine.accounts())) {
+            engine = engine.withAccounts(now);
+        }
+        return now;
+    }
+
+    /** Why the change's account may not be judged here, or null when it is a member. */
+    private String stranger(Change change, io.portcullis.protocol.Accounts accounts) {
+        String account = change.resource().account();
+        if (account == null || account.isBlank()) {
+            return "the event names no account, so its membership cannot be checked; it is not judged";
+        }
+        if (account.equals(ownAccount) || accounts.contains(account)) {
+            return null;
+        }
+        return "account " + account + " is not a member of this deployment (this account " + ownAccount + "; "
+                + directory.source() + "): the event is not judged";
     }
 
     /**

@@ -50,6 +50,11 @@ public final class PolicyEngine {
         return of(protocol, other, exceptions);
     }
 
+    /** The accounts this engine judges with (environments, and the organisation of the trust-policy rule). */
+    public Accounts accounts() {
+        return accounts;
+    }
+
     /** The findings the exceptions in force today suppress, each with its exception. */
     public List<SuppressedFinding> suppressed(List<Finding> findings, Map<String, String> tags, LocalDate today) {
         List<SuppressedFinding> out = new java.util.ArrayList<>();

@@ -45,20 +45,26 @@ public record Accounts(Map<String, Environment> environments, Map<String, String
         Map<String, String> names = new LinkedHashMap<>();
         JsonNode accounts = root.path("accounts");
         if (!accounts.isObject()) {
-            throw new IllegalArgumentException("accounts: 'accounts' must be a map from account id to {environment: …}");
+            throw new IllegalArgumentException("accounts: 'accounts' must be a map from account id to {name: …,"
+                    + " environment: …}");
         }
         accounts.properties().forEach(e -> {
+            String name = e.getValue().path("name").asText("");
+            if (!name.isBlank()) {
+                names.put(e.getKey(), name);
+            }
+            // A named account may leave its environment to AWS Organizations (the account's environment tag).
+            if (!name.isBlank() && !e.getValue().has("environment")) {
+                return;
+            }
             String env = e.getValue().path("environment").asText("");
             out.put(e.getKey(), switch (env) {
                 case "production" -> Environment.PRODUCTION;
                 case "non-production" -> Environment.NON_PRODUCTION;
                 default -> throw new IllegalArgumentException("accounts." + e.getKey() + ".environment is '" + env
-                        + "', not one of [production, non-production]");
+                        + "', not one of [production, non-production]" + (name.isBlank() ? " (an account without a"
+                        + " name needs one)" : ""));
             });
-            String name = e.getValue().path("name").asText("");
-            if (!name.isBlank()) {
-                names.put(e.getKey(), name);
-            }
         });
         return new Accounts(out, names, Map.of());
     }

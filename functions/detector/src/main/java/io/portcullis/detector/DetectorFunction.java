@@ -6,6 +6,9 @@ import io.portcullis.aws.DynamoDbIncidentStore;
 import io.portcullis.aws.Ec2SecurityGroups;
 import io.portcullis.aws.FunctionSettings;
 import io.portcullis.aws.IamMfaDevices;
+import io.portcullis.aws.OrganizationsAccounts;
+import io.portcullis.protocol.AccountDirectory;
+import io.portcullis.protocol.Accounts;
 import io.portcullis.aws.IamPolicyVersions;
 import io.portcullis.aws.S3OversizedItems;
 import io.portcullis.aws.SfnPlaybookStarter;
@@ -47,8 +50,50 @@ public final class DetectorFunction {
                     + " holds the role. Set it to the worker function's name (template.yaml does).",
                     FunctionSettings.WORKER_FUNCTION_NAME, FunctionSettings.OWN_ROLE_ARNS);
         }
-        return build(FunctionSettings.fromEnvironment(environment), SafeguardSettings.fromEnvironment(environment), aws,
-                clock).withWorkerFunction(worker);
+        FunctionSettings settings = FunctionSettings.fromEnvironment(environment);
+        if (settings.accountId() == null || settings.accountId().isBlank()) {
+            LOG.warn("{} is not set: events from every account are judged, members or not. Set it to this account's"
+                    + " id (template.yaml does).", FunctionSettings.ACCOUNT_ID);
+        }
+        return build(settings, SafeguardSettings.fromEnvironment(environment), aws, clock).withWorkerFunction(worker)
+                .withMembership(directory(environment, aws, clock), settings.accountId());
+    }
+
+    /**
+     * The directory of accounts: AWS Organizations with accounts.yaml over it in an organisation deployment
+     * ({@code PORTCULLIS_ORGANIZATION_ID} set), accounts.yaml alone otherwise. Organizations is first called on the
+     * first event, never here: nothing of it enters a SnapStart snapshot.
+     */
+    static AccountDirectory directory(java.util.Map<String, String> environment, AwsConnection aws, Clock clock) {
+        String organization = environment.get(FunctionSettings.ORGANIZATION_ID);
+        Accounts file = Accounts.defaults();
+        if (organization == null || organization.isBlank()) {
+            return AccountDirectory.fixed(file, "a single-account deployment: accounts.yaml (" + file.ids().size()
+                    + " accounts)");
+        }
+        if (!organization.trim().matches("o-[a-z0-9]{10,32}")) {
+            throw new IllegalStateException(FunctionSettings.ORGANIZATION_ID + ": '" + organization + "' is not an"
+                    + " organisation id (o- and 10 to 32 lowercase letters or digits); leave it empty for a"
+                    + " single-account deployment");
+        }
+        return new OrganizationsAccounts(aws::organizations, organization.trim(), file, clock, ttl(environment));
+    }
+
+    private static java.time.Duration ttl(java.util.Map<String, String> environment) {
+        String value = environment.get(FunctionSettings.ACCOUNTS_CACHE_SECONDS);
+        if (value == null || value.isBlank()) {
+            return OrganizationsAccounts.DEFAULT_TTL;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            if (seconds > 0) {
+                return java.time.Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalStateException(FunctionSettings.ACCOUNTS_CACHE_SECONDS + ": '" + value + "' is not a"
+                + " positive number of seconds");
     }
 
     /** @param clock the detector's clock (tests move it, e.g. past the kill switch's cache or a breaker window) */
