@@ -52,8 +52,6 @@ class LeastPrivilegeTest {
             Map.entry("cloudtrail:DescribeTrails", "listing the region's trails has no resource type"),
             // IAM: GetAccountAuthorizationDetails reads the whole account; its row names no resource.
             Map.entry("iam:GetAccountAuthorizationDetails", "reading the whole account's IAM has no resource type"),
-            // AWS Organizations: ListAccounts lists the whole organisation; its row names no resource type.
-            Map.entry("organizations:ListAccounts", "listing the organisation's accounts has no resource type"),
             // AWS Step Functions: their only resource type is an activity; a service integration's task token
             // (.waitForTaskToken) belongs to no activity, so only "*" matches it.
             Map.entry("states:SendTaskSuccess", "a service integration's task token matches no resource but \"*\""),
