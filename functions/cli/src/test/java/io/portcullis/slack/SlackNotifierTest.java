@@ -82,7 +82,7 @@ class SlackNotifierTest {
         JsonNode blocks = message.blocks();
         assertThat(blocks.get(0).path("type").asText()).isEqualTo("header");
         assertThat(blocks.get(0).path("text").path("text").asText())
-                .isEqualTo("P1 · AuthorizeSecurityGroupIngress on sg-0123456789abcdef0");
+                .isEqualTo("P1 · AuthorizeSecurityGroupIngress on sg-0123456789abcdef0 in 111122223333");
         String text = allText(blocks);
         assertThat(text).contains("`AuthorizeSecurityGroupIngress` on `sg-0123456789abcdef0` (`AWS::EC2::SecurityGroup`)",
                 "`alice` (`AssumedRole`, no MFA, from `203.0.113.7`)", "*From where*\nconsole",
@@ -90,6 +90,53 @@ class SlackNotifierTest {
                 "protocol row 3: `critical-internet-production`",
                 "• Port 22 (SSH) on sg-0123456789abcdef0 is open to the whole internet (0.0.0.0/0).",
                 "Next: Revoking the rule now; you can undo it in this thread.");
+    }
+
+    @Test
+    void everyMessageAboutAnIncidentNamesItsAccountByNameWithTheIdBeside() {
+        Incident incident = incident("sg-0123456789abcdef0", Priority.P2, Response.APPROVAL)
+                .withAccount("payments-prod", "Root/Workloads");
+        slack.user("alice@example.com", "U0ALICE");
+
+        SlackThread thread = notifier.announce(incident, "Waiting for on-call approval.");
+        notifier.askApproval(thread, incident, "apr-1", Set.of("U0ALICE"), Instant.parse("2026-03-02T04:12:09Z"),
+                "remediate");
+        notifier.offerUndo(thread, incident, "undo-1", "Revoked tcp/22 from 0.0.0.0/0.");
+        notifier.resolved(thread, incident, "Revoked and verified.");
+        notifier.alert(thread, incident, "Remediation failed: AccessDenied");
+        notifier.tellActor("U0ALICE", incident, ADVICE_PARAGRAPH);
+
+        List<LocalSlack.Request> sent = slack.requests("chat.postMessage");
+        assertThat(sent).hasSize(6);
+        String code = "`payments-prod` (`111122223333`)";
+        String words = "payments-prod (111122223333)";
+        LocalSlack.Request announce = sent.get(0);
+        assertThat(allText(announce.blocks())).contains("*Account / region*\n" + code + " / `eu-west-1`");
+        assertThat(announce.blocks().get(0).path("text").path("text").asText()).endsWith(" in " + words);
+        assertThat(announce.text()).contains(" in " + words);
+        assertThat(allText(sent.get(1).blocks())).contains("(`AWS::EC2::SecurityGroup`) in " + code);
+        assertThat(allText(sent.get(2).blocks())).contains(":white_check_mark: Done in " + words + ": Revoked tcp/22");
+        assertThat(sent.get(2).text()).startsWith("Done in " + words);
+        assertThat(sent.get(3).threadTs()).isEqualTo(thread.ts());
+        assertThat(allText(sent.get(3).blocks())).contains(":checkered_flag: Revoked and verified.",
+                "Incident `" + incident.incidentId() + "` · account " + code);
+        assertThat(allText(sent.get(4).blocks())).contains(":warning: *Portcullis alert* for `" + incident.incidentId()
+                + "` in " + code);
+        assertThat(sent.get(4).text()).contains(" in " + words + ": Remediation failed");
+        assertThat(allText(sent.get(5).blocks())).contains("· account " + code + " · on-call has the details");
+    }
+
+    @Test
+    void anIncidentRecordedWithoutAnAccountNameNamesTheAccountByItsIdAlone() {
+        Incident incident = incident("sg-0123456789abcdef0", Priority.P1, Response.AUTO);
+        SlackThread thread = notifier.announce(incident, "Revoking now.");
+
+        notifier.resolved(thread, incident, "Revoked and verified.");
+
+        assertThat(allText(slack.messages().getFirst().blocks()))
+                .contains("*Account / region*\n`111122223333` / `eu-west-1`");
+        assertThat(allText(slack.messages().getLast().blocks())).contains("· account `111122223333`")
+                .doesNotContain("(`111122223333`)");
     }
 
     @Test
@@ -276,7 +323,8 @@ class SlackNotifierTest {
         LocalSlack.Request top = slack.messages().getLast();
         assertThat(top.threadTs()).isNull();
         assertThat(top.channel()).isEqualTo(CHANNEL);
-        assertThat(allText(top.blocks())).contains(":warning: *Portcullis alert* for `" + incident.incidentId() + "`",
+        assertThat(allText(top.blocks())).contains(":warning: *Portcullis alert* for `" + incident.incidentId()
+                        + "` in `111122223333`",
                 "The playbook timed out.");
     }
 
