@@ -110,7 +110,7 @@ class WeeklyReportIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains(week).contains("<svg").contains("<h2>By account</h2>")
-                .contains("<td>payments-prod</td><td class=\"id\">" + account + "</td><td>Root/Workloads</td>")
+                .contains("<td>payments-prod (" + account + ")</td><td>Root/Workloads</td>")
                 .contains("<h2>By organizational unit</h2>");
         List<String> texts = new java.util.ArrayList<>();
         summary.blocks().forEach(b -> texts.add(b.path("text").path("text").asText()));

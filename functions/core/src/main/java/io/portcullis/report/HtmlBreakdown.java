@@ -8,6 +8,7 @@ import io.portcullis.report.ReportFigures.WeekCounts;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * The report page's sections per account and per organizational unit: the totals' measures for each, worst first,
@@ -16,6 +17,7 @@ import java.util.Map;
  */
 final class HtmlBreakdown {
 
+    private static final String PRIORITIES = "P1 · P2 · P3 · P4";
     private static final String ORDER = "worst first: most breaches, then most still open, most P1, most P2, most"
             + " incidents";
 
@@ -39,16 +41,15 @@ final class HtmlBreakdown {
             html.append(empty("No incidents in any account this week or the week before, and none still open."));
         } else {
             HtmlTable t = new HtmlTable("This week per account, " + ORDER, HtmlTable.col("Account"),
-                    HtmlTable.id("Account id"), HtmlTable.col("Organizational unit"), HtmlTable.num("Incidents"),
-                    HtmlTable.num("Week before"), HtmlTable.col("By priority"), HtmlTable.num("Contained"),
-                    HtmlTable.num("Contain, median"), HtmlTable.num("Breaches"), HtmlTable.num("Accepted risks"),
-                    HtmlTable.num("Still open"));
+                    HtmlTable.col("Organizational unit"), HtmlTable.num("Incidents"), HtmlTable.num("Week before"),
+                    HtmlTable.num(PRIORITIES), HtmlTable.num("Contained"), HtmlTable.num("Contain, median"),
+                    HtmlTable.num("Breaches"), HtmlTable.num("Accepted risks"), HtmlTable.num("Still open"));
             for (AccountFigures a : accounts.subList(0, Math.min(accounts.size(), HtmlReport.MAX_ROWS))) {
                 Measures m = a.measures();
-                t.rowWithClass(m.breaches() > 0 ? 8 : -1, "breach", cells(a.name(), a.account(),
+                t.rowWithClass(m.breaches() > 0 ? 7 : -1, "breach", cells(a.label(),
                         a.unit() == null || a.unit().isBlank() ? ReportFigures.NO_UNIT : a.unit(), m));
             }
-            t.totalRow(cells("All accounts", null, null, totals));
+            t.totalRow(cells("All accounts", null, totals));
             html.append(t.html()).append(more(accounts.size()));
         }
         html.append("</section>\n");
@@ -60,42 +61,40 @@ final class HtmlBreakdown {
         } else {
             HtmlTable t = new HtmlTable("This week per organizational unit (each account counted in the unit last"
                     + " recorded for it), " + ORDER, HtmlTable.col("Organizational unit"), HtmlTable.num("Accounts"),
-                    HtmlTable.num("Incidents"), HtmlTable.num("Week before"), HtmlTable.col("By priority"),
+                    HtmlTable.num("Incidents"), HtmlTable.num("Week before"), HtmlTable.num(PRIORITIES),
                     HtmlTable.num("Contained"), HtmlTable.num("Contain, median"), HtmlTable.num("Breaches"),
                     HtmlTable.num("Accepted risks"), HtmlTable.num("Still open"));
             for (UnitFigures u : units.subList(0, Math.min(units.size(), HtmlReport.MAX_ROWS))) {
-                String[] row = cells(u.label(), Integer.toString(u.accounts()), null, u.measures());
-                t.rowWithClass(u.measures().breaches() > 0 ? 7 : -1, "breach", drop(row, 2));
+                t.rowWithClass(u.measures().breaches() > 0 ? 7 : -1, "breach", cells(u.label(),
+                        Integer.toString(u.accounts()), u.measures()));
             }
-            t.totalRow(drop(cells("All units", Integer.toString(accounts.size()), null, totals), 2));
+            t.totalRow(cells("All units", Integer.toString(accounts.size()), totals));
             html.append(t.html()).append(more(units.size()));
         }
         html.append("</section>\n");
     }
 
-    private static String[] cells(String first, String second, String third, Measures m) {
-        return cells(first, second, third, new String[] {Integer.toString(m.incidents()),
-                Integer.toString(m.weekBefore()), ReportCharts.byPriority(m.byPriority()),
+    private static String[] cells(String first, String second, Measures m) {
+        return cells(first, second, new String[] {Integer.toString(m.incidents()),
+                Integer.toString(m.weekBefore()), priorities(m.byPriority()),
                 Integer.toString(m.contained()), Markup.duration(m.containMedianSeconds()),
                 Integer.toString(m.breaches()), m.outcomes() == null ? null : Integer.toString(m.outcomes().rejected()),
                 Integer.toString(m.stillOpen())});
     }
 
-    private static String[] cells(String first, String second, String third, String[] measures) {
-        String[] row = new String[3 + measures.length];
+    private static String[] cells(String first, String second, String[] measures) {
+        String[] row = new String[2 + measures.length];
         row[0] = first;
         row[1] = second;
-        row[2] = third;
-        System.arraycopy(measures, 0, row, 3, measures.length);
+        System.arraycopy(measures, 0, row, 2, measures.length);
         return row;
     }
 
-    /** The row without its cell at {@code index} (the unit table has no third label column). */
-    private static String[] drop(String[] row, int index) {
-        String[] out = new String[row.length - 1];
-        System.arraycopy(row, 0, out, 0, index);
-        System.arraycopy(row, index + 1, out, index, row.length - index - 1);
-        return out;
+    /** "1 · 3 · 3 · 5" under the heading {@value #PRIORITIES}: four numbers where a table has room for one. */
+    private static String priorities(Map<String, Integer> byPriority) {
+        StringJoiner j = new StringJoiner(" · ");
+        ReportCharts.PRIORITIES.forEach(p -> j.add(Integer.toString(ReportCharts.count(byPriority, p))));
+        return j.toString();
     }
 
     /** The totals the rows add up to, as the measures' cells; the median is not a sum and reads "—". */
@@ -103,7 +102,7 @@ final class HtmlBreakdown {
         List<Timing> timings = f.timings() == null ? List.of() : f.timings();
         return new String[] {Integer.toString(current == null ? 0 : current.total()),
                 Integer.toString(previous == null ? 0 : previous.total()),
-                ReportCharts.byPriority(current == null ? Map.of() : current.byPriority()),
+                priorities(current == null ? Map.of() : current.byPriority()),
                 Integer.toString(timings.stream().mapToInt(Timing::contained).sum()), null,
                 Integer.toString(timings.stream().mapToInt(Timing::breaches).sum()),
                 f.outcomes() == null ? null : Integer.toString(f.outcomes().rejected()),

@@ -57,6 +57,7 @@ public final class HtmlReport {
             th,td{border:1px solid #aaa;padding:.25rem .45rem;text-align:left;vertical-align:top}
             th{background:#eee;font-weight:600}
             .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+            th.num{white-space:normal}
             .id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82rem;overflow-wrap:anywhere}
             td.breach{font-weight:700}
             .empty,.more{font-style:italic}

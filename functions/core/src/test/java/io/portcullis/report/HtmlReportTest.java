@@ -135,12 +135,12 @@ class HtmlReportTest {
         String html = HtmlReport.render(SampleFigures.realistic("sandbox"));
 
         String accounts = between(html, "<h2>By account</h2>", "</section>");
-        assertThat(accounts).contains("<tr><td>sandbox</td><td class=\"id\">444455556666</td><td>Root/sandbox</td>"
-                + "<td class=\"num\">16</td><td class=\"num\">0</td><td>P1 1, P2 4, P3 4, P4 7</td>"
+        assertThat(accounts).contains("<tr><td>sandbox (444455556666)</td><td>Root/sandbox</td>"
+                + "<td class=\"num\">16</td><td class=\"num\">0</td><td class=\"num\">1 · 4 · 4 · 7</td>"
                 + "<td class=\"num\">7</td><td class=\"num\">1 h</td><td class=\"num breach\">2</td>"
                 + "<td class=\"num\">1</td><td class=\"num\">1</td></tr>")
-                .contains("<tr><th scope=\"row\">All accounts</th><td class=\"id\">—</td><td>—</td>"
-                        + "<td class=\"num\">37</td><td class=\"num\">25</td><td>P1 4, P2 8, P3 10, P4 15</td>"
+                .contains("<tr><th scope=\"row\">All accounts</th><td>—</td>"
+                        + "<td class=\"num\">37</td><td class=\"num\">25</td><td class=\"num\">4 · 8 · 10 · 15</td>"
                         + "<td class=\"num\">17</td><td class=\"num\">—</td><td class=\"num\">3</td>"
                         + "<td class=\"num\">1</td><td class=\"num\">2</td></tr>");
         assertThat(accounts.indexOf("444455556666")).as("worst first").isLessThan(accounts.indexOf("payments-prod"));
