@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.approval.RequestSignature;
 import io.portcullis.aws.AwsConnection;
 import io.portcullis.incident.Incident;
+import io.portcullis.incident.TimelineEntry;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.RemediationMode;
 import io.portcullis.json.Json;
@@ -116,6 +117,11 @@ class PlaybookIT {
         deploy();
         String bucket = publicPolicyBucket();
         String incidentId = detect(policyEvent(bucket));
+        // As the detector records it in an organisation: the account's name, which every message then shows.
+        Incident detected = runtime.incident(incidentId).orElseThrow();
+        assertThat(runtime.incidents().replace(detected.withAccount("payments-prod", "Root/Workloads")
+                .noted(new TimelineEntry(Instant.now(), "test", "PlaybookIT", "named")), detected.version())).isTrue();
+        String account = "`payments-prod` (`" + detected.resource().account() + "`)";
 
         LocalRuntime.Execution waiting = runtime.runPlaybook(incidentId);
 
@@ -126,7 +132,10 @@ class PlaybookIT {
         assertThat(policy(bucket)).contains("PublicRead");
         LocalSlack.Request ask = approvalMessage();
         assertThat(ask.replyBroadcast()).isTrue();
-        assertThat(ask.blocks().toString()).doesNotContain("taskToken").doesNotContain("AAAA");
+        assertThat(ask.blocks().toString()).doesNotContain("taskToken").doesNotContain("AAAA").contains(" in " + account);
+        // blocks() as JSON text: the field's line break is written \n.
+        assertThat(runtime.slack().messages().get(0).blocks().toString())
+                .contains("*Account / region*\\n" + account + " / ");
 
         APIGatewayV2HTTPResponse answer = runtime.click(SlackClicks.click(APPROVER,
                 SlackClicks.button(ask, "approval:", "approve"), null), Instant.now());
@@ -145,6 +154,8 @@ class PlaybookIT {
             assertThat(u.ts()).isEqualTo(ask.ts());
             assertThat(u.blocks().toString()).contains("Approved by").doesNotContain("\"action_id\":\"approve\"");
         });
+        assertThat(runtime.slack().messages()).anySatisfy(m -> assertThat(m.blocks().toString())
+                .contains(":white_check_mark: Done in payments-prod (" + detected.resource().account() + "): "));
     }
 
     // --- (c) the same, rejected ---

@@ -10,6 +10,7 @@ import io.portcullis.incident.Incident;
 import io.portcullis.incident.IncidentStatus;
 import io.portcullis.incident.IsoWeek;
 import io.portcullis.incident.RemediationMode;
+import io.portcullis.incident.TimelineEntry;
 import io.portcullis.json.Json;
 import io.portcullis.local.Emulator;
 import io.portcullis.local.LocalLambdaContext;
@@ -52,6 +53,13 @@ class WeeklyReportIT {
         p.runtime.runPlaybook(p1);
         String p2 = p.detect(p.applied("cloudtrail/ec2-authorize-rdp-world-ipv6-cli.json")).path("incidentId").asText();
         p.runtime.runPlaybook(p2);
+        // The second as the detector records it in an organisation, with its account's name and unit; the first as
+        // recorded before it knew them.
+        Incident second = p.runtime.incident(p2).orElseThrow();
+        assertThat(p.runtime.incidents().replace(second.withAccount("payments-prod", "Root/Workloads")
+                .noted(new TimelineEntry(Instant.now(), "test", "WeeklyReportIT", "named")), second.version()))
+                .isTrue();
+        String account = second.resource().account();
         String week = IsoWeek.of(Instant.now());
 
         Map<String, Object> answer = p.runtime.reportFunction(Clock.systemUTC())
@@ -71,9 +79,27 @@ class WeeklyReportIT {
         assertThat(thisWeek.path("byPriority").path("P2").asInt()).isEqualTo(1);
         assertThat(figures.path("outcomes").path("automatic").asInt()).isEqualTo(1);
         assertThat(figures.path("stillOpen")).extracting(n -> n.path("incidentId").asText()).containsExactly(p2);
+        // Per account and unit: both incidents under the name the newer one recorded.
+        assertThat(figures.path("accounts")).singleElement().satisfies(a -> {
+            assertThat(a.path("account").asText()).isEqualTo(account);
+            assertThat(a.path("name").asText()).isEqualTo("payments-prod");
+            assertThat(a.path("unit").asText()).isEqualTo("Root/Workloads");
+            assertThat(a.path("measures").path("incidents").asInt()).isEqualTo(2);
+            assertThat(a.path("measures").path("byPriority").path("P1").asInt()).isEqualTo(1);
+            assertThat(a.path("measures").path("stillOpen").asInt()).isEqualTo(1);
+        });
+        assertThat(figures.path("units")).singleElement().satisfies(u -> {
+            assertThat(u.path("unit").asText()).isEqualTo("Root/Workloads");
+            assertThat(u.path("accounts").asInt()).isEqualTo(1);
+            assertThat(u.path("measures").path("incidents").asInt()).isEqualTo(2);
+        });
         String csv = s3.getObjectAsBytes(r -> r.bucket(bucket).key(S3ReportStore.key(week, "incidents.csv"))).asUtf8String();
         assertThat(csv.lines()).hasSize(3);
         assertThat(csv).contains(p1).contains(p2);
+        assertThat(csv.lines().filter(l -> l.startsWith(p2))).singleElement()
+                .satisfies(l -> assertThat(l).endsWith(",payments-prod,Root/Workloads"));
+        assertThat(csv.lines().filter(l -> l.startsWith(p1))).singleElement()
+                .satisfies(l -> assertThat(l).endsWith(",,"));
 
         LocalSlack.Request summary = p.runtime.slack().messages().stream()
                 .filter(m -> m.text() != null && m.text().startsWith("Weekly remediation report " + week)).findFirst()
@@ -83,7 +109,13 @@ class WeeklyReportIT {
         HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains(week).contains("<svg");
+        assertThat(page.body()).contains(week).contains("<svg").contains("<h2>By account</h2>")
+                .contains("<td>payments-prod (" + account + ")</td><td>Root/Workloads</td>")
+                .contains("<h2>By organizational unit</h2>");
+        List<String> texts = new java.util.ArrayList<>();
+        summary.blocks().forEach(b -> texts.add(b.path("text").path("text").asText()));
+        assertThat(texts).anySatisfy(t -> assertThat(t).startsWith("Accounts, worst first:\n• payments-prod ("
+                + account + "): 2 incidents (P1 1, P2 1)"));
     }
 
     @Test

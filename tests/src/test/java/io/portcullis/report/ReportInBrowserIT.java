@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portcullis.json.Json;
 import io.portcullis.local.LocalRuntime;
+import io.portcullis.report.ReportFigures.AccountFigures;
 import io.portcullis.report.ReportFigures.Breach;
 import io.portcullis.report.ReportFigures.ExpiringException;
+import io.portcullis.report.ReportFigures.Measures;
 import io.portcullis.report.ReportFigures.OpenIncident;
 import io.portcullis.report.ReportFigures.Outcomes;
 import io.portcullis.report.ReportFigures.RepeatResource;
 import io.portcullis.report.ReportFigures.RiskyPrincipal;
 import io.portcullis.report.ReportFigures.Timing;
+import io.portcullis.report.ReportFigures.UnitFigures;
 import io.portcullis.report.ReportFigures.WeekCounts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -128,6 +131,15 @@ class ReportInBrowserIT {
             open.add(new OpenIncident("inc-open-" + i, "P3", "SCHEDULED", "sg-" + i, "111122223333",
                     FROM.minusSeconds(86_400L * (i % 20)), 86_400L * (i % 20 + 7) + 3_600L * (i % 24)));
         }
+        // Per account and unit, adding up to the totals; the second account's owner chose a hostile name.
+        Measures payments = new Measures(25, 17, keyed(PRIORITIES, 3, 5, 7, 10), new Outcomes(8, 4, 1, 1, 9, 2, 0),
+                11, 600L, 19_800L, 1, 230);
+        Measures other = new Measures(12, 8, keyed(PRIORITIES, 1, 3, 3, 5), new Outcomes(4, 2, 0, 0, 6, 0, 0), 6,
+                5_400L, 40_000L, 2, 0);
+        List<AccountFigures> accounts = List.of(new AccountFigures("111122223333", "payments-prod",
+                "Root/Workloads/Prod", payments), new AccountFigures("444455556666", hostile, null, other));
+        List<UnitFigures> units = List.of(new UnitFigures("Root/Workloads/Prod", 1, payments),
+                new UnitFigures(null, 1, other));
         return new ReportFigures("2026-W47", "Europe/London", FROM, TO, TO.plusSeconds(9 * 3600), weeks,
                 new Outcomes(12, 6, 1, 1, 15, 2, 0), timings, breaches, open,
                 List.of(new RepeatResource("sg-0a1b2c3d4e5f60718", "111122223333", 4, 4,
@@ -135,7 +147,8 @@ class ReportInBrowserIT {
                 List.of(new RiskyPrincipal("arn:aws:sts::111122223333:assumed-role/Admin/" + hostile, 5,
                         keyed(PRIORITIES, 1, 2, 2, 0))),
                 List.of(new ExpiringException("s3-public-read", "marketing-site", "web-team",
-                        "Public website ' \" & " + hostile, LocalDate.of(2026, 11, 26), "exceptions.yaml:12")));
+                        "Public website ' \" & " + hostile, LocalDate.of(2026, 11, 26), "exceptions.yaml:12")),
+                accounts, units);
     }
 
     static ReportFigures emptyWeek() {
@@ -148,6 +161,6 @@ class ReportInBrowserIT {
                 new Timing("P3", 0, null, null, 0, null, null, 604_800, 0),
                 new Timing("P4", 0, null, null, 0, null, null, 2_592_000, 0));
         return new ReportFigures("2026-W47", "UTC", FROM, TO, TO, weeks, new Outcomes(0, 0, 0, 0, 0, 0, 0), timings,
-                List.of(), List.of(), List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 }

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Text an attacker controls — resource names and types, principals, user agents and identity types, event names,
- * explanations, outcomes and reasons — made of everything that means something to Slack (mentions, links, mrkdwn
+ * explanations, outcomes and reasons, and the account name an account's owner sets in AWS Organizations — made of everything that means something to Slack (mentions, links, mrkdwn
  * emphasis, code fences, entities) and to people reading it (line breaks, control and bidirectional characters), in
  * every message Portcullis posts (the direct message to the person who made the change too), as Slack receives it
  * (through the SDK, to LocalSlack).
@@ -108,8 +108,9 @@ class HostileTextInSlackTest {
             String identityType, String sourceIp, String eventName, String explanation, String text) {
         SlackNotifier notifier = notifier();
         int before = slack.requests().size();
+        // The account's name is the identity type's hostile text: one more field without another parameter.
         Incident incident = incident(resourceId, resourceType, principal, identityType, sourceIp, eventName,
-                explanation);
+                explanation).withAccount(identityType, "Root/" + eventName);
 
         SlackThread thread = notifier.announce(incident, "Next: " + text, "Could not tell who " + principal
                 + " is: " + text);
@@ -117,13 +118,14 @@ class HostileTextInSlackTest {
                 Instant.parse("2026-03-02T04:12:09Z"), "the fix is made");
         notifier.offerUndo(thread, incident, "undo-1", text);
         notifier.reply(thread, text);
+        notifier.resolved(thread, incident, text);
         notifier.alert(thread, incident, text);
         notifier.decided(ask, "Rejected by " + principal + ": " + text);
         notifier.tellActor("U0ACTOR", incident, "About your " + eventName + " on " + resourceId + ": " + explanation
                 + " " + text);
 
         List<LocalSlack.Request> sent = slack.requests().subList(before, slack.requests().size());
-        assertThat(sent).hasSize(8).allSatisfy(r -> assertThat(r.ok()).as(r.error()).isTrue());
+        assertThat(sent).hasSize(9).allSatisfy(r -> assertThat(r.ok()).as(r.error()).isTrue());
         for (LocalSlack.Request r : sent) {
             check(r.method() + " text", r.text(), false);
             for (JsonNode textObject : r.blocks().findParents("type")) {

@@ -18,6 +18,7 @@ import io.portcullis.notify.SlackThread;
 import io.portcullis.protocol.Decision;
 import io.portcullis.protocol.Priority;
 import io.portcullis.protocol.Response;
+import io.portcullis.report.ReportFigures;
 import io.portcullis.rule.Exposure;
 import io.portcullis.rule.Finding;
 import io.portcullis.rule.RuleFamily;
@@ -82,7 +83,7 @@ class SlackNotifierTest {
         JsonNode blocks = message.blocks();
         assertThat(blocks.get(0).path("type").asText()).isEqualTo("header");
         assertThat(blocks.get(0).path("text").path("text").asText())
-                .isEqualTo("P1 · AuthorizeSecurityGroupIngress on sg-0123456789abcdef0");
+                .isEqualTo("P1 · AuthorizeSecurityGroupIngress on sg-0123456789abcdef0 in 111122223333");
         String text = allText(blocks);
         assertThat(text).contains("`AuthorizeSecurityGroupIngress` on `sg-0123456789abcdef0` (`AWS::EC2::SecurityGroup`)",
                 "`alice` (`AssumedRole`, no MFA, from `203.0.113.7`)", "*From where*\nconsole",
@@ -90,6 +91,53 @@ class SlackNotifierTest {
                 "protocol row 3: `critical-internet-production`",
                 "• Port 22 (SSH) on sg-0123456789abcdef0 is open to the whole internet (0.0.0.0/0).",
                 "Next: Revoking the rule now; you can undo it in this thread.");
+    }
+
+    @Test
+    void everyMessageAboutAnIncidentNamesItsAccountByNameWithTheIdBeside() {
+        Incident incident = incident("sg-0123456789abcdef0", Priority.P2, Response.APPROVAL)
+                .withAccount("payments-prod", "Root/Workloads");
+        slack.user("alice@example.com", "U0ALICE");
+
+        SlackThread thread = notifier.announce(incident, "Waiting for on-call approval.");
+        notifier.askApproval(thread, incident, "apr-1", Set.of("U0ALICE"), Instant.parse("2026-03-02T04:12:09Z"),
+                "remediate");
+        notifier.offerUndo(thread, incident, "undo-1", "Revoked tcp/22 from 0.0.0.0/0.");
+        notifier.resolved(thread, incident, "Revoked and verified.");
+        notifier.alert(thread, incident, "Remediation failed: AccessDenied");
+        notifier.tellActor("U0ALICE", incident, ADVICE_PARAGRAPH);
+
+        List<LocalSlack.Request> sent = slack.requests("chat.postMessage");
+        assertThat(sent).hasSize(6);
+        String code = "`payments-prod` (`111122223333`)";
+        String words = "payments-prod (111122223333)";
+        LocalSlack.Request announce = sent.get(0);
+        assertThat(allText(announce.blocks())).contains("*Account / region*\n" + code + " / `eu-west-1`");
+        assertThat(announce.blocks().get(0).path("text").path("text").asText()).endsWith(" in " + words);
+        assertThat(announce.text()).contains(" in " + words);
+        assertThat(allText(sent.get(1).blocks())).contains("(`AWS::EC2::SecurityGroup`) in " + code);
+        assertThat(allText(sent.get(2).blocks())).contains(":white_check_mark: Done in " + words + ": Revoked tcp/22");
+        assertThat(sent.get(2).text()).startsWith("Done in " + words);
+        assertThat(sent.get(3).threadTs()).isEqualTo(thread.ts());
+        assertThat(allText(sent.get(3).blocks())).contains(":checkered_flag: Revoked and verified.",
+                "Incident `" + incident.incidentId() + "` · account " + code);
+        assertThat(allText(sent.get(4).blocks())).contains(":warning: *Portcullis alert* for `" + incident.incidentId()
+                + "` in " + code);
+        assertThat(sent.get(4).text()).contains(" in " + words + ": Remediation failed");
+        assertThat(allText(sent.get(5).blocks())).contains("· account " + code + " · on-call has the details");
+    }
+
+    @Test
+    void anIncidentRecordedWithoutAnAccountNameNamesTheAccountByItsIdAlone() {
+        Incident incident = incident("sg-0123456789abcdef0", Priority.P1, Response.AUTO);
+        SlackThread thread = notifier.announce(incident, "Revoking now.");
+
+        notifier.resolved(thread, incident, "Revoked and verified.");
+
+        assertThat(allText(slack.messages().getFirst().blocks()))
+                .contains("*Account / region*\n`111122223333` / `eu-west-1`");
+        assertThat(allText(slack.messages().getLast().blocks())).contains("· account `111122223333`")
+                .doesNotContain("(`111122223333`)");
     }
 
     @Test
@@ -276,8 +324,51 @@ class SlackNotifierTest {
         LocalSlack.Request top = slack.messages().getLast();
         assertThat(top.threadTs()).isNull();
         assertThat(top.channel()).isEqualTo(CHANNEL);
-        assertThat(allText(top.blocks())).contains(":warning: *Portcullis alert* for `" + incident.incidentId() + "`",
+        assertThat(allText(top.blocks())).contains(":warning: *Portcullis alert* for `" + incident.incidentId()
+                        + "` in `111122223333`",
                 "The playbook timed out.");
+    }
+
+    @Test
+    void theWeeklySummaryNamesTheWorstAccountsAndUnitsWithNamesAsInertText() {
+        String hostile = "<!channel> *prod*\nFORGED";
+        java.util.function.IntFunction<ReportFigures.Measures> measures = n -> new ReportFigures.Measures(n, 0,
+                Map.of("P1", n, "P2", 0, "P3", 0, "P4", 0), new ReportFigures.Outcomes(n, 0, 0, 0, 0, 0, 0), n, 60L,
+                60L, n / 2, n / 3);
+        List<ReportFigures.AccountFigures> accounts = List.of(
+                new ReportFigures.AccountFigures("111122223333", hostile, "Root/Prod", measures.apply(6)),
+                new ReportFigures.AccountFigures("222233334444", "ledger", "Root/Prod", measures.apply(3)),
+                new ReportFigures.AccountFigures("333344445555", null, null, measures.apply(2)),
+                new ReportFigures.AccountFigures("444455556666", "web", "Root/Web", measures.apply(1)),
+                new ReportFigures.AccountFigures("555566667777", "quiet", "Root/Web", measures.apply(0)));
+        List<ReportFigures.UnitFigures> units = List.of(
+                new ReportFigures.UnitFigures("Root/Prod", 2, measures.apply(9)),
+                new ReportFigures.UnitFigures(null, 1, measures.apply(2)),
+                new ReportFigures.UnitFigures("Root/Web", 2, measures.apply(1)));
+        ReportFigures.WeekCounts week = new ReportFigures.WeekCounts("2026-W47", 12,
+                Map.of("P1", 12, "P2", 0, "P3", 0, "P4", 0), Map.of(), Map.of(), Map.of());
+        ReportFigures figures = new ReportFigures("2026-W47", "UTC", Instant.parse("2026-11-16T00:00:00Z"),
+                Instant.parse("2026-11-23T00:00:00Z"), Instant.parse("2026-11-23T07:00:00Z"), List.of(week),
+                new ReportFigures.Outcomes(12, 0, 0, 0, 0, 0, 0), List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(), accounts, units);
+
+        notifier.weeklyReport(figures, null);
+
+        LocalSlack.Request summary = slack.messages().getFirst();
+        List<String> sections = new java.util.ArrayList<>();
+        summary.blocks().forEach(b -> sections.add(b.path("text").path("text").asText()));
+        assertThat(sections).contains("Accounts, worst first:"
+                + "\n• &lt;!channel&gt; *prod* FORGED (111122223333): 6 incidents (P1 6), 3 missed their target, 2 still open"
+                + "\n• ledger (222233334444): 3 incidents (P1 3), 1 missed their target, 1 still open"
+                + "\n• 333344445555: 2 incidents (P1 2), 1 missed their target, 0 still open"
+                + "\n…and 1 more in the report.",
+                "Organizational units, worst first:"
+                + "\n• Root/Prod: 9 incidents (P1 9), 4 missed their target, 3 still open"
+                + "\n• (no organizational unit): 2 incidents (P1 2), 1 missed their target, 0 still open"
+                + "\n• Root/Web: 1 incident (P1 1), 0 missed their target, 0 still open");
+        assertThat(summary.blocks().findParents("text").stream().map(b -> b.path("text"))
+                .filter(t -> t.isObject() && t.path("text").asText().startsWith("Accounts, worst first")))
+                .singleElement().satisfies(t -> assertThat(t.path("type").asText()).isEqualTo("plain_text"));
     }
 
     // --- the person who made the change ---

@@ -52,6 +52,15 @@ public interface Notifier {
     /** A thread reply recording a later step. */
     void reply(SlackThread thread, String text);
 
+    /**
+     * A thread reply saying how the incident's playbook ended ({@code outcome}), naming the incident and its account,
+     * since the reply is also read on its own (search, notifications). A notifier without a place of its own for
+     * them replies with the outcome.
+     */
+    default void resolved(SlackThread thread, Incident incident, String outcome) {
+        reply(thread, outcome);
+    }
+
     /** Replaces a message's buttons with the outcome, e.g. "Approved by @alice at 10:42 UTC". */
     void decided(SlackThread message, String outcome);
 

@@ -42,8 +42,8 @@ record ResolveStep(StepContext context) {
         boolean offer = !dry && !undoable.isEmpty() && thread.isPresent();
         Set<String> undoers = offer ? context.approvers().resolve(context.directory) : Set.of();
         if (offer && undoers.isEmpty()) {
-            thread.ifPresent(t -> context.notifier.reply(t, resolved.outcome() + " Undo is not offered: "
-                    + context.approvers().whyNobody() + "."));
+            thread.ifPresent(t -> context.notifier.resolved(t, resolved, resolved.outcome()
+                    + " Undo is not offered: " + context.approvers().whyNobody() + "."));
         } else if (offer) {
             // Whoever a trusted source names may not undo the fix of their own change; as before, neither may anyone
             // a session name names (Undo puts a risky change back, so refusing too many is the safe side).
@@ -62,7 +62,7 @@ record ResolveStep(StepContext context) {
                     + undoable.size() + (undoable.size() == 1 ? " change" : " changes") + ").";
             context.update(resolved.incidentId(), i -> i.noted(new TimelineEntry(now, "undo-offered", ACTOR, offered)));
         } else if (!escalated) {
-            thread.ifPresent(t -> context.notifier.reply(t, resolved.outcome()));
+            thread.ifPresent(t -> context.notifier.resolved(t, resolved, resolved.outcome()));
         }
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("status", resolved.status().name());

@@ -21,21 +21,24 @@ import java.util.function.Function;
  * is an empty field. Rows are written one at a time to the {@link Appendable}, so 10,000 incidents never become one
  * string.
  *
- * <p>Spreadsheet formula injection: a text field from data (resource ids, principals, event names…) that starts
+ * <p>Spreadsheet formula injection: a text field from data (resource ids, principals, event names, account names…) that starts
  * with {@code =}, {@code +}, {@code -}, {@code @}, tab or CR gets a leading {@code '}, so Excel or Sheets shows it
  * rather than evaluating it. Numbers this class computes itself (durations, which can be negative under clock skew)
  * are left as numbers.
  *
  * <p>Columns, in order: {@value #HEADER}. {@code week} is the ISO week of {@code detectedAt} in the report's time
  * zone; {@code family} is the first finding's; {@code rules} the findings' rule ids joined with {@code ;};
- * {@code timeToContainSeconds} runs from {@code detectedAt} to {@link #containedAt}. A new column is one line in
+ * {@code timeToContainSeconds} runs from {@code detectedAt} to {@link #containedAt}; {@code accountName} and
+ * {@code organizationalUnit} are the account's as recorded at detection (empty for incidents recorded before they
+ * were known), so a pivot table gives the report's breakdown per account and per unit. A new column is one line in
  * {@link #columns}.
  */
 public final class CsvReport {
 
     static final String HEADER = "incidentId,week,status,priority,response,resolution,family,rules,account,region,"
             + "resourceType,resourceId,origin,actorPrincipal,eventName,eventTime,detectedAt,acknowledgedAt,decidedAt,"
-            + "remediatedAt,verifiedAt,resolvedAt,timeToDetectSeconds,timeToContainSeconds,protocolRow";
+            + "remediatedAt,verifiedAt,resolvedAt,timeToDetectSeconds,timeToContainSeconds,protocolRow,accountName,"
+            + "organizationalUnit";
 
     private record Column(String name, boolean fromData, Function<Incident, String> value) {
     }
@@ -108,7 +111,10 @@ public final class CsvReport {
                 computed("timeToDetectSeconds", i -> seconds(i.eventTime(), i.detectedAt())),
                 computed("timeToContainSeconds", i -> seconds(i.detectedAt(), containedAt(i))),
                 text("protocolRow", i -> i.decision() == null ? null
-                        : i.decision().row() + ": " + i.decision().rowName()));
+                        : i.decision().row() + ": " + i.decision().rowName()),
+                // Last, so a sheet built on the columns before them still reads them where it did.
+                text("accountName", Incident::accountName),
+                text("organizationalUnit", Incident::accountUnit));
     }
 
     /**

@@ -24,11 +24,19 @@ import java.util.Map;
  *                           remediation, usually), most first
  * @param riskyPrincipals    principals whose console changes made more than one incident in the five weeks, most first
  * @param expiringExceptions exceptions in force that expire within 14 days after {@code to}, soonest first
+ * @param accounts           the same measures per account: every account with an incident this week or the week
+ *                           before, or one still open; worst first ({@link Measures#WORST_FIRST})
+ * @param units              the same per organizational unit (an account counted in the unit last recorded for it),
+ *                           worst first
  */
 public record ReportFigures(String week, String timeZone, Instant from, Instant to, Instant generatedAt,
                             List<WeekCounts> weeks, Outcomes outcomes, List<Timing> timings, List<Breach> breaches,
                             List<OpenIncident> stillOpen, List<RepeatResource> repeatResources,
-                            List<RiskyPrincipal> riskyPrincipals, List<ExpiringException> expiringExceptions) {
+                            List<RiskyPrincipal> riskyPrincipals, List<ExpiringException> expiringExceptions,
+                            List<AccountFigures> accounts, List<UnitFigures> units) {
+
+    /** How a report names the organizational unit of accounts none was recorded for. */
+    public static final String NO_UNIT = "(no organizational unit)";
 
     /**
      * One week's incidents, counted four ways. Every map has every key of its dimension, zeros included, in a fixed
@@ -86,5 +94,60 @@ public record ReportFigures(String week, String timeZone, Instant from, Instant 
     /** @param source where it was declared ({@code exceptions.yaml:12}, a tag, or a Slack rejection) */
     public record ExpiringException(String rule, String resource, String owner, String reason, LocalDate expires,
                                     String source) {
+    }
+
+    /**
+     * The totals' measures for one part of the incidents: one account, or one organizational unit. The parts of a
+     * breakdown add up to the totals: {@code incidents} and {@code weekBefore} to the weeks' totals, {@code byPriority}
+     * to this week's, {@code outcomes} to {@link ReportFigures#outcomes}, {@code breaches} to the timings' breaches,
+     * {@code stillOpen} to the size of {@link ReportFigures#stillOpen}. The percentiles are of the part's own
+     * incidents, all priorities together.
+     *
+     * @param incidents            this week's incidents there
+     * @param weekBefore           the week before's
+     * @param byPriority           this week's by priority, P1–P4
+     * @param outcomes             how this week's were handled ({@code rejected}: accepted as a risk)
+     * @param contained            how many of this week's were contained
+     * @param containMedianSeconds time to contain, median
+     * @param containP90Seconds    idem, 90th percentile
+     * @param breaches             this week's incidents that missed their priority's target
+     * @param stillOpen            incidents there not finished at {@code to}, of this week or before
+     */
+    public record Measures(int incidents, int weekBefore, Map<String, Integer> byPriority, Outcomes outcomes,
+                           int contained, Long containMedianSeconds, Long containP90Seconds, int breaches,
+                           int stillOpen) {
+
+        /** Most breaches first, then most still open, most P1, most P2, most incidents. */
+        public static final java.util.Comparator<Measures> WORST_FIRST = java.util.Comparator
+                .comparingInt(Measures::breaches).thenComparingInt(Measures::stillOpen)
+                .thenComparingInt(m -> m.byPriority().getOrDefault("P1", 0))
+                .thenComparingInt(m -> m.byPriority().getOrDefault("P2", 0))
+                .thenComparingInt(Measures::incidents).reversed();
+    }
+
+    /**
+     * @param account  the account's id ({@code unknown} for incidents without one)
+     * @param name     its name as last recorded on one of its incidents; null when none was (incidents recorded before
+     *                 the detector knew account names carry none)
+     * @param unit     its organizational unit's path ({@code Root/Workloads}) as last recorded; null when none was
+     */
+    public record AccountFigures(String account, String name, String unit, Measures measures) {
+
+        /** For people: "payments-prod (111122223333)", or the id alone when no name is known. */
+        public String label() {
+            return name == null || name.isBlank() || name.equals(account) ? account : name + " (" + account + ")";
+        }
+    }
+
+    /**
+     * @param unit     the organizational unit's path; null for the accounts none was recorded for
+     * @param accounts how many accounts of {@link ReportFigures#accounts} are counted in it
+     */
+    public record UnitFigures(String unit, int accounts, Measures measures) {
+
+        /** For people: the path, or {@link ReportFigures#NO_UNIT}. */
+        public String label() {
+            return unit == null || unit.isBlank() ? NO_UNIT : unit;
+        }
     }
 }

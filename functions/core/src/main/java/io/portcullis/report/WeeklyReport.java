@@ -87,14 +87,7 @@ public final class WeeklyReport {
                     && i.detectedAt().isBefore(wb[1])).toList()));
         }
 
-        ReportFigures.Outcomes outcomes = new ReportFigures.Outcomes(
-                count(thisWeek, i -> i.resolution() == Resolution.AUTOMATIC),
-                count(thisWeek, i -> i.resolution() == Resolution.APPROVED),
-                count(thisWeek, i -> i.resolution() == Resolution.REJECTED),
-                count(thisWeek, i -> i.resolution() == Resolution.TIMED_OUT),
-                count(thisWeek, i -> i.resolution() == Resolution.RECORDED),
-                count(thisWeek, i -> openAt(i, to)),
-                count(thisWeek, i -> i.status() == IncidentStatus.FAILED));
+        ReportFigures.Outcomes outcomes = outcomes(thisWeek, to);
 
         List<ReportFigures.Timing> timings = new ArrayList<>();
         List<ReportFigures.Breach> breaches = new ArrayList<>();
@@ -106,15 +99,11 @@ public final class WeeklyReport {
                     .sorted().toList();
             int breached = 0;
             for (Incident i : ofPriority) {
-                if (!toBeContained(i)) {
-                    continue;
-                }
-                Long took = containSeconds(i, to);
-                long measured = took != null ? took : Duration.between(i.detectedAt(), to).toSeconds();
-                if (measured > target) {
+                Long over = overTarget(i, target, to);
+                if (over != null) {
                     breached++;
                     breaches.add(new ReportFigures.Breach(i.incidentId(), p, i.resource().id(), i.resource().account(),
-                            took, target, measured - target));
+                            containSeconds(i, to), target, over));
                 }
             }
             timings.add(new ReportFigures.Timing(p, ofPriority.size(), percentile(detect, 50), percentile(detect, 90),
@@ -126,9 +115,10 @@ public final class WeeklyReport {
         Map<String, Incident> open = new LinkedHashMap<>();
         unfinished.stream().filter(i -> i.detectedAt().isBefore(to)).forEach(i -> open.put(i.incidentId(), i));
         window.stream().filter(i -> openAt(i, to)).forEach(i -> open.putIfAbsent(i.incidentId(), i));
-        List<ReportFigures.OpenIncident> stillOpen = open.values().stream()
+        List<Incident> openIncidents = open.values().stream()
                 .filter(i -> i.status() != IncidentStatus.SUPPRESSED)
-                .sorted(Comparator.comparing(Incident::detectedAt).thenComparing(Incident::incidentId))
+                .sorted(Comparator.comparing(Incident::detectedAt).thenComparing(Incident::incidentId)).toList();
+        List<ReportFigures.OpenIncident> stillOpen = openIncidents.stream()
                 .map(i -> new ReportFigures.OpenIncident(i.incidentId(), i.priority().name(), i.status().name(),
                         i.resource().id(), i.resource().account(), i.detectedAt(),
                         Duration.between(i.detectedAt(), to).toSeconds()))
@@ -166,14 +156,44 @@ public final class WeeklyReport {
                         x.expires(), x.source()))
                 .toList();
 
+        Instant weekBeforeStart = bounds(IsoWeek.minus(week, 1), zone)[0];
+        List<Incident> weekBefore = window.stream()
+                .filter(i -> !i.detectedAt().isBefore(weekBeforeStart) && i.detectedAt().isBefore(from)).toList();
+        List<Incident> known = new ArrayList<>(window);
+        known.addAll(unfinished);
+        Breakdown breakdown = Breakdown.of(thisWeek, weekBefore, openIncidents, known, targets, to);
+
         return new ReportFigures(week, zone.getId(), from, to, generatedAt, weeks, outcomes, timings, breaches,
-                stillOpen, repeats, risky, expiring);
+                stillOpen, repeats, risky, expiring, breakdown.accounts(), breakdown.units());
+    }
+
+    static ReportFigures.Outcomes outcomes(Collection<Incident> incidents, Instant to) {
+        return new ReportFigures.Outcomes(
+                count(incidents, i -> i.resolution() == Resolution.AUTOMATIC),
+                count(incidents, i -> i.resolution() == Resolution.APPROVED),
+                count(incidents, i -> i.resolution() == Resolution.REJECTED),
+                count(incidents, i -> i.resolution() == Resolution.TIMED_OUT),
+                count(incidents, i -> i.resolution() == Resolution.RECORDED),
+                count(incidents, i -> openAt(i, to)),
+                count(incidents, i -> i.status() == IncidentStatus.FAILED));
+    }
+
+    /**
+     * Seconds past its priority's target, for an incident to be contained that was contained late or was not by
+     * {@code to} and is older than the target; else null (on time, or never a breach).
+     */
+    static Long overTarget(Incident i, long targetSeconds, Instant to) {
+        if (!toBeContained(i)) {
+            return null;
+        }
+        Long took = containSeconds(i, to);
+        long measured = took != null ? took : Duration.between(i.detectedAt(), to).toSeconds();
+        return measured > targetSeconds ? measured - targetSeconds : null;
     }
 
     static ReportFigures.WeekCounts counts(String week, List<Incident> incidents) {
         Map<String, Integer> accounts = new TreeMap<>();
-        incidents.forEach(i -> accounts.merge(i.resource().account() == null ? "unknown" : i.resource().account(), 1,
-                Integer::sum));
+        incidents.forEach(i -> accounts.merge(Breakdown.account(i), 1, Integer::sum));
         return new ReportFigures.WeekCounts(week, incidents.size(),
                 tally(incidents, i -> i.priority().name(), PRIORITIES),
                 tally(incidents, i -> i.family() == null ? null : i.family().key(), FAMILIES),
@@ -181,7 +201,7 @@ public final class WeeklyReport {
                 tally(incidents, i -> i.origin() == null ? Origin.UNKNOWN.key() : i.origin().key(), ORIGINS));
     }
 
-    private static Map<String, Integer> tally(Collection<Incident> incidents, Function<Incident, String> key,
+    static Map<String, Integer> tally(Collection<Incident> incidents, Function<Incident, String> key,
                                               List<String> keys) {
         Map<String, Integer> out = new LinkedHashMap<>();
         keys.forEach(k -> out.put(k, 0));
@@ -194,7 +214,7 @@ public final class WeeklyReport {
         return out;
     }
 
-    private static int count(Collection<Incident> incidents, Predicate<Incident> p) {
+    static int count(Collection<Incident> incidents, Predicate<Incident> p) {
         return (int) incidents.stream().filter(p).count();
     }
 

@@ -60,7 +60,7 @@ class CsvReportTest {
                 + "AWS::EC2::SecurityGroup,sg-0a1b,console,arn:aws:sts::111122223333:assumed-role/Admin/alice,"
                 + "AuthorizeSecurityGroupIngress,2026-11-22T23:30:00Z,2026-11-22T23:30:42Z,2026-11-22T23:31:00Z,"
                 + "2026-11-22T23:30:42Z,2026-11-22T23:32:30Z,"
-                + "2026-11-22T23:32:40Z,2026-11-22T23:32:50Z,42,108,\"2: critical, internet, production\"\r\n");
+                + "2026-11-22T23:32:40Z,2026-11-22T23:32:50Z,42,108,\"2: critical, internet, production\",,\r\n");
     }
 
     @Test
@@ -94,6 +94,18 @@ class CsvReportTest {
     }
 
     @Test
+    void namesTheAccountAndItsUnitAsRecordedAtDetectionGuardedLikeAnyTextFromOutside() {
+        String csv = csv(List.of(incident("inc-1", "sg-1", "p", "e").withAccount("payments-prod", "Root/Workloads"),
+                incident("inc-2", "sg-2", "p", "e").withAccount("=HYPERLINK(\"http://x\")", "@Root/Sandbox, old")),
+                ZoneId.of("UTC"));
+
+        assertThat(CsvReport.HEADER).endsWith(",protocolRow,accountName,organizationalUnit");
+        String[] rows = csv.split("\r\n");
+        assertThat(rows[1]).endsWith(",payments-prod,Root/Workloads");
+        assertThat(rows[2]).endsWith(",\"'=HYPERLINK(\"\"http://x\"\")\",\"'@Root/Sandbox, old\"");
+    }
+
+    @Test
     void leavesTheNumbersItComputesAsNumbersAndMissingValuesEmpty() {
         Incident skewed = new Incident("inc-1", 1, IncidentStatus.OPEN, RemediationMode.ENFORCE, "evt", "e", EVENT,
                 null, null, null, null, List.of(), Priority.P4, Response.RECORD, null, EVENT.minusSeconds(5), null,
@@ -101,7 +113,7 @@ class CsvReportTest {
 
         assertThat(csv(List.of(skewed), ZoneId.of("UTC")).split("\r\n")[1])
                 .isEqualTo("inc-1,2026-W47,OPEN,P4,record,,,,,,,,,,e,2026-11-22T23:30:00Z,2026-11-22T23:29:55Z,"
-                        + ",,,,,-5,,");
+                        + ",,,,,-5,,,,");
     }
 
     @Test

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Text an attacker controls — resource ids, principals, account ids — made of what means something to HTML (tags,
+ * Text an attacker controls — resource ids, principals, account ids, and the account names and organizational units
+ * an account's owner may set in AWS Organizations — made of what means something to HTML (tags,
  * attribute quotes, entities, comments) and to spreadsheets (leading {@code = + - @}, tab, CR, line breaks, commas,
  * quotes), through the weekly report's HTML page and CSV file.
  *
@@ -33,12 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * free of quotes and angle brackets, so no data can open a tag or leave an attribute; no control character but tab,
  * LF and CR. The CSV property: the file parses back (RFC 4180) to a header and one row of {@value #COLUMNS} fields per
  * incident, each data field exactly what the incident holds, with a {@code '} before anything a spreadsheet would
- * evaluate. {@value #CASES} cases: each piece alone in all three fields first, then one to six pieces in each.
+ * evaluate. {@value #CASES} cases: each piece alone in all five fields first, then one to six pieces in each.
  */
 class HostileTextInReportTest {
 
     static final int CASES = 200;
-    static final int COLUMNS = 25;
+    static final int COLUMNS = 27;
     static final Set<String> OWN_TAGS = Set.of("!doctype", "html", "head", "meta", "title", "style", "body", "header",
             "h1", "h2", "h3", "p", "strong", "section", "footer", "table", "caption", "thead", "tbody", "tr", "th", "td",
             "figure", "figcaption", "svg", "g", "rect", "line", "text", "desc", "path", "circle", "polyline", "tspan",
@@ -53,8 +54,9 @@ class HostileTextInReportTest {
             "\r", "\n", "\r\n", ",", ";", "\u0000", "\u0007", "\u007f", "\u202E", "\u2028", "sg-0a1b", "EVIL", " ");
 
     static Stream<Arguments> hostileFields(TestInfo property) {
-        List<Arguments> edges = PIECES.stream().map(p -> Arguments.of(p, p, p)).toList();
-        return Cases.of(property, CASES, edges, r -> Arguments.of(hostile(r), hostile(r), hostile(r)));
+        List<Arguments> edges = PIECES.stream().map(p -> Arguments.of(p, p, p, p, p)).toList();
+        return Cases.of(property, CASES, edges, r -> Arguments.of(hostile(r), hostile(r), hostile(r), hostile(r),
+                hostile(r)));
     }
 
     static String hostile(SplittableRandom r) {
@@ -63,7 +65,8 @@ class HostileTextInReportTest {
 
     @Cases.Property
     @MethodSource("hostileFields")
-    void attackerTextIsShownNeverRunAndNeverEvaluated(String resourceId, String principal, String account) {
+    void attackerTextIsShownNeverRunAndNeverEvaluated(String resourceId, String principal, String account,
+                                                      String accountName, String unit) {
         Instant[] week = WeeklyReport.bounds("2026-W47", ZoneOffset.UTC);
         Random random = new Random(resourceId.hashCode());
         List<Incident> incidents = new ArrayList<>();
@@ -71,7 +74,8 @@ class HostileTextInReportTest {
             incidents.add(History.incident(k, week[0].plus(Duration.ofHours(1 + 12L * k)), Priority.values()[k % 4],
                     RuleFamily.values()[k % RuleFamily.values().length], Origin.values()[k % Origin.values().length],
                     k % 2 == 0 ? account : "111122223333", k % 3 == 0 ? principal : "arn:aws:iam::1:user/a",
-                    k % 2 == 1 ? resourceId : resourceId + k, random));
+                    k % 2 == 1 ? resourceId : resourceId + k, random)
+                    .withAccount(k % 2 == 0 ? accountName : "payments-prod", k % 4 < 2 ? unit : "Root/Workloads"));
         }
         ReportFigures figures = WeeklyReport.compute("2026-W47", ZoneOffset.UTC, incidents,
                 incidents.stream().filter(i -> !i.status().isFinal()).toList(), Protocol.defaults().containWithin(),
@@ -99,12 +103,16 @@ class HostileTextInReportTest {
         int resourceColumn = header.indexOf("resourceId");
         int principalColumn = header.indexOf("actorPrincipal");
         int accountColumn = header.indexOf("account");
+        int nameColumn = header.indexOf("accountName");
+        int unitColumn = header.indexOf("organizationalUnit");
         Set<String> expected = new TreeSet<>();
         incidents.forEach(i -> expected.add(CsvReport.guard(i.resource().id())));
         Set<String> written = new TreeSet<>();
         for (List<String> row : rows.subList(1, rows.size())) {
             written.add(row.get(resourceColumn));
-            for (int c : List.of(resourceColumn, principalColumn, accountColumn)) {
+            assertThat(row.get(nameColumn)).isIn(CsvReport.guard(accountName), "payments-prod");
+            assertThat(row.get(unitColumn)).isIn(CsvReport.guard(unit), "Root/Workloads");
+            for (int c : List.of(resourceColumn, principalColumn, accountColumn, nameColumn, unitColumn)) {
                 assertThat(row.get(c)).as("a field a spreadsheet would evaluate").doesNotStartWith("=")
                         .doesNotStartWith("+").doesNotStartWith("-").doesNotStartWith("@").doesNotStartWith("\t")
                         .doesNotStartWith("\r");

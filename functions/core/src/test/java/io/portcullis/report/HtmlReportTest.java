@@ -89,7 +89,8 @@ class HtmlReportTest {
                 .contains("No resource was remediated more than once in the five weeks.")
                 .contains("No principal made more than one risky console change in the five weeks.")
                 .contains("No exception expires in the next 14 days.")
-                .contains("No incidents in any account this week or the week before.")
+                .contains("No incidents in any account this week or the week before, and none still open.")
+                .contains("No incidents in any organizational unit this week or the week before, and none still open.")
                 .contains("2026-W47: 0 incidents (P1 0, P2 0, P3 0, P4 0).")
                 .contains("P1: target 15 min; 0 of 0 contained; no time to contain. 0 breaches.")
                 .doesNotContain("NaN").doesNotContain("Infinity").doesNotContain("null");
@@ -115,7 +116,7 @@ class HtmlReportTest {
                         + "25 min (167% of target). 1 breach.")
                 .contains("This week&#39;s incidents by origin, 37 in all: console 14; infrastructure-as-code 11; "
                         + "CLI/SDK 8; AWS service 2; unknown 2.")
-                .contains("<td class=\"id\">inc-92bb</td><td>P2</td><td class=\"id\">arn:aws:iam::444455556666:role/deploy</td><td class=\"id\">444455556666</td><td class=\"num\">still open</td>")
+                .contains("<td class=\"id\">inc-92bb</td><td>P2</td><td class=\"id\">arn:aws:iam::444455556666:role/deploy</td><td class=\"id\">sg-1 (444455556666)</td><td class=\"num\">still open</td>")
                 .contains("<td class=\"num\">10 d 4 h</td>");
     }
 
@@ -125,8 +126,33 @@ class HtmlReportTest {
 
         assertThat(Pattern.compile("<td class=\"id\">inc-b\\d+</td>").matcher(html).results().count()).isEqualTo(200);
         assertThat(Pattern.compile("<td class=\"id\">inc-o\\d+</td>").matcher(html).results().count()).isEqualTo(200);
-        assertThat(html).contains("and 2300 more — see the CSV.");
+        assertThat(html).contains("and 2300 more — see the CSV.").contains("and 50 more — see the JSON.");
         assertThat(html.length()).isLessThan(400_000);
+    }
+
+    @Test
+    void showsEachAccountAndUnitWorstFirstUnderTheTotalsTheyAddUpTo() {
+        String html = HtmlReport.render(SampleFigures.realistic("sandbox"));
+
+        String accounts = between(html, "<h2>By account</h2>", "</section>");
+        assertThat(accounts).contains("<tr><td>sandbox (444455556666)</td><td>Root/sandbox</td>"
+                + "<td class=\"num\">16</td><td class=\"num\">0</td><td class=\"num\">1 · 4 · 4 · 7</td>"
+                + "<td class=\"num\">7</td><td class=\"num\">1 h</td><td class=\"num breach\">2</td>"
+                + "<td class=\"num\">1</td><td class=\"num\">1</td></tr>")
+                .contains("<tr><th scope=\"row\">All accounts</th><td>—</td>"
+                        + "<td class=\"num\">37</td><td class=\"num\">25</td><td class=\"num\">4 · 8 · 10 · 15</td>"
+                        + "<td class=\"num\">17</td><td class=\"num\">—</td><td class=\"num\">3</td>"
+                        + "<td class=\"num\">1</td><td class=\"num\">2</td></tr>");
+        assertThat(accounts.indexOf("444455556666")).as("worst first").isLessThan(accounts.indexOf("payments-prod"));
+        String units = between(html, "<h2>By organizational unit</h2>", "</section>");
+        assertThat(units).contains("<tr><td>Root/Workloads/Prod</td><td class=\"num\">1</td><td class=\"num\">21</td>")
+                .contains("<tr><th scope=\"row\">All units</th><td class=\"num\">2</td><td class=\"num\">37</td>");
+        // The lists of incidents name the account too.
+        assertThat(between(html, "<h2>Still open</h2>", "</section>")).contains("payments-prod (111122223333)");
+
+        String noUnit = between(HtmlReport.render(SampleFigures.p4Only()), "<h2>By organizational unit</h2>",
+                "</section>");
+        assertThat(noUnit).contains("<td>(no organizational unit)</td>");
     }
 
     @ParameterizedTest

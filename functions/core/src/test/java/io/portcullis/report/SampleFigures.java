@@ -1,12 +1,15 @@
 package io.portcullis.report;
 
+import io.portcullis.report.ReportFigures.AccountFigures;
 import io.portcullis.report.ReportFigures.Breach;
 import io.portcullis.report.ReportFigures.ExpiringException;
+import io.portcullis.report.ReportFigures.Measures;
 import io.portcullis.report.ReportFigures.OpenIncident;
 import io.portcullis.report.ReportFigures.Outcomes;
 import io.portcullis.report.ReportFigures.RepeatResource;
 import io.portcullis.report.ReportFigures.RiskyPrincipal;
 import io.portcullis.report.ReportFigures.Timing;
+import io.portcullis.report.ReportFigures.UnitFigures;
 import io.portcullis.report.ReportFigures.WeekCounts;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -79,7 +82,7 @@ final class SampleFigures {
     static ReportFigures emptyWeek() {
         return new ReportFigures("2026-W47", "Europe/London", FROM, TO, TO.plusSeconds(9 * 3600), zeroWeeks(),
                 new Outcomes(0, 0, 0, 0, 0, 0, 0), zeroTimings(), List.of(), List.of(), List.of(), List.of(),
-                List.of());
+                List.of(), List.of(), List.of());
     }
 
     /** Only record-only findings: nothing to contain, so every time to contain is null. */
@@ -91,8 +94,12 @@ final class SampleFigures {
                 new Timing("P2", 0, null, null, 0, null, null, 14_400, 0),
                 new Timing("P3", 0, null, null, 0, null, null, 604_800, 0),
                 new Timing("P4", 6, 95L, 140L, 0, null, null, 2_592_000, 0));
+        Measures all = new Measures(6, 0, priorities(0, 0, 0, 6), new Outcomes(0, 0, 0, 0, 6, 0, 0), 0, null, null, 0,
+                0);
         return new ReportFigures("2026-W47", "UTC", FROM, TO, TO.plusSeconds(60), weeks,
-                new Outcomes(0, 0, 0, 0, 6, 0, 0), timings, List.of(), List.of(), List.of(), List.of(), List.of());
+                new Outcomes(0, 0, 0, 0, 6, 0, 0), timings, List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(new AccountFigures("111122223333", null, null, all)),
+                List.of(new UnitFigures(null, 1, all)));
     }
 
     /** A busy week with every section filled, and names a hostile principal would choose. */
@@ -135,8 +142,19 @@ final class SampleFigures {
                         + hostileName + " & more", LocalDate.of(2026, 11, 26), "exceptions.yaml:12"),
                 new ExpiringException("sg-ingress-sensitive-port-public", "sg-0fedcba9876543210", "alice",
                         "vendor demo", LocalDate.of(2026, 12, 4), "slack rejection by alice"));
+        // The rows add up to the totals above; the second account's owner named it, and its unit, as they liked.
+        Measures payments = new Measures(21, 25, priorities(3, 4, 6, 8), new Outcomes(7, 3, 0, 1, 8, 2, 0), 10, 900L,
+                200_000L, 1, 1);
+        Measures other = new Measures(16, 0, priorities(1, 4, 4, 7), new Outcomes(5, 3, 1, 0, 7, 0, 0), 7, 3_600L,
+                19_800L, 2, 1);
+        List<AccountFigures> byAccount = List.of(
+                new AccountFigures("444455556666", hostileName, "Root/" + hostileName, other),
+                new AccountFigures("111122223333", "payments-prod", "Root/Workloads/Prod", payments));
+        List<UnitFigures> byUnit = List.of(new UnitFigures("Root/" + hostileName, 1, other),
+                new UnitFigures("Root/Workloads/Prod", 1, payments));
         return new ReportFigures("2026-W47", "Europe/London", FROM, TO, TO.plusSeconds(9 * 3600), weeks,
-                new Outcomes(12, 6, 1, 1, 15, 2, 0), timings, breaches, open, repeats, principals, expiring);
+                new Outcomes(12, 6, 1, 1, 15, 2, 0), timings, breaches, open, repeats, principals, expiring, byAccount,
+                byUnit);
     }
 
     /** A 10,000-incident week: aggregated counts, and the lists that grow with it. */
@@ -155,7 +173,19 @@ final class SampleFigures {
                 new Timing("P2", 2_000, 30L, 60L, 2_000, 3_600L, 7_200L, 14_400, 0),
                 new Timing("P3", 3_000, 30L, 60L, 500, 900_000L, 6_000_000L, 604_800, 2_500),
                 new Timing("P4", 4_000, 30L, 60L, 0, null, null, 2_592_000, 0));
+        // 250 accounts of 40 incidents each, in five units.
+        List<AccountFigures> accounts = new ArrayList<>();
+        for (int a = 0; a < 250; a++) {
+            accounts.add(new AccountFigures(String.format("%012d", 100_000_000_000L + a), "workload-" + a,
+                    "Root/Unit" + a % 5, new Measures(40, 0, priorities(4, 8, 12, 16),
+                    new Outcomes(12, 6, 0, 0, 16, 6, 0), 26, 600L, 900_000L, 20, 20)));
+        }
+        List<UnitFigures> units = new ArrayList<>();
+        for (int u = 0; u < 5; u++) {
+            units.add(new UnitFigures("Root/Unit" + u, 50, new Measures(2_000, 0, priorities(200, 400, 600, 800),
+                    new Outcomes(600, 300, 0, 0, 800, 300, 0), 1_300, 600L, 900_000L, 1_000, 1_000)));
+        }
         return new ReportFigures("2026-W47", "UTC", FROM, TO, TO, weeks, new Outcomes(3_000, 1_500, 0, 0, 4_000,
-                1_500, 0), timings, breaches, open, List.of(), List.of(), List.of());
+                1_500, 0), timings, breaches, open, List.of(), List.of(), List.of(), accounts, units);
     }
 }

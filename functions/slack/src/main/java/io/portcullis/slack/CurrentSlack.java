@@ -83,6 +83,11 @@ public final class CurrentSlack implements Notifier {
     }
 
     @Override
+    public void resolved(SlackThread thread, Incident incident, String outcome) {
+        now().resolved(thread, incident, outcome);
+    }
+
+    @Override
     public void decided(SlackThread message, String outcome) {
         now().decided(message, outcome);
     }

@@ -139,7 +139,7 @@ public final class SlackNotifier implements Notifier {
         fields.add(field("When", incident.eventTime() == null ? "unknown" : UTC.format(incident.eventTime())));
         ResourceRef resource = incident.resource();
         fields.add(field("Account / region", resource == null ? "unknown"
-                : SlackText.code(resource.account()) + " / " + SlackText.code(resource.region())));
+                : account(incident) + " / " + SlackText.code(resource.region())));
         fields.add(field("Priority", priority(incident)));
         blocks.add(section(s -> s.fields(fields)));
         String findings = findings(incident.findings());
@@ -173,7 +173,7 @@ public final class SlackNotifier implements Notifier {
                 : String.join(", ", new TreeSet<>(approvers).stream().map(SlackNotifier::mention).toList());
         String expiry = expiresAt == null ? "no time limit"
                 : "<!date^" + expiresAt.getEpochSecond() + "^{date_short_pretty} {time}|" + UTC.format(expiresAt) + ">";
-        String ask = ":raised_hand: *Approval needed* to fix " + whatChanged(incident)
+        String ask = ":raised_hand: *Approval needed* to fix " + whatChanged(incident) + " in " + account(incident)
                 + "\n*Who may decide:* " + who + " (not the person who made the change)"
                 + "\n*Expires:* " + expiry
                 + "\n*If nobody decides:* " + SlackText.escape(onTimeout == null ? "nothing is done" : onTimeout, 500);
@@ -208,8 +208,8 @@ public final class SlackNotifier implements Notifier {
         requireId(undoId, "undoId");
         String text = done == null || done.isBlank() ? "Fixed." : done;
         List<LayoutBlock> blocks = List.of(
-                section(s -> s.text(plainText(":white_check_mark: Done: "
-                        + SlackText.escape(text, SlackText.SECTION_TEXT - 30), true))),
+                section(s -> s.text(plainText(":white_check_mark: Done in " + SlackText.escape(accountWords(incident),
+                        200) + ": " + SlackText.escape(text, SlackText.SECTION_TEXT - 250), true))),
                 actions(a -> a.blockId(UNDO_BLOCK_PREFIX + incident.incidentId()).elements(List.of(
                         button(b -> b.actionId(UNDO_ACTION).value(undoId).text(plainText("Undo"))
                                 .confirm(confirm("Undo the fix?",
@@ -218,7 +218,8 @@ public final class SlackNotifier implements Notifier {
                                         "Undo")))))));
         ChatPostMessageResponse response = post("chat.postMessage", ChatPostMessageRequest.builder()
                 .channel(thread.channel()).threadTs(thread.ts())
-                .text(SlackText.escape("Done: " + text, SlackText.FALLBACK)).blocks(blocks)
+                .text(SlackText.escape("Done in " + accountWords(incident) + ": " + text, SlackText.FALLBACK))
+                .blocks(blocks)
                 .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
         return new SlackThread(response.getChannel() == null ? thread.channel() : response.getChannel(),
                 response.getTs());
@@ -245,7 +246,7 @@ public final class SlackNotifier implements Notifier {
                         SlackText.HEADER), true))),
                 section(s -> s.text(plainText(SlackText.escape(text, SlackText.SECTION_TEXT), false))),
                 context(c -> c.elements(List.of(markdownText("Incident " + SlackText.code(incident.incidentId())
-                        + " · on-call has the details")))));
+                        + " · account " + account(incident) + " · on-call has the details")))));
         ChatPostMessageResponse response = post("chat.postMessage", ChatPostMessageRequest.builder()
                 .channel(dm).text(SlackText.escape(text, SlackText.FALLBACK)).blocks(blocks)
                 .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
@@ -263,6 +264,21 @@ public final class SlackNotifier implements Notifier {
     }
 
     @Override
+    public void resolved(SlackThread thread, Incident incident, String outcome) {
+        Objects.requireNonNull(thread, "thread");
+        String text = outcome == null || outcome.isBlank() ? "Finished." : outcome;
+        post("chat.postMessage", ChatPostMessageRequest.builder()
+                .channel(thread.channel()).threadTs(thread.ts())
+                .text(SlackText.escape(text + " (" + incident.incidentId() + ", " + accountWords(incident) + ")",
+                        SlackText.FALLBACK))
+                .blocks(List.of(section(s -> s.text(plainText(":checkered_flag: "
+                                + SlackText.escape(text, SlackText.SECTION_TEXT - 30), true))),
+                        context(c -> c.elements(List.of(markdownText("Incident " + SlackText.code(incident.incidentId())
+                                + " · account " + account(incident)))))))
+                .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
+    }
+
+    @Override
     public void decided(SlackThread message, String outcome) {
         Objects.requireNonNull(message, "message");
         String text = SlackText.escape(outcome, SlackText.SECTION_TEXT - 10);
@@ -274,12 +290,14 @@ public final class SlackNotifier implements Notifier {
 
     @Override
     public void alert(SlackThread threadOrNull, Incident incident, String text) {
-        String about = incident == null ? "" : " for " + SlackText.code(incident.incidentId());
+        String about = incident == null ? "" : " for " + SlackText.code(incident.incidentId()) + " in "
+                + account(incident);
         String body = SlackText.escape(text, SlackText.SECTION_TEXT - 200);
         ChatPostMessageRequest.ChatPostMessageRequestBuilder request = ChatPostMessageRequest.builder()
                 .channel(threadOrNull == null ? channel : threadOrNull.channel())
-                .text(SlackText.escape(":warning: Portcullis alert" + (incident == null ? "" : " for " + incident.incidentId())
-                        + ": " + text, SlackText.FALLBACK))
+                .text(SlackText.escape(":warning: Portcullis alert" + (incident == null ? ""
+                        : " for " + incident.incidentId() + " in " + accountWords(incident)) + ": " + text,
+                        SlackText.FALLBACK))
                 .blocks(List.of(section(s -> s.text(markdownText(":warning: *Portcullis alert*" + about))),
                         section(s -> s.text(plainText(body, false)))))
                 .unfurlLinks(false).unfurlMedia(false).mrkdwn(false);
@@ -291,81 +309,11 @@ public final class SlackNotifier implements Notifier {
 
     @Override
     public SlackThread weeklyReport(ReportFigures f, ReportLink link) {
-        ReportFigures.WeekCounts week = f.weeks().get(f.weeks().size() - 1);
-        ReportFigures.WeekCounts before = f.weeks().size() > 1 ? f.weeks().get(f.weeks().size() - 2) : null;
-        int breaches = f.timings().stream().mapToInt(ReportFigures.Timing::breaches).sum();
-        String change = before == null ? "" : " (" + (week.total() >= before.total() ? "+" : "")
-                + (week.total() - before.total()) + " on " + before.week() + ")";
-        List<TextObject> fields = new ArrayList<>();
-        fields.add(field("Incidents", week.total() + change));
-        fields.add(field("By priority", week.byPriority().entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + " · " + b).orElse("none")));
-        ReportFigures.Outcomes o = f.outcomes();
-        fields.add(field("Handled", o.automatic() + " automatic · " + o.approved() + " approved · " + o.rejected()
-                + " rejected · " + o.timedOut() + " timed out"));
-        fields.add(field("Missed their target", Integer.toString(breaches)));
-        fields.add(field("Still open", Integer.toString(f.stillOpen().size())));
-        fields.add(field("Exceptions expiring in 14 days", Integer.toString(f.expiringExceptions().size())));
-        List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(header(h -> h.text(plainText(SlackText.escape("Weekly remediation report " + f.week(),
-                SlackText.HEADER), true))));
-        blocks.add(section(s -> s.fields(fields)));
-        for (ReportFigures.Timing t : f.timings()) {
-            if (t.incidents() > 0 && t.containMedianSeconds() != null) {
-                blocks.add(context(c -> c.elements(List.of(plainText(t.priority() + ": contained in "
-                        + io.portcullis.report.Markup.duration(t.containMedianSeconds()) + " (median), " + io.portcullis.report.Markup.duration(t.containP90Seconds())
-                        + " (p90); target " + io.portcullis.report.Markup.duration(t.targetSeconds()), false)))));
-            }
-        }
-        if (link != null) {
-            blocks.addAll(reportLink(link));
-        }
-        String fallback = "Weekly remediation report " + f.week() + ": " + week.total() + " incidents, " + breaches
-                + " missed their target, " + f.stillOpen().size() + " still open.";
         ChatPostMessageResponse response = post("chat.postMessage", ChatPostMessageRequest.builder()
-                .channel(channel).text(SlackText.escape(fallback, SlackText.FALLBACK)).blocks(blocks)
+                .channel(channel).text(SlackText.escape(WeeklyReportMessage.fallback(f), SlackText.FALLBACK))
+                .blocks(WeeklyReportMessage.blocks(f, link))
                 .unfurlLinks(false).unfurlMedia(false).mrkdwn(false).build());
         return new SlackThread(response.getChannel() == null ? channel : response.getChannel(), response.getTs());
-    }
-
-    /** When a report link stops working, as the message says it: "Thu 10 Dec 14:02 UTC". */
-    private static final DateTimeFormatter LINK_UNTIL = DateTimeFormatter.ofPattern("EEE d MMM HH:mm 'UTC'",
-            java.util.Locale.ENGLISH).withZone(ZoneOffset.UTC);
-
-    /**
-     * The report's buttons, and a line that says truthfully how long the shareable link works (its signing
-     * credentials' lifetime, often hours, not days) and that the console link keeps working for people with access.
-     */
-    private static List<LayoutBlock> reportLink(ReportLink link) {
-        List<com.slack.api.model.block.element.BlockElement> buttons = new ArrayList<>();
-        if (link.url() != null) {
-            String label = link.expiresAt() == null ? "Open the report"
-                    : "Open the report (link valid until " + LINK_UNTIL.format(link.expiresAt()) + ")";
-            buttons.add(button(b -> b.actionId("open_report").url(link.url()).text(plainText(label))));
-        }
-        if (link.consoleUrl() != null) {
-            buttons.add(button(b -> b.actionId("open_report_console").url(link.consoleUrl())
-                    .text(plainText("Open in the S3 console"))));
-        }
-        List<LayoutBlock> out = new ArrayList<>();
-        if (buttons.isEmpty()) {
-            return out;
-        }
-        out.add(actions(a -> a.elements(buttons)));
-        String note = null;
-        if (link.url() != null && link.expiresAt() != null) {
-            note = "The report link works until " + LINK_UNTIL.format(link.expiresAt()) + ", when the credentials"
-                    + " that signed it expire" + (link.consoleUrl() == null ? "."
-                    : "; the S3 console link keeps working for anyone whose AWS access can read the reports bucket.");
-        } else if (link.url() == null && link.consoleUrl() != null) {
-            note = "No shareable link this week: the credentials that would sign it expire too soon, or when is not"
-                    + " known. Open the report in the S3 console with your AWS access.";
-        }
-        if (note != null) {
-            String text = note;
-            out.add(context(c -> c.elements(List.of(plainText(text, false)))));
-        }
-        return out;
     }
 
     // --- message parts ---
@@ -373,7 +321,27 @@ public final class SlackNotifier implements Notifier {
     private static String title(Incident incident) {
         String resource = incident.resource() == null ? "unknown resource" : incident.resource().id();
         return (incident.priority() == null ? "" : incident.priority().name() + " · ") + incident.eventName() + " on "
-                + resource;
+                + resource + " in " + accountWords(incident);
+    }
+
+    /**
+     * The incident's account as mrkdwn: its name and id as inline code, "`payments-prod` (`111122223333`)", or the id
+     * alone when no name was recorded. The name comes from AWS Organizations, where the account's owner sets it: it
+     * is text from outside like any resource name.
+     */
+    private static String account(Incident incident) {
+        String id = incident.resource() == null ? null : incident.resource().account();
+        String name = incident.accountName();
+        return name == null || name.isBlank() || name.equals(id) ? SlackText.code(id)
+                : SlackText.code(name) + " (" + SlackText.code(id) + ")";
+    }
+
+    /** The same in words, "payments-prod (111122223333)", for plain text (escaped where it is used). */
+    private static String accountWords(Incident incident) {
+        String id = incident.resource() == null ? null : incident.resource().account();
+        String name = incident.accountName();
+        String shown = id == null ? "an unknown account" : id;
+        return name == null || name.isBlank() || name.equals(id) ? shown : name + " (" + shown + ")";
     }
 
     private static String whatChanged(Incident incident) {
