@@ -24,7 +24,7 @@ class PackagesTest {
 
     /** AWS SDK service modules (the rest of the SDK's jars are its shared core). */
     static final Set<String> SERVICES = Set.of("dynamodb", "ec2", "sqs", "s3", "s3control", "iam", "sfn",
-            "secretsmanager", "cloudtrail", "ssm", "kms");
+            "secretsmanager", "cloudtrail", "ssm", "kms", "sts");
     static final Pattern SDK_JAR = Pattern.compile("lib/([a-z0-9-]+)-\\d+\\.\\d+\\.\\d+\\.jar");
 
     final Path root = LocalRuntime.repositoryRoot();
