@@ -59,12 +59,17 @@ final class MemberAccounts {
             Sandbox hub = Sandbox.create(runtime.ec2(), name, "production");
             // Set up every member first (not timed): its member role, and its group of the same name, open to the world.
             List<Member> members = new ArrayList<>();
+            // moto loads every AWS managed policy into an account's IAM the first time the account is touched
+            // (MOTO_IAM_LOAD_MANAGED_POLICIES, emulator.sh): seconds per new account, beyond the functions' budget.
+            AwsConnection patient = aws.withRetries(new AwsConnection.Retries(1, java.time.Duration.ofMillis(100),
+                    java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(2),
+                    java.time.Duration.ofMinutes(2)));
             // Accounts new to the emulator at every run (moto keeps accounts until it stops).
             int run = new java.util.Random().nextInt(100_000);
             for (int i = 0; i < accounts; i++) {
                 String account = String.format("2%05d%06d", run, i);
                 String region = REGIONS.get(i % REGIONS.size());
-                Ec2Client ec2 = admin(aws, account, region).ec2(Region.of(region));
+                Ec2Client ec2 = admin(patient, account, region).ec2(Region.of(region));
                 Sandbox group = Sandbox.create(ec2, name, "production");
                 ObjectNode event = inAccount(EventReplay.applyIngress(ec2, EventReplay.retarget(EventReplay.load(
                         bench.root.resolve(SAMPLE)), group.groupId())), account, region);
