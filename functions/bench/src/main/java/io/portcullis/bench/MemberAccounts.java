@@ -16,6 +16,7 @@ import io.portcullis.network.IngressRule;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -145,6 +146,8 @@ final class MemberAccounts {
      */
     private static void check(LocalRuntime runtime, List<Member> members, Ec2Client hubEc2, Sandbox hub,
                               String hubRegion, List<IngressRule> hubBefore) {
+        Map<String, Incident> byGroup = new java.util.HashMap<>();
+        runtime.incidentIds().forEach(id -> runtime.incident(id).ifPresent(i -> byGroup.put(i.resource().id(), i)));
         for (Member m : members) {
             List<IngressRule> left = rules(m.ec2(), m.group().groupId(), m.account(), m.region());
             if (left.size() != 1 || !left.get(0).ruleId().equals(m.group().harmlessRuleId())) {
@@ -152,8 +155,10 @@ final class MemberAccounts {
             }
             String offending = m.event().at("/detail/responseElements/securityGroupRuleSet/items/0/securityGroupRuleId")
                     .asText();
-            Incident incident = runtime.incidentIds().stream().map(id -> runtime.incident(id).orElseThrow())
-                    .filter(i -> i.resource().id().equals(m.group().groupId())).findFirst().orElseThrow();
+            Incident incident = byGroup.get(m.group().groupId());
+            if (incident == null) {
+                throw new IllegalStateException("no incident for account " + m.account() + "'s group");
+            }
             if (!incident.resource().account().equals(m.account()) || incident.revokedRules().size() != 1
                     || !incident.revokedRules().get(0).ruleId().equals(offending)) {
                 throw new IllegalStateException("incident " + incident.incidentId() + " of account " + m.account()
