@@ -110,5 +110,35 @@ def _roll_back_only_the_items_a_transaction_names():
 
 _roll_back_only_the_items_a_transaction_names()
 
+def _refuse_roles_that_do_not_exist():
+    """moto 5.2.5 lets anyone assume any role ARN, whether or not the role exists ("the role does not need to exist"),
+    and keeps what the session does in the ARN's account. AWS refuses with AccessDenied when there is no such role,
+    and that refusal is how Portcullis learns that a member account has no member stack (the incident then goes to a
+    person): so here too AssumeRole into a role its account does not hold is refused. Except
+    OrganizationAccountAccessRole: AWS Organizations creates it in every account it creates, so every account of the
+    emulator has it (the tests reach a member account through it to set it up, as an administrator would)."""
+    from moto.iam.models import iam_backends
+    from moto.sts import models
+    from moto.sts.exceptions import STSClientError
+    from moto.utilities.utils import get_partition
+
+    original = models.STSBackend.assume_role
+
+    def assume_role(self, region_name, role_session_name, role_arn, *args, **kwargs):
+        parts = (role_arn or "").split(":")
+        account = parts[4] if len(parts) > 5 else ""
+        name = parts[5].split("/")[-1] if len(parts) > 5 else ""
+        if name != "OrganizationAccountAccessRole":
+            roles = iam_backends[account][get_partition(region_name)].roles.values() if account else []
+            if not any(role.arn == role_arn for role in roles):
+                raise STSClientError("AccessDenied", f"Not authorized to perform: sts:AssumeRole on resource:"
+                                     f" {role_arn} (account {account or '?'} holds no such role)")
+        return original(self, region_name, role_session_name, role_arn, *args, **kwargs)
+
+    models.STSBackend.assume_role = assume_role
+
+
+_refuse_roles_that_do_not_exist()
+
 if __name__ == "__main__":
     server.main(sys.argv[1:])

@@ -183,7 +183,8 @@ class LeastPrivilegeTest {
                 "states:DescribeExecution", "states:GetExecutionHistory" /* steps checked against their execution */,
                 "kms:Encrypt", "kms:Decrypt" /* task tokens sealed at rest */,
                 "secretsmanager:GetSecretValue", "ssm:GetParameter" /* the kill switch */,
-                "sqs:SendMessage" /* pages: the alert queue */);
+                "sqs:SendMessage" /* pages: the alert queue */,
+                "sts:AssumeRole" /* a member account's remediation role, for its incidents */);
         Set<String> called = new TreeSet<>(codeActions("RemediatorFunction").keySet());
         called.removeIf(a -> a.startsWith("dynamodb:") || plumbing.contains(a));
 

@@ -115,7 +115,7 @@ public record AwsConnection(Region region, Optional<URI> endpoint, Map<String, U
      * capitals, spaces as underscores: {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}).
      */
     public static final java.util.List<String> SERVICES = java.util.List.of("CLOUDTRAIL", "DYNAMODB", "EC2", "IAM",
-            "ORGANIZATIONS", "S3", "S3_CONTROL", "SECRETS_MANAGER", "SFN", "SQS", "SSM");
+            "ORGANIZATIONS", "S3", "S3_CONTROL", "SECRETS_MANAGER", "SFN", "SQS", "SSM", "STS");
 
     /** The account both local emulators keep their resources in (the one the sample events describe). */
     public static final String EMULATOR_ACCOUNT = "123456789012";
@@ -174,6 +174,14 @@ public record AwsConnection(Region region, Optional<URI> endpoint, Map<String, U
         var all = new java.util.ArrayList<>(interceptors);
         all.add(interceptor);
         return new AwsConnection(region, endpoint, serviceEndpoints, credentials, all, retries);
+    }
+
+    /**
+     * The same endpoints, interceptors and retries with other credentials and another default region: a member
+     * account's session ({@link StsMemberSessions}). Every client built from it signs with {@code asWho}.
+     */
+    public AwsConnection as(AwsCredentialsProvider asWho, Region inRegion) {
+        return new AwsConnection(inRegion, endpoint, serviceEndpoints, asWho, interceptors, retries);
     }
 
     public AwsConnection withRetries(Retries budget) {
@@ -255,6 +263,11 @@ public record AwsConnection(Region region, Optional<URI> endpoint, Map<String, U
     /** KMS in the function's region: the key that seals task tokens at rest. */
     public software.amazon.awssdk.services.kms.KmsClient kms() {
         return configure(software.amazon.awssdk.services.kms.KmsClient.builder(), "KMS", region).build();
+    }
+
+    /** STS in the function's region (its regional endpoint): the playbook worker assumes member roles with it. */
+    public software.amazon.awssdk.services.sts.StsClient sts() {
+        return configure(software.amazon.awssdk.services.sts.StsClient.builder(), "STS", region).build();
     }
 
     public SfnClient sfn() {

@@ -22,9 +22,10 @@ import java.util.stream.Collectors;
  *                                   (unset: any holder of an own role counts; for local and offline use only)
  * PORTCULLIS_IAC_ROLE_ARNS          comma-separated IaC deployment roles      (detector)             default none
  * PORTCULLIS_ACCOUNT_ID             the account remediation may act in        (detector, remediator, watchdog) default any
- *                                   (the detector admits its events; unset: every account's, for local use only)
- * PORTCULLIS_ORGANIZATION_ID        the organisation guarded (o-…)            (detector)  empty: single-account deployment
+ *                                   (an organisation's hub: its own account, where the worker uses its own role)
+ * PORTCULLIS_ORGANIZATION_ID        the organisation (o-…) this hub guards    (every hub function)   empty: single account
  * PORTCULLIS_ACCOUNTS_CACHE_SECONDS how long one read of AWS Organizations is trusted (detector)    default 300
+ * PORTCULLIS_MEMBER_ROLE_NAME       the member accounts' remediation role     (remediator)           default portcullis-remediation
  * PORTCULLIS_SLACK_SECRET_ID        Secrets Manager secret: {"botToken","signingSecret"} (remediator, interaction)
  * PORTCULLIS_SLACK_CHANNEL          the on-call channel id (C…)               (remediator)           required
  * PORTCULLIS_APPROVERS              Slack user ids who may approve and Undo   (remediator)           \ one of the two;
@@ -51,7 +52,8 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
                                String stepQueueUrl, RemediationMode mode, Set<String> ownRoleArns,
                                Set<String> iacRoleArns, String accountId, String slackSecretId, String slackChannel,
                                Set<String> approvers, String approverGroup, String slackApiUrl,
-                               String reportBucket, String reportTimeZone, String tokenKeyId) {
+                               String reportBucket, String reportTimeZone, String tokenKeyId,
+                               String organizationId, String memberRoleName) {
 
     public static final String INCIDENTS_TABLE = "PORTCULLIS_INCIDENTS_TABLE";
     public static final String APPROVALS_TABLE = "PORTCULLIS_APPROVALS_TABLE";
@@ -71,10 +73,14 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
     /** Read by the detector alone ({@code DetectorFunction}); unset only for local and offline use. */
     public static final String WORKER_FUNCTION_NAME = "PORTCULLIS_WORKER_FUNCTION_NAME";
     public static final String ACCOUNT_ID = "PORTCULLIS_ACCOUNT_ID";
-    /** Read by the detector alone ({@code DetectorFunction}): members come from AWS Organizations when set. */
+    /** The organisation this hub guards: the detector reads its members from AWS Organizations, the worker assumes
+     * the member role in them. Unset or empty: a single-account deployment. */
     public static final String ORGANIZATION_ID = "PORTCULLIS_ORGANIZATION_ID";
     /** Read by the detector alone ({@code DetectorFunction}): the directory of accounts' time to live. */
     public static final String ACCOUNTS_CACHE_SECONDS = "PORTCULLIS_ACCOUNTS_CACHE_SECONDS";
+    public static final String MEMBER_ROLE_NAME = "PORTCULLIS_MEMBER_ROLE_NAME";
+    /** The member role's name when {@value #MEMBER_ROLE_NAME} is unset (the template's default too). */
+    public static final String DEFAULT_MEMBER_ROLE_NAME = "portcullis-remediation";
 
     public static FunctionSettings fromEnvironment(Map<String, String> env) {
         String mode = env.getOrDefault(REMEDIATION_MODE, "dry-run");
@@ -88,7 +94,30 @@ public record FunctionSettings(String incidentsTable, String approvalsTable, Map
                 env.get(STEP_QUEUE_URL), parsed, list(env.get(OWN_ROLE_ARNS)), list(env.get(IAC_ROLE_ARNS)),
                 env.get(ACCOUNT_ID), env.get(SLACK_SECRET_ID), env.get(SLACK_CHANNEL), slackIds(env, APPROVERS, "[UW]",
                 "Slack user ids (U…), comma-separated"), group(env), env.get(SLACK_API_URL), env.get(REPORT_BUCKET),
-                env.get(REPORT_TIME_ZONE), env.get(TOKEN_KEY_ID));
+                env.get(REPORT_TIME_ZONE), env.get(TOKEN_KEY_ID), blankAsNull(env.get(ORGANIZATION_ID)),
+                memberRoleName(env.get(MEMBER_ROLE_NAME)));
+    }
+
+    /** Whether this is an organisation's hub (its worker acts in member accounts), not a single-account deployment. */
+    public boolean organisation() {
+        return organizationId != null;
+    }
+
+    private static String blankAsNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** A role name IAM accepts (no path: the member role's ARN is {@code role/<name>}), else an error saying so. */
+    private static String memberRoleName(String value) {
+        String name = blankAsNull(value);
+        if (name == null) {
+            return DEFAULT_MEMBER_ROLE_NAME;
+        }
+        if (!name.matches("[\\w+=,.@-]{1,64}")) {
+            throw new IllegalStateException(MEMBER_ROLE_NAME + ": '" + name + "' is not an IAM role name (letters,"
+                    + " digits and _+=,.@- only, at most 64, no path); set it to the member stacks' MemberRoleName");
+        }
+        return name;
     }
 
     /**

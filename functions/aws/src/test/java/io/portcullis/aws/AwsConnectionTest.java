@@ -118,4 +118,22 @@ class AwsConnectionTest {
 
         assertThat(endpoints).containsOnlyKeys("SECRETS_MANAGER");
     }
+
+    /** A member account's session: the same endpoints and interceptors, its own credentials and region. */
+    @Test
+    void aConnectionAsAMemberKeepsTheEndpointsAndSignsWithTheSessionInItsRegion() {
+        AwsConnection hub = connection(Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", LOCALSTACK,
+                "AWS_ENDPOINT_URL_STS", MOTO));
+        var session = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create("ASIAEXAMPLEMEMBER001", "fake",
+                        "fake-session"));
+
+        AwsConnection member = hub.as(session, software.amazon.awssdk.regions.Region.EU_WEST_1);
+
+        assertThat(member.credentials()).isSameAs(session);
+        assertThat(member.region().id()).isEqualTo("eu-west-1");
+        assertThat(destination(a -> a.ec2().describeSecurityGroups(), member)).hasPort(4566);
+        assertThat(destination(a -> a.sts().getCallerIdentity(), hub)).hasPort(5001);
+        assertThat(hub.credentials()).isNotSameAs(session);
+    }
 }

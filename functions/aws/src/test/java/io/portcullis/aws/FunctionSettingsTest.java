@@ -40,4 +40,29 @@ class FunctionSettingsTest {
         assertThatThrownBy(() -> FunctionSettings.fromEnvironment(Map.of(FunctionSettings.APPROVERS,
                 "U0ALICE,alice@example.com"))).hasMessageContaining("PORTCULLIS_APPROVERS: 'alice@example.com'");
     }
+
+    @Test
+    void withoutAnOrganisationTheDeploymentIsSingleAccountAndTheMemberRoleHasTheTemplatesDefault() {
+        var single = FunctionSettings.fromEnvironment(Map.of(FunctionSettings.ORGANIZATION_ID, " "));
+
+        assertThat(single.organisation()).isFalse();
+        assertThat(single.memberRoleName()).isEqualTo("portcullis-remediation");
+    }
+
+    @Test
+    void anOrganisationsHubActsThroughTheMemberRoleItIsGiven() {
+        var hub = FunctionSettings.fromEnvironment(Map.of(FunctionSettings.ORGANIZATION_ID, "o-a1b2c3d4e5",
+                FunctionSettings.MEMBER_ROLE_NAME, "security-remediation"));
+
+        assertThat(hub.organisation()).isTrue();
+        assertThat(hub.organizationId()).isEqualTo("o-a1b2c3d4e5");
+        assertThat(hub.memberRoleName()).isEqualTo("security-remediation");
+    }
+
+    @Test
+    void aMemberRoleNameWithAPathIsRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> FunctionSettings.fromEnvironment(Map.of(FunctionSettings.MEMBER_ROLE_NAME,
+                "portcullis/remediation"))).hasMessageContaining("PORTCULLIS_MEMBER_ROLE_NAME: 'portcullis/remediation'"
+                + " is not an IAM role name");
+    }
 }

@@ -97,7 +97,7 @@ public final class Bench {
     }
 
     /** The parts of the bench, in the order they run; {@code --only a,b} runs some of them. */
-    static final List<String> PARTS = List.of("evaluate", "cold", "contain", "burst", "peer", "packages");
+    static final List<String> PARTS = List.of("evaluate", "cold", "contain", "burst", "peer", "accounts", "packages");
     Set<String> only = Set.copyOf(PARTS);
 
     void run(boolean peer) throws Exception {
@@ -122,6 +122,9 @@ public final class Bench {
                     Peer.run(this, runtime, sandbox);
                 }
             }
+        }
+        if (only.contains("accounts")) {
+            new MemberAccounts(this).run();
         }
         if (only.contains("packages")) {
             packages();

@@ -60,6 +60,7 @@ public final class DetectChange {
     /** Whether events from accounts that are not members are refused (the detector function sets it). */
     private boolean admitting;
     private String ownAccount;
+    private boolean organisation;
     private final IncidentStore incidents;
     private final PlaybookStarter playbooks;
     private final Clock clock;
@@ -464,12 +465,24 @@ public final class DetectChange {
     }
 
     /**
-     * The account and region the remediation function may act in (its role is scoped to them). Incidents elsewhere
-     * (forwarded from member accounts or other regions) are recorded for on-call, never queued.
+     * The deployment's own account and region. A single-account deployment's worker may act only there (its role is
+     * scoped to them): incidents elsewhere (forwarded from other accounts or regions) get their playbook, which hands
+     * them to a person, and are never remediated automatically. An organisation's hub ({@link #acrossOrganisation})
+     * acts in every member account and region.
      */
     public DetectChange withJurisdiction(String account, String region) {
         this.homeAccount = account;
         this.homeRegion = region;
+        return this;
+    }
+
+    /**
+     * The deployment is an organisation's hub: its worker assumes each member account's remediation role and acts in
+     * the incident's own account and region, so an incident anywhere in the organisation is remediated like one in
+     * the hub's own account. Whether the account is a member at all is settled before an event is judged.
+     */
+    public DetectChange acrossOrganisation() {
+        this.organisation = true;
         return this;
     }
 
@@ -561,11 +574,12 @@ public final class DetectChange {
     }
 
     /**
-     * Whether Portcullis' playbooks may change the resource: only in its own account and region (its roles are scoped
-     * to them). Elsewhere the playbook still runs, and hands the incident to a person.
+     * Whether Portcullis' playbooks may change the resource: anywhere in an organisation (the worker assumes the
+     * member account's role), else only in its own account and region (its roles are scoped to them). Elsewhere the
+     * playbook still runs, and hands the incident to a person.
      */
     private boolean remediable(Change change) {
-        return home(change);
+        return organisation || home(change);
     }
 
     /** In the stack's account, and in its region (IAM is global: its resources belong to every region). */

@@ -57,8 +57,6 @@ public final class PlaybookWorker {
         List<ResourceActions> all = new ArrayList<>();
         all.add(securityGroups);
         all.addAll(otherActions);
-        // Last: whatever no action handles goes to a person, never to "no action for this".
-        all.add(new PersonOnlyActions());
         this.context = new StepContext(incidents, approvals, notifier, directory, all, clock, mode, defaultApprovers,
                 ids);
         this.beforeEveryStep = new BeforeEveryStep(context);
@@ -99,9 +97,13 @@ public final class PlaybookWorker {
         return this;
     }
 
-    /** The account and region this worker may act in (its role's scope); incidents elsewhere go to a person. */
-    public PlaybookWorker withJurisdiction(Jurisdiction jurisdiction) {
-        context.jurisdiction(jurisdiction);
+    /**
+     * Where this worker acts and with which credentials ({@link AccountReach}): every step reads and changes the
+     * incident's resource in its own account and region, or hands the incident to a person when it cannot act there.
+     * Without it the actions given to the constructor act everywhere (tests and offline tools).
+     */
+    public PlaybookWorker withReach(Reach reach) {
+        context.reach(reach);
         return this;
     }
 

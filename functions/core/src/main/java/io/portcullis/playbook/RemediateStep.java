@@ -28,8 +28,7 @@ record RemediateStep(StepContext context, OnCall onCall) {
 
     StepOutcome run(StepRequest request, Incident incident) {
         Optional<RemediationAction> action = RemediationAction.byKey(Optional.ofNullable(request.text("action")).orElse(""));
-        Optional<ResourceActions> a = context.actionsFor(incident);
-        if (action.isEmpty() || a.isEmpty()) {
+        if (action.isEmpty()) {
             return new StepOutcome.Failed(StepOutcome.STEP_FAILED, "no action '" + request.text("action") + "' for "
                     + incident.resource().type());
         }
@@ -37,11 +36,11 @@ record RemediateStep(StepContext context, OnCall onCall) {
             return new StepOutcome.Failed(StepOutcome.REFUSED, action.get().key() + " does not remediate "
                     + incident.resource().type());
         }
-        Jurisdiction jurisdiction = context.jurisdiction();
-        if (!jurisdiction.covers(incident.resource())) {
-            return onCall.needsPerson(request, incident, capitalise(jurisdiction.outside(incident.resource())) + ". "
-                    + whatToUndo(incident));
+        Reach.Result reach = context.reach(incident);
+        if (reach instanceof Reach.Outside outside) {
+            return onCall.needsPerson(request, incident, capitalise(outside.why()) + ". " + whatToUndo(incident));
         }
+        ResourceActions actions = StepContext.handler((Reach.Within) reach, incident);
         JsonNode snap = request.body().path("snapshot");
         boolean dry = context.dryRun(request, incident);
         // Write-ahead: the incident says a change is under way before it is made. If this attempt dies between the
@@ -62,7 +61,7 @@ record RemediateStep(StepContext context, OnCall onCall) {
                     new TimelineEntry(started, request.step(), ACTOR, STARTED + action.get().key() + " on "
                             + i.resource().id() + ".")));
         }
-        ActionResult result = a.get().apply(action.get(), incident,
+        ActionResult result = actions.apply(action.get(), incident,
                 snap instanceof ObjectNode o ? o : Json.mapper().createObjectNode(), dry);
         Instant now = context.clock.instant();
         switch (result.kind()) {

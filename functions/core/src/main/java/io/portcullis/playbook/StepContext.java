@@ -32,7 +32,6 @@ final class StepContext {
     final ApprovalStore approvals;
     final Notifier notifier;
     final Directory directory;
-    final List<ResourceActions> actions;
     final Clock clock;
     final RemediationMode mode;
     final Supplier<String> ids;
@@ -40,7 +39,7 @@ final class StepContext {
     private String approverGroup;
     private KillSwitch killSwitch = KillSwitch.NONE;
     private Pager pager = Pager.NONE;
-    private Jurisdiction jurisdiction = Jurisdiction.ANYWHERE;
+    private Reach reach;
     private io.portcullis.safeguard.BlastRadiusBreaker breaker;
 
     StepContext(IncidentStore incidents, ApprovalStore approvals, Notifier notifier, Directory directory,
@@ -50,7 +49,7 @@ final class StepContext {
         this.approvals = approvals;
         this.notifier = notifier;
         this.directory = directory;
-        this.actions = List.copyOf(actions);
+        this.reach = Reach.everywhere(actions);
         this.clock = clock;
         this.mode = mode;
         this.defaultApprovers = Set.copyOf(defaultApprovers);
@@ -78,8 +77,8 @@ final class StepContext {
         return Optional.ofNullable(breaker);
     }
 
-    void jurisdiction(Jurisdiction jurisdiction) {
-        this.jurisdiction = jurisdiction;
+    void reach(Reach reach) {
+        this.reach = reach;
     }
 
     /** Who may approve any gate and use Undo, as the deployment configured it. */
@@ -95,16 +94,25 @@ final class StepContext {
         return pager;
     }
 
-    Jurisdiction jurisdiction() {
-        return jurisdiction;
+    /**
+     * The actions where the incident's resource lives (its account and region), or why Portcullis cannot act there.
+     * Every step that reads or changes the resource asks here first.
+     */
+    Reach.Result reach(Incident incident) {
+        return reach.at(Place.of(incident.resource()), incident.incidentId());
     }
 
     boolean dryRun(StepRequest request, Incident incident) {
         return request.dryRun() || mode == RemediationMode.DRY_RUN || incident.mode() == RemediationMode.DRY_RUN;
     }
 
-    Optional<ResourceActions> actionsFor(Incident incident) {
-        return actions.stream().filter(a -> a.handles(incident)).findFirst();
+    /**
+     * The first of the place's actions that handles the incident's resource; whatever none handles goes to a person,
+     * never to "no action for this".
+     */
+    static ResourceActions handler(Reach.Within within, Incident incident) {
+        return within.actions().stream().filter(a -> a.handles(incident)).findFirst()
+                .orElseGet(PersonOnlyActions::new);
     }
 
     /** Appends a timeline entry (and moves the status, unless null). */

@@ -17,10 +17,11 @@ import java.util.Optional;
  */
 final class UndoFixes {
 
-    private final List<ResourceActions> actions;
+    private final ResourceActions handler;
 
-    UndoFixes(List<ResourceActions> actions) {
-        this.actions = actions;
+    /** @param handler the actions of the incident's resource, bound to its account and region */
+    UndoFixes(ResourceActions handler) {
+        this.handler = handler;
     }
 
     /** What was put back (and what was not, and why), in a sentence or two. */
@@ -29,8 +30,6 @@ final class UndoFixes {
         if (fixes.isEmpty()) {
             return "there was nothing to undo on " + incident.resource().id() + ".";
         }
-        ResourceActions handler = actions.stream().filter(a -> a.handles(incident)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no actions handle " + incident.resource().type()));
         List<String> said = new ArrayList<>();
         for (int i = fixes.size() - 1; i >= 0; i--) {
             AppliedFix fix = fixes.get(i);

@@ -35,7 +35,13 @@ record UndoStep(StepContext context) {
             }
             return new StepOutcome.Finished(why);
         }
-        String detail = new UndoFixes(context.actions).run(incident, StepContext.parse(found.get().payload()));
+        Reach.Result reach = context.reach(incident);
+        // Undo puts back what was changed where it was changed: the incident's account and region.
+        String detail = reach instanceof Reach.Within within
+                ? new UndoFixes(StepContext.handler(within, incident)).run(incident,
+                        StepContext.parse(found.get().payload()))
+                : "nothing was undone: " + ((Reach.Outside) reach).why() + ". Put the fixes back by hand if they must"
+                        + " go.";
         context.record(incident.incidentId(), null, "undone", "slack:" + by, "Undo by " + by + ": " + detail);
         if (found.get().channel() != null) {
             context.notifier.reply(new SlackThread(found.get().channel(), found.get().messageTs()), "Undo by <@" + by

@@ -21,15 +21,14 @@ record VerifyStep(StepContext context) {
                     "Dry-run: nothing was changed, nothing to verify.");
             return new StepOutcome.Done(out);
         }
-        Jurisdiction jurisdiction = context.jurisdiction();
-        if (!jurisdiction.covers(incident.resource())) {
+        Reach.Result reach = context.reach(incident);
+        if (reach instanceof Reach.Outside outside) {
             out.put("verified", false);
-            context.record(incident.incidentId(), null, request.step(), ACTOR, "Not verified: "
-                    + jurisdiction.outside(incident.resource()) + "; a person was asked to act.");
+            context.record(incident.incidentId(), null, request.step(), ACTOR, "Not verified: " + outside.why()
+                    + "; a person was asked to act.");
             return new StepOutcome.Done(out);
         }
-        Optional<ResourceActions> a = context.actionsFor(incident);
-        Optional<String> wrong = a.flatMap(x -> x.stillWrong(incident));
+        Optional<String> wrong = StepContext.handler((Reach.Within) reach, incident).stillWrong(incident);
         Instant now = context.clock.instant();
         if (wrong.isPresent() && incident.status() == IncidentStatus.ESCALATED) {
             // A person was asked to act on what no action could change: what is still wrong is theirs to put right.

@@ -132,7 +132,7 @@ class PlaybookWorkerTest {
     void anIncidentOutsideTheWorkersAccountGoesToAPersonWithoutTouchingAnything() {
         List<io.portcullis.safeguard.Pager.Page> pages = new java.util.ArrayList<>();
         PlaybookWorker elsewhere = workerWith(Set.of("U0LEAD"), null)
-                .withJurisdiction(new Jurisdiction("210987654321", "us-east-1")).withPager(pages::add);
+                .withReach(AccountReach.singleAccount("210987654321", "us-east-1", List.of())).withPager(pages::add);
         List<IngressRule> before = groups.describe(ResourceRef.securityGroup(SG, "123456789012", "us-east-1"))
                 .orElseThrow().ingress();
 

@@ -114,6 +114,11 @@ public final class DetectorFunction {
                 .withPolicyVersions(new IamPolicyVersions(aws::iam))
                 .withMfaDevices(new IamMfaDevices(aws::iam))
                 .withJurisdiction(settings.accountId(), aws.region().id());
+        if (settings.organisation()) {
+            // The worker assumes each member's remediation role: an incident anywhere in the organisation is
+            // remediated like one in the hub's own account.
+            detect.acrossOrganisation();
+        }
         return withSafeguards(detect, safeguards, aws, clock);
     }
 

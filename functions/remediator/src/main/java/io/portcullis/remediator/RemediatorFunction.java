@@ -15,7 +15,8 @@ import io.portcullis.aws.SqsAlertQueue;
 import io.portcullis.inventory.LastKnownConfigurations;
 import io.portcullis.json.Json;
 import io.portcullis.playbook.ApprovalIds;
-import io.portcullis.playbook.Jurisdiction;
+import io.portcullis.playbook.AccountReach;
+import io.portcullis.aws.StsMemberSessions;
 import io.portcullis.playbook.PlaybookWorker;
 import io.portcullis.playbook.ResourceActions;
 import io.portcullis.playbook.SecurityGroupActions;
@@ -52,6 +53,30 @@ public final class RemediatorFunction {
     }
 
     /**
+     * Where the worker acts. A single-account deployment: its own account and region with its own role, a person for
+     * the rest (today's scope of its role). An organisation's hub: its own account with its own role, every member
+     * account through that account's member role, assumed per incident (snapshot, remediate, verify and Undo all run
+     * in the incident's account and region).
+     */
+    static AccountReach reach(FunctionSettings settings, AwsConnection aws, LastKnownConfigurations inventory,
+                              List<ResourceActions> own, Clock clock) {
+        if (!settings.organisation()) {
+            return AccountReach.singleAccount(settings.accountId(), aws.region().id(), own);
+        }
+        return AccountReach.organisation(settings.accountId(), own, new StsMemberSessions(aws,
+                settings.memberRoleName(), member -> actionsIn(member, inventory)), clock);
+    }
+
+    /** Every resource action, its clients signing as {@code connection}'s credentials (one account's). */
+    static List<ResourceActions> actionsIn(AwsConnection connection, LastKnownConfigurations inventory) {
+        Ec2SecurityGroups groups = new Ec2SecurityGroups(connection::ec2);
+        List<ResourceActions> all = new java.util.ArrayList<>();
+        all.add(new SecurityGroupActions(groups, groups, inventory));
+        all.addAll(OtherActions.all(connection, inventory));
+        return all;
+    }
+
+    /**
      * @param inventory what the watchdog's sweeps saw of each resource before a change, built once per container:
      *                  the actions that put back a configuration an event does not carry (a deleted flow log, a
      *                  removed bucket encryption, a modified rule, a replaced inline policy) read it with
@@ -75,14 +100,18 @@ public final class RemediatorFunction {
                 settings.slackApiUrl());
         Ec2SecurityGroups groups = new Ec2SecurityGroups(aws::ec2);
         List<ResourceActions> others = OtherActions.all(aws, inventory);
+        SecurityGroupActions securityGroups = new SecurityGroupActions(groups, groups, inventory);
+        List<ResourceActions> own = new java.util.ArrayList<>();
+        own.add(securityGroups);
+        own.addAll(others);
         PlaybookWorker worker = new PlaybookWorker(
                 new DynamoDbIncidentStore(aws.dynamoDb(), settings.requireIncidentsTable(), Json.mapper()),
                 new DynamoDbApprovalStore(aws.dynamoDb(), settings.requireApprovalsTable(), Json.mapper(),
                         io.portcullis.aws.KmsTokenSealer.of(settings, aws)),
-                notifier, new SlackDirectory(notifier::methods, identities), new SecurityGroupActions(groups, groups, inventory), others,
+                notifier, new SlackDirectory(notifier::methods, identities), securityGroups, others,
                 clock, settings.mode(), settings.approvers(), ApprovalIds::next)
                 .withApproverGroup(settings.approverGroup())
-                .withJurisdiction(new Jurisdiction(settings.accountId(), aws.region().id()));
+                .withReach(reach(settings, aws, inventory, own, clock));
         // Every step message is checked against its execution before anything is done.
         worker.withStepAuthority(new StepAuthority(new SfnExecutionState(aws::sfn)));
         if (safeguards.safeguardsTable() != null) {
