@@ -67,17 +67,6 @@ class LeastPrivilegeTest {
             "kms:Encrypt", "the interaction function only decides approvals, and a decided approval keeps no task"
                     + " token: it opens a sealed token, it never seals one"));
 
-    /**
-     * Grants the template makes for code that is written beside it and not yet in this function's package. Each entry
-     * must still be missing from the code (a test checks): once the code calls the action, delete the entry, and the
-     * grant is then checked like any other.
-     *
-     * <p>TEMPORARY (issue 15, branch o-template): the organisation's grants, for code written in parallel on other
-     * branches — the detector's directory of accounts from AWS Organizations (branch o-org) and the worker's
-     * AssumeRole into the member role (branch o-reach). Remove both entries when those branches are merged.
-     */
-    static final Map<String, Set<String>> AHEAD_OF_CODE = Map.of(
-            "RemediatorFunction", Set.of("sts:AssumeRole"));
 
     final Path root = LocalRuntime.repositoryRoot();
     final JsonNode template = LocalDeployment.readTemplate(root.resolve("template.yaml"));
@@ -99,10 +88,6 @@ class LeastPrivilegeTest {
         missing.removeAll(granted);
         Set<String> extra = new TreeSet<>(granted);
         extra.removeAll(expected);
-        Set<String> ahead = AHEAD_OF_CODE.getOrDefault(function, Set.of());
-        extra.removeAll(ahead);
-        assertThat(code.keySet()).as(function + " now calls what AHEAD_OF_CODE excuses: delete those entries")
-                .noneMatch(ahead::contains);
         assertThat(missing).as(role + " lacks what " + function + " calls: " + where(code, missing)).isEmpty();
         assertThat(extra).as(role + " grants what " + function + " never calls").isEmpty();
         assertThat(code.keySet()).as("every call excused for " + function + " is still in its code")

@@ -60,9 +60,6 @@ class PackagesTest {
                 continue;
             }
             for (String action : TemplateTest.strings(s.path("Action"))) {
-                if (LeastPrivilegeTest.AHEAD_OF_CODE.getOrDefault(function(role), Set.of()).contains(action)) {
-                    continue;
-                }
                 String service = action.substring(0, action.indexOf(':'));
                 String name = action.substring(action.indexOf(':') + 1);
                 String module = switch (service) {
