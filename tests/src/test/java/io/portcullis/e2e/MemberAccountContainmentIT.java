@@ -44,8 +44,14 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 class MemberAccountContainmentIT {
 
     static final String HUB = AwsConnection.EMULATOR_ACCOUNT;
-    static final String B = "111122223333";
-    static final String C = "444455556666";
+    /** The emulator's organisation: the detector admits only its members (issue 15). */
+    static final io.portcullis.local.MotoOrganization ORG =
+            io.portcullis.local.MotoOrganization.inEmulator();
+    /** Member accounts, with the ids the organisation gave them: B has the member role, C does not. */
+    static final String B = ORG.account("member-b-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+            java.util.Map.of());
+    static final String C = ORG.account("member-c-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+            java.util.Map.of());
     static final String R = "eu-west-1";
     static final String CONSOLE_SSH = "cloudtrail/ec2-authorize-ssh-world-console.json";
     static final String TRUST_ANYONE = "cloudtrail/iam-update-assume-role-policy-anyone-console.json";
@@ -57,7 +63,7 @@ class MemberAccountContainmentIT {
 
     LocalPortcullis hub() {
         return new LocalPortcullis(RemediationMode.ENFORCE,
-                env -> env.put(FunctionSettings.ORGANIZATION_ID, "o-a1b2c3d4e5"), new ExecutionInterceptor() {
+                env -> env.put(FunctionSettings.ORGANIZATION_ID, ORG.id()), new ExecutionInterceptor() {
                     @Override
                     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
                         if (context.request() instanceof AssumeRoleRequest r) {

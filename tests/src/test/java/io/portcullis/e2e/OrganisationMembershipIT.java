@@ -11,7 +11,7 @@ import io.portcullis.incident.RemediationMode;
 import io.portcullis.json.Json;
 import io.portcullis.local.Emulator;
 import io.portcullis.local.LocalRuntime;
-import io.portcullis.organizations.MotoOrganization;
+import io.portcullis.local.MotoOrganization;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Issue 15, per-account safety in the emulator: one account put in dry-run alone by its own kill switch parameter
  * ({@code <global name>/<account id>}), the blast-radius breaker counting per account and across all accounts in the
  * real safeguards table, and a flip of an account's switch paging on-call. The hub (the emulator's account,
- * 123456789012) is contained as before; member account B is 111122223333.
+ * 123456789012) is contained as before; member account B is a member of the emulator's organisation.
  *
  * <p>This branch's worker acts only in the hub's account, so for B the tests look at what is decided for it: the mode
  * its incident is recorded with, and the breaker's answers for its remediations.
@@ -40,12 +40,20 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class PerAccountSafetyIT {
 
     static final String HUB = "123456789012";
-    static final String B = "111122223333";
+    /** The emulator's organisation: the detector admits only its members (issue 15). */
+    static final io.portcullis.local.MotoOrganization ORG =
+            io.portcullis.local.MotoOrganization.inEmulator();
+    /** Member account B, with the id the organisation gave it. */
+    static final String B = ORG.account("member-b-" + UUID.randomUUID().toString().substring(0, 8),
+            java.util.Map.of());
     static final String CONSOLE_SSH = "cloudtrail/ec2-authorize-ssh-world-console.json";
 
     /** Every read goes to SSM, so a flip shows on the next event (the cache is tested on its own below). */
     final LocalPortcullis p = new LocalPortcullis(RemediationMode.ENFORCE,
-            env -> env.put(SafeguardSettings.KILL_SWITCH_CACHE_SECONDS, "0"));
+            env -> {
+                env.put(SafeguardSettings.KILL_SWITCH_CACHE_SECONDS, "0");
+                env.put(io.portcullis.aws.FunctionSettings.ORGANIZATION_ID, ORG.id());
+            });
     final String parameter = p.runtime.deployment().killSwitchParameter();
 
     void setOwnSwitch(String account, String value) {

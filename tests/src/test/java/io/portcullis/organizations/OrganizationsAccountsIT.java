@@ -1,5 +1,6 @@
 package io.portcullis.organizations;
 
+import io.portcullis.local.MotoOrganization;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.aws.AwsConnection;

@@ -54,8 +54,10 @@ final class MemberAccounts {
     void run() {
         int accounts = bench.smoke ? 4 : 50;
         AwsConnection aws = AwsConnection.emulator(Emulator.endpoint(), Emulator.region()).withInterceptor(assumeTimer());
+        // The emulator's organisation: the detector admits only its members, read from AWS Organizations.
+        io.portcullis.local.MotoOrganization organisation = io.portcullis.local.MotoOrganization.inEmulator();
         try (LocalRuntime runtime = LocalRuntime.deploy(bench.root, aws, RemediationMode.ENFORCE, Clock.systemUTC(),
-                Clock.systemUTC(), env -> env.put(FunctionSettings.ORGANIZATION_ID, "o-benchorg0001"))) {
+                Clock.systemUTC(), env -> env.put(FunctionSettings.ORGANIZATION_ID, organisation.id()))) {
             String name = "bench-org-" + UUID.randomUUID().toString().substring(0, 6);
             // The hub's own group in the members' first region: moto's us-east-1 of the hub holds every earlier run's
             // groups, which every describe filters through, and would make the hub look slower than it is.
@@ -70,10 +72,9 @@ final class MemberAccounts {
             AwsConnection patient = aws.withRetries(new AwsConnection.Retries(1, java.time.Duration.ofMillis(100),
                     java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(2),
                     java.time.Duration.ofMinutes(2)));
-            // Accounts new to the emulator at every run (moto keeps accounts until it stops).
-            int run = new java.util.Random().nextInt(100_000);
+            // Accounts new to the emulator at every run, with the ids the organisation gives them.
             for (int i = 0; i <= accounts; i++) {
-                String account = String.format("2%05d%06d", run, i);
+                String account = organisation.account(name + "-" + i, java.util.Map.of());
                 String region = REGIONS.get(i % REGIONS.size());
                 Ec2Client ec2 = admin(patient, account, region).ec2(Region.of(region));
                 Sandbox group = Sandbox.create(ec2, name, "production");

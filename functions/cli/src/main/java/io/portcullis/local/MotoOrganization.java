@@ -1,9 +1,8 @@
-package io.portcullis.organizations;
+package io.portcullis.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.json.Json;
-import io.portcullis.local.Emulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
